@@ -1,0 +1,50 @@
+# Shared by the .ci scripts: paths, pinned tool versions, idempotent installs.
+# Sourced, not run. Everything installs only when missing or at the wrong version.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
+export LEPTOS_SITE_ROOT="${LEPTOS_SITE_ROOT:-$CARGO_TARGET_DIR/site}"
+BINARYEN_VERSION=132
+PLAYWRIGHT_CHROMIUM=/usr/bin/chromium
+
+step() { printf '\n==> %s\n' "$*"; }
+
+# wasm-bindgen must equal the version in Cargo.lock exactly.
+locked_wasm_bindgen() {
+  awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$ROOT/Cargo.lock"
+}
+
+setup_build_tools() {
+  if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    step "adding the wasm32-unknown-unknown target"
+    rustup target add wasm32-unknown-unknown
+  fi
+  local want; want=$(locked_wasm_bindgen)
+  if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$want" ]; then
+    step "installing wasm-bindgen-cli $want (a few minutes, once)"
+    # --locked fails for 0.2.130 (a locked dependency is gone from the registry).
+    cargo install wasm-bindgen-cli --version "$want"
+  fi
+}
+
+# wasm-opt is only needed for release builds; Debian's binaryen is too old.
+setup_wasm_opt() {
+  if ! wasm-opt --version 2>/dev/null | grep -q "version $BINARYEN_VERSION"; then
+    step "installing binaryen $BINARYEN_VERSION (wasm-opt) from npm"
+    npm install -g --no-audit --no-fund "binaryen@$BINARYEN_VERSION"
+  fi
+}
+
+setup_browser_tools() {
+  if [ ! -x "$PLAYWRIGHT_CHROMIUM" ]; then
+    step "installing Debian's chromium"
+    if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+    $SUDO apt-get update -qq && $SUDO apt-get install -y -qq chromium
+  fi
+  if [ ! -d "$ROOT/end2end/node_modules/@playwright/test" ]; then
+    step "installing Playwright (no browser download)"
+    (cd "$ROOT/end2end" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
+  fi
+}

@@ -1,0 +1,131 @@
+//! Who is signed in and what their role allows.
+//!
+//! The policy lives in [`Action::allowed`]: one table, used by every server function and
+//! REST handler through [`service::Caller::require`] (server side).
+
+use crate::i18n::Key;
+use serde::{Deserialize, Serialize};
+
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod service;
+pub mod ui;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub enum Role {
+    Admin,
+    Director,
+    Accountant,
+    Manager,
+    Storekeeper,
+}
+
+impl Role {
+    pub const ALL: [Role; 5] = [
+        Role::Admin,
+        Role::Director,
+        Role::Accountant,
+        Role::Manager,
+        Role::Storekeeper,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Director => "director",
+            Role::Accountant => "accountant",
+            Role::Manager => "manager",
+            Role::Storekeeper => "storekeeper",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
+    pub fn label(self) -> Key {
+        match self {
+            Role::Admin => Key::RoleAdmin,
+            Role::Director => Key::RoleDirector,
+            Role::Accountant => Key::RoleAccountant,
+            Role::Manager => Key::RoleManager,
+            Role::Storekeeper => Key::RoleStorekeeper,
+        }
+    }
+}
+
+/// Things a caller may try to do. Every guarded entry point names one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// Read own profile, locations, employees, presence; open the live channel.
+    ViewOrganisation,
+    /// Create, edit, deactivate locations and employees.
+    ManageOrganisation,
+    /// Create, list and revoke API tokens.
+    ManageApiTokens,
+}
+
+impl Action {
+    pub fn allowed(self, role: Role) -> bool {
+        match self {
+            Action::ViewOrganisation => true,
+            Action::ManageOrganisation | Action::ManageApiTokens => role == Role::Admin,
+        }
+    }
+}
+
+/// The signed-in user as the UI sees them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Me {
+    pub id: i64,
+    pub login: String,
+    pub name: String,
+    pub role: Role,
+    pub home_location_id: Option<i64>,
+    pub home_location_name: Option<String>,
+}
+
+/// An API token as listed to admins (never the secret itself).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiTokenInfo {
+    pub id: i64,
+    pub name: String,
+    pub employee_id: i64,
+    pub employee_name: String,
+    pub created_at: i64,
+    pub last_used_at: Option<i64>,
+    pub revoked: bool,
+}
+
+/// Answer to creating a token: the only time the secret is seen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewApiToken {
+    pub id: i64,
+    pub token: String,
+}
+
+pub const SESSION_COOKIE: &str = "vitrina_session";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_round_trip_through_their_names() {
+        for role in Role::ALL {
+            assert_eq!(Role::parse(role.as_str()), Some(role));
+        }
+        assert_eq!(Role::parse("root"), None);
+    }
+
+    #[test]
+    fn only_admins_manage_the_organisation() {
+        for role in Role::ALL {
+            assert!(Action::ViewOrganisation.allowed(role));
+            assert_eq!(Action::ManageOrganisation.allowed(role), role == Role::Admin);
+        }
+    }
+}

@@ -1,0 +1,262 @@
+//! One error type for the whole application.
+//!
+//! Server functions return it typed (it is serialisable), REST handlers turn it into
+//! `{"error": {"code", "message"}}`, and the UI shows [`AppError::message_key`] in the
+//! user's language. The HTTP status of every error is decided in [`AppError::status`],
+//! nowhere else.
+
+use crate::i18n::Key;
+use serde::{Deserialize, Serialize};
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+
+/// Which input field a validation error is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Field {
+    Name,
+    Login,
+    Password,
+    Role,
+    Kind,
+    City,
+    Address,
+    Latitude,
+    Longitude,
+    Location,
+    Employee,
+}
+
+/// What is wrong with a field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Problem {
+    Required,
+    TooLong,
+    TooShort,
+    OutOfRange,
+    Invalid,
+    NotFound,
+}
+
+/// What a conflict is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Conflict {
+    LoginTaken,
+    LocationNameTaken,
+    LastAdmin,
+    Other,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum AppError {
+    #[error("sign in first")]
+    Unauthorized,
+    #[error("wrong login or password")]
+    InvalidCredentials,
+    #[error("this account is deactivated")]
+    AccountInactive,
+    #[error("your role does not allow this")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
+    #[error("invalid {field:?}: {problem:?}")]
+    Validation { field: Field, problem: Problem },
+    #[error("conflict: {kind:?}")]
+    Conflict { kind: Conflict },
+    #[error("too many failed attempts; wait a minute")]
+    TooManyAttempts,
+    #[error("the database is not answering")]
+    Unavailable,
+    #[error("internal error")]
+    Internal,
+    /// A request that could not be read (bad JSON, missing fields).
+    #[error("malformed request: {detail}")]
+    Malformed { detail: String },
+    /// Transport-level failure of a server function call (network, encoding).
+    #[error("request failed: {detail}")]
+    Request { detail: String },
+}
+
+impl AppError {
+    pub fn invalid(field: Field, problem: Problem) -> Self {
+        AppError::Validation { field, problem }
+    }
+
+    pub fn conflict(kind: Conflict) -> Self {
+        AppError::Conflict { kind }
+    }
+
+    /// Stable machine-readable code (the `code` of REST errors).
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::Unauthorized => "unauthorized",
+            AppError::InvalidCredentials => "invalid_credentials",
+            AppError::AccountInactive => "account_inactive",
+            AppError::Forbidden => "forbidden",
+            AppError::NotFound => "not_found",
+            AppError::Validation { .. } => "validation",
+            AppError::Conflict { .. } => "conflict",
+            AppError::TooManyAttempts => "too_many_attempts",
+            AppError::Unavailable => "unavailable",
+            AppError::Internal => "internal",
+            AppError::Malformed { .. } => "malformed_request",
+            AppError::Request { .. } => "request",
+        }
+    }
+
+    /// The single mapping from error to HTTP status.
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::Unauthorized | AppError::InvalidCredentials => 401,
+            AppError::AccountInactive | AppError::Forbidden => 403,
+            AppError::NotFound => 404,
+            AppError::Validation { .. } => 422,
+            AppError::Conflict { .. } => 409,
+            AppError::TooManyAttempts => 429,
+            AppError::Unavailable => 503,
+            AppError::Internal => 500,
+            AppError::Malformed { .. } | AppError::Request { .. } => 400,
+        }
+    }
+
+    /// The message shown to a person, as a translation key.
+    pub fn message_key(&self) -> Key {
+        match self {
+            AppError::Unauthorized => Key::ErrUnauthorized,
+            AppError::InvalidCredentials => Key::ErrInvalidCredentials,
+            AppError::AccountInactive => Key::ErrAccountInactive,
+            AppError::Forbidden => Key::ErrForbidden,
+            AppError::NotFound => Key::ErrNotFound,
+            AppError::Validation { .. } => Key::ErrValidation,
+            AppError::Conflict { kind } => match kind {
+                Conflict::LoginTaken => Key::ErrLoginTaken,
+                Conflict::LocationNameTaken => Key::ErrLocationNameTaken,
+                Conflict::LastAdmin => Key::ErrLastAdmin,
+                Conflict::Other => Key::ErrConflict,
+            },
+            AppError::TooManyAttempts => Key::ErrTooManyAttempts,
+            AppError::Unavailable => Key::ErrUnavailable,
+            AppError::Internal => Key::ErrInternal,
+            AppError::Malformed { .. } => Key::ErrMalformed,
+            AppError::Request { .. } => Key::ErrRequest,
+        }
+    }
+
+    /// The full message in a language: for validation errors it names the field and the problem.
+    pub fn message(&self, lang: crate::i18n::Lang) -> String {
+        match self {
+            AppError::Validation { field, problem } => format!(
+                "{}: {}",
+                crate::i18n::field_key(*field).text(lang),
+                crate::i18n::problem_key(*problem).text(lang)
+            ),
+            other => other.message_key().text(lang).to_string(),
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        AppError::Request {
+            detail: value.to_string(),
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use super::*;
+
+    impl From<sqlx::Error> for AppError {
+        fn from(err: sqlx::Error) -> Self {
+            match &err {
+                sqlx::Error::RowNotFound => AppError::NotFound,
+                sqlx::Error::Database(db) if db.is_unique_violation() => {
+                    let text = db.message().to_string() + db.constraint().unwrap_or("");
+                    if text.contains("employee") || text.contains("login") {
+                        AppError::conflict(Conflict::LoginTaken)
+                    } else if text.contains("location") {
+                        AppError::conflict(Conflict::LocationNameTaken)
+                    } else {
+                        AppError::conflict(Conflict::Other)
+                    }
+                }
+                sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed => {
+                    tracing::error!(error = %err, "database unavailable");
+                    AppError::Unavailable
+                }
+                _ => {
+                    tracing::error!(error = %err, "database error");
+                    AppError::Internal
+                }
+            }
+        }
+    }
+
+    impl axum::response::IntoResponse for AppError {
+        fn into_response(self) -> axum::response::Response {
+            let status = http::StatusCode::from_u16(self.status())
+                .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
+            let body = serde_json::json!({
+                "error": { "code": self.code(), "message": self.message(crate::i18n::Lang::En) }
+            });
+            (status, axum::Json(body)).into_response()
+        }
+    }
+
+    impl From<axum::extract::rejection::JsonRejection> for AppError {
+        fn from(rejection: axum::extract::rejection::JsonRejection) -> Self {
+            AppError::Malformed {
+                detail: rejection.body_text(),
+            }
+        }
+    }
+
+    /// Sets the HTTP status of the current server-function response from the error, so
+    /// that a refused server function answers 401/403/422… and not a blanket 500.
+    pub fn with_status<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+        if let Err(err) = &result {
+            if let Some(opts) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+                if let Ok(code) = http::StatusCode::from_u16(err.status()) {
+                    opts.set_status(code);
+                }
+            }
+        }
+        result
+    }
+}
+
+#[cfg(feature = "ssr")]
+pub use ssr::with_status;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_error_has_a_client_or_server_status() {
+        for err in [
+            AppError::Unauthorized,
+            AppError::Forbidden,
+            AppError::invalid(Field::Name, Problem::Required),
+            AppError::TooManyAttempts,
+            AppError::Internal,
+        ] {
+            assert!((400..600).contains(&err.status()), "{err:?}");
+        }
+    }
+
+    #[test]
+    fn errors_round_trip_through_json_with_their_code() {
+        let err = AppError::invalid(Field::Latitude, Problem::OutOfRange);
+        let json = serde_json::to_string(&err).expect("serialise");
+        assert!(json.contains("\"code\":\"validation\""), "{json}");
+        let back: AppError = serde_json::from_str(&json).expect("deserialise");
+        assert_eq!(back, err);
+    }
+}

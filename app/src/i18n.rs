@@ -1,0 +1,257 @@
+//! The translation layer: every string the UI shows is a [`Key`] rendered in the
+//! current [`Lang`].
+//!
+//! Keys are an enum, so a missing translation is a compile error, not a blank on screen.
+//! The language comes from the `lang` cookie when the user picked one, otherwise from the
+//! browser's `Accept-Language`; the server renders `<html lang=…>` with it and the browser
+//! reads that attribute back when it hydrates, so both sides agree.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Field, Problem};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+pub enum Lang {
+    #[default]
+    En,
+    Ru,
+}
+
+impl Lang {
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Ru => "ru",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Lang> {
+        match code.trim().get(..2).map(str::to_ascii_lowercase).as_deref() {
+            Some("en") => Some(Lang::En),
+            Some("ru") | Some("uk") | Some("be") | Some("kk") => Some(Lang::Ru),
+            _ => None,
+        }
+    }
+
+    /// Picks the language from a `lang=` cookie, else the first supported language
+    /// in an `Accept-Language` header (in the client's order of preference), else English.
+    pub fn negotiate(cookie_header: Option<&str>, accept_language: Option<&str>) -> Lang {
+        if let Some(lang) = cookie_header.and_then(|c| cookie_value(c, LANG_COOKIE)).and_then(Lang::from_code) {
+            return lang;
+        }
+        let mut best: Option<(Lang, f32)> = None;
+        for part in accept_language.unwrap_or("").split(',') {
+            let mut pieces = part.split(';');
+            let tag = pieces.next().unwrap_or("");
+            let q = pieces
+                .find_map(|p| p.trim().strip_prefix("q=").and_then(|q| q.parse::<f32>().ok()))
+                .unwrap_or(1.0);
+            if let Some(lang) = Lang::from_code(tag) {
+                if best.is_none_or(|(_, bq)| q > bq) {
+                    best = Some((lang, q));
+                }
+            }
+        }
+        best.map(|(l, _)| l).unwrap_or_default()
+    }
+}
+
+pub const LANG_COOKIE: &str = "lang";
+
+/// Value of one cookie in a `Cookie:` header.
+pub fn cookie_value<'a>(header: &'a str, name: &str) -> Option<&'a str> {
+    header.split(';').find_map(|kv| {
+        let (k, v) = kv.trim().split_once('=')?;
+        (k == name).then_some(v)
+    })
+}
+
+/// The current language signal, provided by the App root.
+pub fn use_lang() -> RwSignal<Lang> {
+    expect_context::<RwSignal<Lang>>()
+}
+
+/// A reactive translated string, usable as a view child or an attribute value.
+pub fn t(key: Key) -> impl Fn() -> &'static str + Clone + Send + Sync + 'static {
+    let lang = use_lang();
+    move || key.text(lang.get())
+}
+
+macro_rules! keys {
+    ($($key:ident => $en:expr, $ru:expr;)*) => {
+        /// Every UI string.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Key { $($key),* }
+
+        impl Key {
+            pub fn text(self, lang: Lang) -> &'static str {
+                match (self, lang) {
+                    $((Key::$key, Lang::En) => $en, (Key::$key, Lang::Ru) => $ru,)*
+                }
+            }
+            #[cfg(test)]
+            pub const ALL: &'static [Key] = &[$(Key::$key),*];
+        }
+    };
+}
+
+keys! {
+    AppName => "Vitrina", "Витрина";
+    NavHome => "Home", "Главная";
+    NavStock => "Stock", "Склад";
+    NavOrders => "Orders", "Заказы";
+    NavClients => "Clients", "Клиенты";
+    NavChat => "Chat", "Чат";
+    NavDocuments => "Documents", "Документы";
+    NavReports => "Reports", "Отчёты";
+    NavSettings => "Settings", "Настройки";
+    Menu => "Menu", "Меню";
+    Language => "Language", "Язык";
+    SignOut => "Sign out", "Выйти";
+    SignIn => "Sign in", "Войти";
+    SignInTitle => "Sign in to Vitrina", "Вход в Витрину";
+    Login => "Login", "Логин";
+    Password => "Password", "Пароль";
+    SigningIn => "Signing in…", "Входим…";
+    Online => "Online", "В сети";
+    Live => "Live", "Онлайн";
+    Offline => "Reconnecting…", "Переподключение…";
+    Loading => "Loading…", "Загрузка…";
+    Welcome => "Welcome", "Добро пожаловать";
+    HomeIntro => "Your chain at a glance: pick a section on the left.", "Вся сеть в одном месте: выберите раздел слева.";
+    YourShop => "Your location", "Ваша точка";
+    NoHomeLocation => "No home location", "Точка не назначена";
+    SectionComing => "This section arrives with its own release; the navigation is ready for it.", "Этот раздел появится в следующем выпуске; навигация для него уже готова.";
+    Locations => "Locations", "Точки и склады";
+    Employees => "Employees", "Сотрудники";
+    ApiTokens => "API tokens", "API-токены";
+    Name => "Name", "Название";
+    PersonName => "Full name", "ФИО";
+    Kind => "Type", "Тип";
+    City => "City", "Город";
+    Address => "Address", "Адрес";
+    Latitude => "Latitude", "Широта";
+    Longitude => "Longitude", "Долгота";
+    Role => "Role", "Роль";
+    HomeLocation => "Home location", "Точка";
+    Status => "Status", "Статус";
+    Active => "Active", "Активен";
+    Inactive => "Deactivated", "Деактивирован";
+    Actions => "Actions", "Действия";
+    Create => "Create", "Создать";
+    Save => "Save", "Сохранить";
+    Cancel => "Cancel", "Отмена";
+    Edit => "Edit", "Изменить";
+    Deactivate => "Deactivate", "Деактивировать";
+    Activate => "Activate", "Активировать";
+    NewLocation => "New location", "Новая точка";
+    NewEmployee => "New employee", "Новый сотрудник";
+    EditLocation => "Edit location", "Изменение точки";
+    EditEmployee => "Edit employee", "Изменение сотрудника";
+    NewPasswordHint => "Leave empty to keep the current password", "Оставьте пустым, чтобы не менять пароль";
+    Saved => "Saved", "Сохранено";
+    KindShop => "Shop", "Магазин";
+    KindWarehouse => "Warehouse", "Склад";
+    RoleAdmin => "Administrator", "Администратор";
+    RoleDirector => "Director", "Директор";
+    RoleAccountant => "Accountant", "Бухгалтер";
+    RoleManager => "Manager (seller)", "Менеджер (продавец)";
+    RoleStorekeeper => "Storekeeper", "Кладовщик";
+    None_ => "—", "—";
+    TokenName => "Token name", "Название токена";
+    TokenFor => "Acts as", "От имени";
+    TokenCreatedOnce => "Copy the token now: it is shown only once.", "Скопируйте токен сейчас: он показывается только один раз.";
+    Revoke => "Revoke", "Отозвать";
+    Revoked => "Revoked", "Отозван";
+    CreatedAt => "Created", "Создан";
+    LastUsed => "Last used", "Последнее использование";
+    Never => "never", "никогда";
+    AdminOnly => "Only an administrator manages the organisation.", "Управлять организацией может только администратор.";
+    FieldName => "Name", "Название";
+    FieldLogin => "Login", "Логин";
+    FieldPassword => "Password", "Пароль";
+    FieldRole => "Role", "Роль";
+    FieldKind => "Type", "Тип";
+    FieldCity => "City", "Город";
+    FieldAddress => "Address", "Адрес";
+    FieldLatitude => "Latitude", "Широта";
+    FieldLongitude => "Longitude", "Долгота";
+    FieldLocation => "Location", "Точка";
+    FieldEmployee => "Employee", "Сотрудник";
+    ProblemRequired => "required", "обязательное поле";
+    ProblemTooLong => "too long", "слишком длинное значение";
+    ProblemTooShort => "too short", "слишком короткое значение";
+    ProblemOutOfRange => "out of range", "вне допустимого диапазона";
+    ProblemInvalid => "invalid value", "неверное значение";
+    ProblemNotFound => "does not exist", "не существует";
+    ErrUnauthorized => "Please sign in.", "Пожалуйста, войдите в систему.";
+    ErrInvalidCredentials => "Wrong login or password.", "Неверный логин или пароль.";
+    ErrAccountInactive => "This account is deactivated. Ask an administrator.", "Учётная запись деактивирована. Обратитесь к администратору.";
+    ErrForbidden => "Your role does not allow this.", "Ваша роль не позволяет это сделать.";
+    ErrNotFound => "Not found.", "Не найдено.";
+    ErrValidation => "Check the form.", "Проверьте форму.";
+    ErrLoginTaken => "This login is already taken.", "Этот логин уже занят.";
+    ErrLocationNameTaken => "A location with this name already exists.", "Точка с таким названием уже существует.";
+    ErrLastAdmin => "The last active administrator cannot be deactivated or demoted.", "Нельзя деактивировать или понизить последнего активного администратора.";
+    ErrConflict => "This conflicts with existing data.", "Конфликт с существующими данными.";
+    ErrTooManyAttempts => "Too many failed attempts. Wait a minute and try again.", "Слишком много неудачных попыток. Подождите минуту и попробуйте снова.";
+    ErrUnavailable => "The database is not answering. Try again shortly.", "База данных не отвечает. Повторите попытку позже.";
+    ErrInternal => "Something went wrong on the server.", "На сервере произошла ошибка.";
+    ErrMalformed => "The request could not be read.", "Не удалось разобрать запрос.";
+    ErrRequest => "The server could not be reached.", "Не удалось связаться с сервером.";
+    NotFoundPage => "Page not found", "Страница не найдена";
+}
+
+pub fn field_key(field: Field) -> Key {
+    match field {
+        Field::Name => Key::FieldName,
+        Field::Login => Key::FieldLogin,
+        Field::Password => Key::FieldPassword,
+        Field::Role => Key::FieldRole,
+        Field::Kind => Key::FieldKind,
+        Field::City => Key::FieldCity,
+        Field::Address => Key::FieldAddress,
+        Field::Latitude => Key::FieldLatitude,
+        Field::Longitude => Key::FieldLongitude,
+        Field::Location => Key::FieldLocation,
+        Field::Employee => Key::FieldEmployee,
+    }
+}
+
+pub fn problem_key(problem: Problem) -> Key {
+    match problem {
+        Problem::Required => Key::ProblemRequired,
+        Problem::TooLong => Key::ProblemTooLong,
+        Problem::TooShort => Key::ProblemTooShort,
+        Problem::OutOfRange => Key::ProblemOutOfRange,
+        Problem::Invalid => Key::ProblemInvalid,
+        Problem::NotFound => Key::ProblemNotFound,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cookie_choice_beats_the_browser() {
+        assert_eq!(Lang::negotiate(Some("a=1; lang=en"), Some("ru-RU,ru;q=0.9")), Lang::En);
+    }
+
+    #[test]
+    fn accept_language_is_read_by_preference() {
+        assert_eq!(Lang::negotiate(None, Some("ru-RU,ru;q=0.9,en;q=0.8")), Lang::Ru);
+        assert_eq!(Lang::negotiate(None, Some("de-DE,en;q=0.5,ru;q=0.4")), Lang::En);
+        assert_eq!(Lang::negotiate(None, Some("fr")), Lang::En);
+        assert_eq!(Lang::negotiate(None, None), Lang::En);
+    }
+
+    #[test]
+    fn every_key_is_translated_into_both_languages() {
+        for key in Key::ALL {
+            assert!(!key.text(Lang::En).is_empty(), "{key:?}");
+            assert!(!key.text(Lang::Ru).is_empty(), "{key:?}");
+        }
+    }
+}

@@ -1,0 +1,114 @@
+//! Vitrina: a CRM for retail chains. This file is the map of the product: the feature
+//! modules, the router and the HTML shell.
+//!
+//! | feature | module |
+//! |---|---|
+//! | sign in, sessions, roles, API tokens | [`auth`] |
+//! | locations (shops, warehouses), employees | [`org`] |
+//! | live updates over `/ws` | [`live`] |
+//! | translations (Russian, English) | [`i18n`] |
+//! | errors and their HTTP statuses | [`error`] |
+//! | database pool and migrations (server) | `db` |
+//! | navigation shell and shared widgets | [`ui`] |
+#![recursion_limit = "512"]
+
+pub mod auth;
+#[cfg(feature = "ssr")]
+pub mod db;
+pub mod error;
+pub mod i18n;
+pub mod live;
+pub mod org;
+#[cfg(feature = "ssr")]
+pub mod state;
+pub mod ui;
+
+use i18n::Lang;
+use ui::sections::{Section, Which};
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
+use leptos_router::path;
+
+/// The HTML document around the app (server side only).
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let lang = initial_lang();
+    #[cfg(feature = "ssr")]
+    ui::security::set_csp_header();
+    view! {
+        <!DOCTYPE html>
+        <html lang=lang.code()>
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// The language to render with: on the server from the request, in the browser from the
+/// `<html lang>` the server rendered.
+fn initial_lang() -> Lang {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<http::request::Parts>()
+            .map(|parts| {
+                let header = |name: http::header::HeaderName| {
+                    parts.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string)
+                };
+                Lang::negotiate(
+                    header(http::header::COOKIE).as_deref(),
+                    header(http::header::ACCEPT_LANGUAGE).as_deref(),
+                )
+            })
+            .unwrap_or_default()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        ui::browser::document_lang().unwrap_or_default()
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let lang = RwSignal::new(initial_lang());
+    provide_context(lang);
+    provide_context(live::Live::new());
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/vitrina.css"/>
+        <Title text=i18n::t(i18n::Key::AppName)/>
+        <Router>
+            <Routes fallback=ui::not_found::NotFound>
+                <Route path=path!("/login") view=auth::ui::LoginPage/>
+                <ParentRoute path=path!("") view=ui::shell::Shell>
+                    <Route path=path!("") view=ui::home::Home/>
+                    <Route path=path!("stock") view=|| view! { <Section which=Which::Stock/> }/>
+                    <Route path=path!("orders") view=|| view! { <Section which=Which::Orders/> }/>
+                    <Route path=path!("clients") view=|| view! { <Section which=Which::Clients/> }/>
+                    <Route path=path!("chat") view=|| view! { <Section which=Which::Chat/> }/>
+                    <Route path=path!("documents") view=|| view! { <Section which=Which::Documents/> }/>
+                    <Route path=path!("reports") view=|| view! { <Section which=Which::Reports/> }/>
+                    <Route path=path!("settings") view=ui::settings::SettingsHome/>
+                    <Route path=path!("settings/locations") view=org::ui::locations::LocationsPage/>
+                    <Route path=path!("settings/employees") view=org::ui::employees::EmployeesPage/>
+                    <Route path=path!("settings/tokens") view=auth::ui::tokens::TokensPage/>
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}
+
+/// Entry point of the WASM bundle.
+#[cfg(feature = "hydrate")]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(App);
+}

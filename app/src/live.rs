@@ -1,0 +1,87 @@
+//! Live updates: the [`LiveEvent`] type both sides share, the server hub (ssr) and the
+//! browser WebSocket client (hydrate).
+//!
+//! Services publish events after their transaction commits. A screen that shows data
+//! reads a version signal from [`Live`] in its resource, so an event (or a reconnect,
+//! after which anything may have been missed) refetches exactly what is on screen.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "hydrate")]
+pub mod client;
+#[cfg(feature = "ssr")]
+pub mod hub;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OnlineUser {
+    pub id: i64,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum LiveEvent {
+    LocationChanged { id: i64 },
+    EmployeeChanged { id: i64 },
+    /// Everyone online now (sent on connect and whenever it changes).
+    Presence { online: Vec<OnlineUser> },
+    /// The server could not deliver some events to this client: refetch everything.
+    Resync,
+}
+
+/// Live state of the page, provided by the App root.
+#[derive(Clone, Copy)]
+pub struct Live {
+    /// Bumped when locations or employees change anywhere.
+    pub org_version: RwSignal<u64>,
+    pub online: RwSignal<Vec<OnlineUser>>,
+    pub connected: RwSignal<bool>,
+}
+
+impl Live {
+    pub fn new() -> Self {
+        Live {
+            org_version: RwSignal::new(0),
+            online: RwSignal::new(Vec::new()),
+            connected: RwSignal::new(false),
+        }
+    }
+
+    /// Applies one event from the server.
+    pub fn apply(&self, event: LiveEvent) {
+        match event {
+            LiveEvent::LocationChanged { .. } | LiveEvent::EmployeeChanged { .. } => {
+                self.org_version.update(|v| *v += 1)
+            }
+            LiveEvent::Presence { online } => self.online.set(online),
+            LiveEvent::Resync => self.resync(),
+        }
+    }
+
+    /// Refetches everything a screen shows (after a reconnect or a lag).
+    pub fn resync(&self) {
+        self.org_version.update(|v| *v += 1);
+    }
+}
+
+impl Default for Live {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+pub fn use_live() -> Live {
+    expect_context::<Live>()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn events_have_a_stable_json_shape() {
+        let json = serde_json::to_string(&LiveEvent::LocationChanged { id: 7 }).expect("json");
+        assert_eq!(json, r#"{"type":"location_changed","id":7}"#);
+    }
+}

@@ -1,0 +1,149 @@
+//! The in-process hub every service publishes to and every `/ws` socket listens on.
+
+use super::{LiveEvent, OnlineUser};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use tokio::sync::{broadcast, watch};
+
+/// What travels on the hub: events for browsers, and control messages for sockets.
+#[derive(Debug, Clone)]
+pub enum HubMessage {
+    Event(Arc<LiveEvent>),
+    /// Close every socket of this employee (deactivated).
+    Kick(i64),
+}
+
+#[derive(Clone)]
+pub struct Hub {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    tx: broadcast::Sender<HubMessage>,
+    presence: Mutex<HashMap<i64, (String, usize)>>,
+    shutdown: watch::Sender<bool>,
+}
+
+impl Default for Hub {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Hub {
+    pub fn new() -> Self {
+        let (tx, _) = broadcast::channel(4096);
+        let (shutdown, _) = watch::channel(false);
+        Hub {
+            inner: Arc::new(Inner {
+                tx,
+                presence: Mutex::new(HashMap::new()),
+                shutdown,
+            }),
+        }
+    }
+
+    /// Sends an event to every connected socket. Call after the transaction committed.
+    pub fn publish(&self, event: LiveEvent) {
+        // No receivers is fine: nobody is looking.
+        let _ = self.inner.tx.send(HubMessage::Event(Arc::new(event)));
+    }
+
+    pub fn disconnect_user(&self, employee_id: i64) {
+        let _ = self.inner.tx.send(HubMessage::Kick(employee_id));
+    }
+
+    pub fn subscribe(&self) -> broadcast::Receiver<HubMessage> {
+        self.inner.tx.subscribe()
+    }
+
+    /// Tells sockets the server is stopping (graceful shutdown).
+    pub fn shut_down(&self) {
+        let _ = self.inner.shutdown.send(true);
+    }
+
+    pub fn shutdown_signal(&self) -> watch::Receiver<bool> {
+        self.inner.shutdown.subscribe()
+    }
+
+    /// Everyone with at least one open socket, by name.
+    pub fn online(&self) -> Vec<OnlineUser> {
+        let map = self.inner.presence.lock().unwrap_or_else(|p| p.into_inner());
+        let mut list: Vec<OnlineUser> = map
+            .iter()
+            .map(|(id, (name, _))| OnlineUser { id: *id, name: name.clone() })
+            .collect();
+        list.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
+        list
+    }
+
+    /// Registers an open socket; presence is announced when a person comes online, and
+    /// again when the returned guard drops their last socket.
+    pub fn connect(&self, employee_id: i64, name: String) -> PresenceGuard {
+        let first = {
+            let mut map = self.inner.presence.lock().unwrap_or_else(|p| p.into_inner());
+            let entry = map.entry(employee_id).or_insert((name, 0));
+            entry.1 += 1;
+            entry.1 == 1
+        };
+        if first {
+            self.publish(LiveEvent::Presence { online: self.online() });
+        }
+        PresenceGuard { hub: self.clone(), employee_id }
+    }
+
+    fn release(&self, employee_id: i64) {
+        let last = {
+            let mut map = self.inner.presence.lock().unwrap_or_else(|p| p.into_inner());
+            match map.get_mut(&employee_id) {
+                Some(entry) if entry.1 > 1 => {
+                    entry.1 -= 1;
+                    false
+                }
+                Some(_) => {
+                    map.remove(&employee_id);
+                    true
+                }
+                None => false,
+            }
+        };
+        if last {
+            self.publish(LiveEvent::Presence { online: self.online() });
+        }
+    }
+}
+
+pub struct PresenceGuard {
+    hub: Hub,
+    employee_id: i64,
+}
+
+impl Drop for PresenceGuard {
+    fn drop(&mut self) {
+        self.hub.release(self.employee_id);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn presence_is_announced_on_first_and_last_socket() {
+        let hub = Hub::new();
+        let mut rx = hub.subscribe();
+        let a = hub.connect(1, "Анна".into());
+        let b = hub.connect(1, "Анна".into());
+        assert_eq!(hub.online().len(), 1);
+        drop(a);
+        assert_eq!(hub.online().len(), 1);
+        drop(b);
+        assert!(hub.online().is_empty());
+        let mut presence = 0;
+        while let Ok(HubMessage::Event(e)) = rx.try_recv() {
+            assert!(matches!(*e, LiveEvent::Presence { .. }));
+            presence += 1;
+        }
+        assert_eq!(presence, 2);
+    }
+}

@@ -1,0 +1,48 @@
+//! Small bridges to the browser (no-ops when rendering on the server).
+
+use crate::i18n::Lang;
+
+/// The `lang` attribute the server rendered on `<html>`.
+pub fn document_lang() -> Option<Lang> {
+    #[cfg(feature = "hydrate")]
+    {
+        let el = web_sys::window()?.document()?.document_element()?;
+        Lang::from_code(&el.get_attribute("lang")?)
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        None
+    }
+}
+
+/// Remembers the language choice (cookie read by the server) and updates `<html lang>`.
+pub fn store_lang(lang: Lang) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
+            if let Some(el) = doc.document_element() {
+                let _ = el.set_attribute("lang", lang.code());
+            }
+            if let Ok(html) = doc.dyn_into::<web_sys::HtmlDocument>() {
+                let _ = html.set_cookie(&format!(
+                    "{}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+                    crate::i18n::LANG_COOKIE,
+                    lang.code()
+                ));
+            }
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = lang;
+}
+
+/// A full page load (used after sign-in and sign-out, so every resource starts fresh).
+pub fn go_to(path: &str) {
+    #[cfg(feature = "hydrate")]
+    if let Some(w) = web_sys::window() {
+        let _ = w.location().set_href(path);
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = path;
+}

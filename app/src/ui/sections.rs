@@ -1,0 +1,37 @@
+//! Sections of the navigation whose features arrive in later releases.
+
+use crate::i18n::{t, Key};
+use leptos::prelude::*;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Which {
+    Stock,
+    Orders,
+    Clients,
+    Chat,
+    Documents,
+    Reports,
+}
+
+impl Which {
+    fn title(self) -> Key {
+        match self {
+            Which::Stock => Key::NavStock,
+            Which::Orders => Key::NavOrders,
+            Which::Clients => Key::NavClients,
+            Which::Chat => Key::NavChat,
+            Which::Documents => Key::NavDocuments,
+            Which::Reports => Key::NavReports,
+        }
+    }
+}
+
+#[component]
+pub fn Section(which: Which) -> impl IntoView {
+    view! {
+        <section class="page">
+            <h1>{t(which.title())}</h1>
+            <p class="muted">{t(Key::SectionComing)}</p>
+        </section>
+    }
+}

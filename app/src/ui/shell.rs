@@ -1,0 +1,128 @@
+//! The signed-in frame: navigation, user menu (language, sign out), who is online, and
+//! the current page. Visitors are sent to the login page.
+
+use crate::auth::api::{current_user, logout};
+use crate::auth::Me;
+use crate::i18n::{t, use_lang, Key, Lang};
+use crate::live::use_live;
+use crate::ui::browser;
+use leptos::prelude::*;
+use leptos_router::components::{Outlet, Redirect, A};
+
+const NAV: [(&str, Key, &str); 8] = [
+    ("/", Key::NavHome, "⌂"),
+    ("/stock", Key::NavStock, "▦"),
+    ("/orders", Key::NavOrders, "☰"),
+    ("/clients", Key::NavClients, "☺"),
+    ("/chat", Key::NavChat, "✉"),
+    ("/documents", Key::NavDocuments, "▤"),
+    ("/reports", Key::NavReports, "◔"),
+    ("/settings", Key::NavSettings, "⚙"),
+];
+
+#[component]
+pub fn Shell() -> impl IntoView {
+    let me = Resource::new(|| (), |_| current_user());
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">{t(Key::Loading)}</p> }>
+            {move || me.get().map(|result| match result {
+                Ok(Some(me)) => {
+                    provide_context(me.clone());
+                    view! { <Frame me/> }.into_any()
+                }
+                _ => view! { <Redirect path="/login"/> }.into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Frame(me: Me) -> impl IntoView {
+    let live = use_live();
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |started: Option<bool>| {
+        if started != Some(true) {
+            crate::live::client::start(live);
+        }
+        true
+    });
+    let lang = use_lang();
+    let menu_open = RwSignal::new(false);
+    let nav_open = RwSignal::new(false);
+    view! {
+        <div class="app" class:nav-open=move || nav_open.get()>
+            <header class="topbar">
+                <button class="icon-button nav-toggle" aria-label=t(Key::Menu)
+                    on:click=move |_| nav_open.update(|o| *o = !*o)>"☰"</button>
+                <a class="brand" href="/">{t(Key::AppName)}</a>
+                <span class="live-dot" class:on=move || live.connected.get()
+                    title=move || if live.connected.get() { Key::Live } else { Key::Offline }.text(lang.get())
+                    data-testid="live-status"></span>
+                <OnlineBadge/>
+                <div class="user-menu">
+                    <button class="user-button" data-testid="user-menu"
+                        on:click=move |_| menu_open.update(|o| *o = !*o)>
+                        {me.name.clone()}
+                    </button>
+                    <Show when=move || menu_open.get()>
+                        <UserMenu/>
+                    </Show>
+                </div>
+            </header>
+            <nav class="sidebar" on:click=move |_| nav_open.set(false)>
+                {NAV.iter().map(|(href, key, icon)| view! {
+                    <A href=*href exact=true attr:class="nav-link">
+                        <span class="nav-icon" aria-hidden="true">{*icon}</span>
+                        <span>{t(*key)}</span>
+                    </A>
+                }).collect_view()}
+            </nav>
+            <main class="content">
+                <Outlet/>
+            </main>
+        </div>
+    }
+}
+
+#[component]
+fn UserMenu() -> impl IntoView {
+    let lang = use_lang();
+    let choose = move |l: Lang| {
+        lang.set(l);
+        browser::store_lang(l);
+    };
+    let sign_out = Action::new(|_: &()| logout());
+    Effect::new(move || {
+        if sign_out.value().get().is_some() {
+            browser::go_to("/login");
+        }
+    });
+    view! {
+        <div class="menu" role="menu">
+            <div class="menu-row">
+                <span>{t(Key::Language)}</span>
+                <button class="chip" class:selected=move || lang.get() == Lang::Ru
+                    data-testid="lang-ru" on:click=move |_| choose(Lang::Ru)>"RU"</button>
+                <button class="chip" class:selected=move || lang.get() == Lang::En
+                    data-testid="lang-en" on:click=move |_| choose(Lang::En)>"EN"</button>
+            </div>
+            <button class="menu-item" data-testid="sign-out"
+                on:click=move |_| { sign_out.dispatch(()); }>{t(Key::SignOut)}</button>
+        </div>
+    }
+}
+
+#[component]
+fn OnlineBadge() -> impl IntoView {
+    let live = use_live();
+    view! {
+        <details class="online">
+            <summary data-testid="online-count">
+                {t(Key::Online)} ": " {move || live.online.get().len()}
+            </summary>
+            <ul data-testid="online-list">
+                {move || live.online.get().into_iter().map(|u| view! { <li>{u.name}</li> }).collect_view()}
+            </ul>
+        </details>
+    }
+}

@@ -1,0 +1,11 @@
+#!/bin/sh
+# Starts the server the browser tests talk to: a fresh SQLite file with the demo chain.
+# VITRINA_BIN and LEPTOS_SITE_ROOT may point at another build (as .ci/test does).
+set -eu
+cd "$(dirname "$0")/.."
+dir=$(mktemp -d)
+export DATABASE_URL="sqlite://$dir/e2e.db?mode=rwc"
+export VITRINA_DATA_DIR="$dir"
+export LEPTOS_SITE_ADDR="127.0.0.1:${VITRINA_E2E_PORT:-3100}"
+export LEPTOS_SITE_ROOT="${LEPTOS_SITE_ROOT:-target/site}"
+exec "${VITRINA_BIN:-target/debug/vitrina}" serve --demo

@@ -1,0 +1,64 @@
+// Shared fixtures: every page (including extra browser contexts) fails its test on any
+// page error or console error, since a hydration panic shows nowhere else.
+import { test as base, expect } from '@playwright/test';
+
+export { expect };
+
+/** Collects page errors and console errors of a page. `allowed` lists regexes a test expects. */
+export function watch(page) {
+  const errors = [];
+  const allowed = [];
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+  });
+  return {
+    allow: (re) => allowed.push(re),
+    check: () => {
+      const unexpected = errors.filter((e) => !allowed.some((re) => re.test(e)));
+      expect(unexpected, 'page or console errors').toEqual([]);
+    },
+  };
+}
+
+export const test = base.extend({
+  errors: async ({ page }, use) => {
+    const w = watch(page);
+    await use(w);
+    w.check();
+  },
+  /** Opens another signed-out browser context with the same device settings. */
+  openUser: async ({ browser, viewport, hasTouch, baseURL, locale }, use) => {
+    const opened = [];
+    await use(async (options = {}) => {
+      const context = await browser.newContext({ viewport, hasTouch, baseURL, locale, ...options });
+      const page = await context.newPage();
+      const w = watch(page);
+      page.vitrinaErrors = w;
+      opened.push({ context, w });
+      return page;
+    });
+    for (const { context, w } of opened) {
+      w.check();
+      await context.close();
+    }
+  },
+});
+
+/** Signs in through the login page and waits for the hydrated shell. */
+export async function signIn(page, login, password = 'demo') {
+  await page.goto('/login');
+  await page.waitForSelector('body[data-ready]');
+  await page.fill('input[name=login]', login);
+  await page.fill('input[name=password]', password);
+  await page.click('button[type=submit]');
+  await page.waitForURL((url) => url.pathname === '/');
+  await page.waitForSelector('body[data-ready]');
+  await expect(page.getByTestId('user-menu')).toBeVisible();
+}
+
+/** Opens the navigation drawer on narrow screens; a no-op on desktop. */
+export async function openNav(page) {
+  const toggle = page.locator('.nav-toggle');
+  if (await toggle.isVisible()) await toggle.click();
+}

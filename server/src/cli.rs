@@ -1,0 +1,166 @@
+//! `vitrina serve | migrate | demo | user add`.
+
+use crate::config::Settings;
+use app::db::Db;
+use app::live::hub::Hub;
+use app::org::EmployeeForm;
+use app::state::AppState;
+use clap::{Parser, Subcommand};
+use std::io::Write;
+
+#[derive(Parser, Debug)]
+#[command(name = "vitrina", version, about = "Vitrina — CRM for retail chains")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Serve the web app, REST API and live channel (migrates first).
+    Serve {
+        /// Load the demo chain first when the database is empty.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Load the demo chain (5 shops, 2 warehouses, staff of every role).
+    Demo {
+        /// Replace whatever the database holds.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Manage employees.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UserCommand {
+    /// Create an employee (e.g. the first admin). The password is read from
+    /// VITRINA_PASSWORD, or from the first line of standard input.
+    Add {
+        #[arg(long)]
+        login: String,
+        #[arg(long)]
+        name: String,
+        /// admin, director, accountant, manager or storekeeper
+        #[arg(long)]
+        role: String,
+        /// Home location id
+        #[arg(long)]
+        location: Option<i64>,
+    },
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error(transparent)]
+    Config(#[from] crate::config::ConfigError),
+    #[error(transparent)]
+    Db(#[from] app::db::DbError),
+    #[error(transparent)]
+    Demo(#[from] crate::demo::DemoError),
+    #[error("{0}")]
+    App(String),
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+}
+
+impl From<app::error::AppError> for CliError {
+    fn from(e: app::error::AppError) -> Self {
+        CliError::App(e.message(app::i18n::Lang::En))
+    }
+}
+
+fn say(text: &str) {
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{text}");
+}
+
+pub async fn run(cli: Cli) -> Result<(), CliError> {
+    let settings = Settings::from_env()?;
+    let db = Db::connect(&settings.database_url).await?;
+    db.migrate().await?;
+    match cli.command {
+        Command::Migrate => say("migrations applied"),
+        Command::Demo { force } => {
+            crate::demo::load(&db, force).await?;
+            say(&crate::demo::logins_text());
+        }
+        Command::User { command: UserCommand::Add { login, name, role, location } } => {
+            let password = match std::env::var("VITRINA_PASSWORD") {
+                Ok(p) if !p.is_empty() => p,
+                _ => {
+                    let mut line = String::new();
+                    std::io::stdin().read_line(&mut line)?;
+                    line.trim_end_matches(['\r', '\n']).to_string()
+                }
+            };
+            let form = EmployeeForm {
+                login,
+                name,
+                role,
+                home_location_id: location.map(|l| l.to_string()).unwrap_or_default(),
+                password,
+            };
+            let input = form.validate(true)?;
+            let id = app::org::service::insert_employee(&db, &input).await?;
+            say(&format!("employee {} created with id {id}", input.login));
+        }
+        Command::Serve { demo } => {
+            if demo && crate::demo::is_empty(&db).await.map_err(app::db::DbError::from)? {
+                crate::demo::load(&db, false).await?;
+            }
+            if demo {
+                say(&crate::demo::logins_text());
+            }
+            serve(settings, db).await?;
+        }
+    }
+    Ok(())
+}
+
+async fn serve(settings: Settings, db: Db) -> Result<(), CliError> {
+    let hub = Hub::new();
+    let state = AppState {
+        leptos_options: settings.leptos_options(),
+        db,
+        hub: hub.clone(),
+    };
+    let router = crate::router::app(state);
+    let listener = tokio::net::TcpListener::bind(settings.site_addr).await?;
+    tracing::info!(addr = %settings.site_addr, site_root = %settings.site_root, "Vitrina is listening");
+    say(&format!("Vitrina: http://{}", settings.site_addr));
+    axum::serve(listener, router)
+        .with_graceful_shutdown(async move {
+            stop_signal().await;
+            tracing::info!("shutting down");
+            hub.shut_down();
+        })
+        .await?;
+    Ok(())
+}
+
+async fn stop_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(s) => s,
+            Err(_) => {
+                let _ = ctrl_c.await;
+                return;
+            }
+        };
+        tokio::select! {
+            _ = ctrl_c => {},
+            _ = term.recv() => {},
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = ctrl_c.await;
+}

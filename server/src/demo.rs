@@ -1,0 +1,113 @@
+//! The demo chain: 5 shops and 2 warehouses in different cities, staff of every role.
+
+use app::auth::Role;
+use app::db::{now_ms, Db};
+use app::error::AppError;
+use app::org::service::insert_employee;
+use app::org::EmployeeInput;
+
+pub const DEMO_PASSWORD: &str = "demo";
+
+struct DemoLocation {
+    name: &'static str,
+    kind: &'static str,
+    city: &'static str,
+    address: &'static str,
+    lat: i64,
+    lon: i64,
+}
+
+const LOCATIONS: [DemoLocation; 7] = [
+    DemoLocation { name: "Магазин «Тверская»", kind: "shop", city: "Москва", address: "ул. Тверская, 7", lat: 55_757_400, lon: 37_611_900 },
+    DemoLocation { name: "Магазин «Невский»", kind: "shop", city: "Санкт-Петербург", address: "Невский пр., 28", lat: 59_935_700, lon: 30_325_700 },
+    DemoLocation { name: "Магазин «Баумана»", kind: "shop", city: "Казань", address: "ул. Баумана, 44", lat: 55_789_500, lon: 49_116_400 },
+    DemoLocation { name: "Магазин «Вайнера»", kind: "shop", city: "Екатеринбург", address: "ул. Вайнера, 9", lat: 56_836_900, lon: 60_599_800 },
+    DemoLocation { name: "Магазин «Красный проспект»", kind: "shop", city: "Новосибирск", address: "Красный пр., 25", lat: 55_030_200, lon: 82_920_400 },
+    DemoLocation { name: "Склад «Подольск»", kind: "warehouse", city: "Подольск", address: "ул. Комсомольская, 1", lat: 55_431_100, lon: 37_544_600 },
+    DemoLocation { name: "Склад «Толмачёво»", kind: "warehouse", city: "Обь", address: "ул. Геодезическая, 3", lat: 55_006_200, lon: 82_660_900 },
+];
+
+/// (login, name, role, index into LOCATIONS)
+const STAFF: [(&str, &str, Role, Option<usize>); 9] = [
+    ("admin", "Ирина Администратор", Role::Admin, Some(0)),
+    ("director", "Сергей Петрович Орлов", Role::Director, Some(0)),
+    ("accountant", "Марина Бухгалтер", Role::Accountant, Some(0)),
+    ("seller1", "Анна Смирнова", Role::Manager, Some(0)),
+    ("seller2", "Дмитрий Кузнецов", Role::Manager, Some(1)),
+    ("seller3", "Айгуль Хасанова", Role::Manager, Some(2)),
+    ("seller4", "Павел Волков", Role::Manager, Some(3)),
+    ("seller5", "Ольга Лебедева", Role::Manager, Some(4)),
+    ("storekeeper1", "Николай Складов", Role::Storekeeper, Some(5)),
+];
+
+#[derive(Debug, thiserror::Error)]
+pub enum DemoError {
+    #[error("the database already has data; run `vitrina demo --force` to replace it")]
+    NotEmpty,
+    #[error(transparent)]
+    App(#[from] AppError),
+    #[error(transparent)]
+    Sqlx(#[from] sqlx::Error),
+}
+
+/// True when nobody has been created yet.
+pub async fn is_empty(db: &Db) -> Result<bool, sqlx::Error> {
+    let (employees,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM employee").fetch_one(&db.pool).await?;
+    let (locations,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM location").fetch_one(&db.pool).await?;
+    Ok(employees == 0 && locations == 0)
+}
+
+/// Loads the demo chain. Refuses a database with data unless `force`, which wipes it first.
+pub async fn load(db: &Db, force: bool) -> Result<(), DemoError> {
+    if !is_empty(db).await? {
+        if !force {
+            return Err(DemoError::NotEmpty);
+        }
+        let mut tx = db.pool.begin().await?;
+        for table in ["login_failure", "api_token", "session", "employee", "location"] {
+            sqlx::query(&format!("DELETE FROM {table}")).execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+    }
+    let now = now_ms();
+    let mut ids = Vec::with_capacity(LOCATIONS.len());
+    for l in &LOCATIONS {
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO location (name, kind, city, address, lat_micro, lon_micro, active, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $7) RETURNING id",
+        )
+        .bind(l.name)
+        .bind(l.kind)
+        .bind(l.city)
+        .bind(l.address)
+        .bind(l.lat)
+        .bind(l.lon)
+        .bind(now)
+        .fetch_one(&db.pool)
+        .await?;
+        ids.push(id);
+    }
+    for (login, name, role, home) in STAFF {
+        insert_employee(
+            db,
+            &EmployeeInput {
+                login: login.into(),
+                name: name.into(),
+                role,
+                home_location_id: home.map(|i| ids[i]),
+                password: Some(DEMO_PASSWORD.into()),
+            },
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// What to print after loading: the logins to try.
+pub fn logins_text() -> String {
+    let mut text = String::from("Demo logins (password \"demo\"):\n");
+    for (login, name, role, _) in STAFF {
+        text.push_str(&format!("  {login:<13} {:<11} {name}\n", role.as_str()));
+    }
+    text
+}

@@ -1,0 +1,11 @@
+#![recursion_limit = "512"]
+//! The `vitrina` server: configuration, the axum router (HTML app, server functions,
+//! REST API v1, `/ws`), the CLI commands and the demo chain.
+
+pub mod cli;
+pub mod config;
+pub mod demo;
+pub mod openapi;
+pub mod rest;
+pub mod router;
+pub mod ws;

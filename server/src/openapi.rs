@@ -1,0 +1,65 @@
+//! `GET /api/v1/openapi.json`: the OpenAPI 3.1 description of every REST endpoint.
+
+use axum::Json;
+use serde::Serialize;
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi, ToSchema};
+
+/// Every error: `{"error": {"code", "message"}}`.
+#[derive(Serialize, ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ErrorDetail {
+    /// Stable code, e.g. `unauthorized`, `forbidden`, `validation`, `too_many_attempts`.
+    pub code: String,
+    pub message: String,
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Vitrina API", version = "1", description = "REST API of Vitrina, the CRM for retail chains."),
+    paths(
+        crate::rest::auth::login,
+        crate::rest::auth::logout,
+        crate::rest::auth::me,
+        crate::rest::org::list_locations,
+        crate::rest::org::get_location,
+        crate::rest::org::list_employees,
+        crate::rest::org::get_employee,
+        healthz_doc,
+        document,
+    ),
+    modifiers(&Security)
+)]
+pub struct ApiDoc;
+
+struct Security;
+
+impl Modify for Security {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+        components.add_security_scheme(
+            "cookie",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(app::auth::SESSION_COOKIE))),
+        );
+    }
+}
+
+/// Health check: 200 only when the database answers.
+#[utoipa::path(get, path = "/healthz", tag = "system",
+    responses((status = 200, description = "Up"), (status = 503, body = ErrorBody)))]
+#[allow(dead_code)]
+fn healthz_doc() {}
+
+/// This document.
+#[utoipa::path(get, path = "/api/v1/openapi.json", tag = "system", responses((status = 200, description = "OpenAPI document")))]
+pub async fn document() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}

@@ -1,0 +1,65 @@
+//! The whole HTTP surface in one router: HTML pages and server functions (leptos),
+//! static files, `/healthz`, REST API v1, `/ws`; with security headers, compression,
+//! request tracing.
+
+use app::state::AppState;
+use app::{shell, App};
+use axum::extract::{Request, State};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use http::{header, HeaderValue, StatusCode};
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower_http::compression::CompressionLayer;
+use tower_http::trace::TraceLayer;
+
+pub fn app(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let context = {
+        let state = state.clone();
+        move || provide_context(state.clone())
+    };
+    let options = state.leptos_options.clone();
+    let leptos = Router::new()
+        .leptos_routes_with_context(&state, routes, context.clone(), move || shell(options.clone()))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
+        .with_state(state.clone());
+
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/ws", get(crate::ws::handler))
+        .nest("/api/v1", crate::rest::router())
+        .with_state(state)
+        .merge(leptos)
+        .layer(middleware::from_fn(security_headers))
+        .layer(CompressionLayer::new())
+        .layer(TraceLayer::new_for_http())
+}
+
+/// 200 only when the database answers.
+async fn healthz(State(state): State<AppState>) -> Response {
+    if state.db.ping().await {
+        (StatusCode::OK, axum::Json(serde_json::json!({ "status": "ok" }))).into_response()
+    } else {
+        app::error::AppError::Unavailable.into_response()
+    }
+}
+
+/// Headers every response carries. HTML pages set their own CSP (with the hydration
+/// script's nonce, see `app::ui::security`); everything else gets a locked-down one.
+async fn security_headers(req: Request, next: Next) -> Response {
+    let mut res = next.run(req).await;
+    let headers = res.headers_mut();
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
+        );
+    }
+    res
+}
