@@ -3,6 +3,7 @@
 use super::{ApiTokenInfo, Me, NewApiToken};
 use crate::error::AppError;
 use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
 
 #[cfg(feature = "ssr")]
 pub use ssr::{caller, set_cookie};
@@ -69,7 +70,7 @@ pub async fn current_user() -> Result<Option<Me>, AppError> {
     }.await)
 }
 
-#[server(endpoint = "auth/tokens/list")]
+#[server(endpoint = "auth/tokens/list", input = Json)]
 pub async fn list_api_tokens() -> Result<Vec<ApiTokenInfo>, AppError> {
     crate::error::with_status(async {
         let (state, caller) = caller().await?;
@@ -77,7 +78,7 @@ pub async fn list_api_tokens() -> Result<Vec<ApiTokenInfo>, AppError> {
     }.await)
 }
 
-#[server(endpoint = "auth/tokens/create")]
+#[server(endpoint = "auth/tokens/create", input = Json)]
 pub async fn create_api_token(name: String, employee_id: i64) -> Result<NewApiToken, AppError> {
     crate::error::with_status(async {
         let (state, caller) = caller().await?;
@@ -85,7 +86,7 @@ pub async fn create_api_token(name: String, employee_id: i64) -> Result<NewApiTo
     }.await)
 }
 
-#[server(endpoint = "auth/tokens/revoke")]
+#[server(endpoint = "auth/tokens/revoke", input = Json)]
 pub async fn revoke_api_token(id: i64) -> Result<(), AppError> {
     crate::error::with_status(async {
         let (state, caller) = caller().await?;

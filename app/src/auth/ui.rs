@@ -13,6 +13,7 @@ pub mod tokens;
 pub fn LoginPage() -> impl IntoView {
     let login = ServerAction::<Login>::new();
     let error = Signal::derive(move || login.value().get().and_then(|r| r.err()));
+    Effect::new(move || browser::mark_ready());
     Effect::new(move || {
         if let Some(Ok(_)) = login.value().get() {
             browser::go_to("/");

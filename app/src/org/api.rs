@@ -3,11 +3,12 @@
 use super::{Employee, EmployeeForm, Location, LocationForm};
 use crate::error::AppError;
 use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
 
 #[cfg(feature = "ssr")]
 use {super::service, crate::auth::api::caller, crate::error::with_status};
 
-#[server(endpoint = "org/locations/list")]
+#[server(endpoint = "org/locations/list", input = Json)]
 pub async fn list_locations() -> Result<Vec<Location>, AppError> {
     with_status(async {
         let (state, caller) = caller().await?;
@@ -16,7 +17,7 @@ pub async fn list_locations() -> Result<Vec<Location>, AppError> {
 }
 
 /// Creates (`id` = None) or updates a location.
-#[server(endpoint = "org/locations/save")]
+#[server(endpoint = "org/locations/save", input = Json)]
 pub async fn save_location(id: Option<i64>, form: LocationForm) -> Result<Location, AppError> {
     with_status(async {
         let (state, caller) = caller().await?;
@@ -29,7 +30,7 @@ pub async fn save_location(id: Option<i64>, form: LocationForm) -> Result<Locati
     }.await)
 }
 
-#[server(endpoint = "org/locations/active")]
+#[server(endpoint = "org/locations/active", input = Json)]
 pub async fn set_location_active(id: i64, active: bool) -> Result<Location, AppError> {
     with_status(async {
         let (state, caller) = caller().await?;
@@ -37,7 +38,7 @@ pub async fn set_location_active(id: i64, active: bool) -> Result<Location, AppE
     }.await)
 }
 
-#[server(endpoint = "org/employees/list")]
+#[server(endpoint = "org/employees/list", input = Json)]
 pub async fn list_employees() -> Result<Vec<Employee>, AppError> {
     with_status(async {
         let (state, caller) = caller().await?;
@@ -46,7 +47,7 @@ pub async fn list_employees() -> Result<Vec<Employee>, AppError> {
 }
 
 /// Creates (`id` = None) or updates an employee.
-#[server(endpoint = "org/employees/save")]
+#[server(endpoint = "org/employees/save", input = Json)]
 pub async fn save_employee(id: Option<i64>, form: EmployeeForm) -> Result<Employee, AppError> {
     with_status(async {
         let (state, caller) = caller().await?;
@@ -59,7 +60,7 @@ pub async fn save_employee(id: Option<i64>, form: EmployeeForm) -> Result<Employ
     }.await)
 }
 
-#[server(endpoint = "org/employees/active")]
+#[server(endpoint = "org/employees/active", input = Json)]
 pub async fn set_employee_active(id: i64, active: bool) -> Result<Employee, AppError> {
     with_status(async {
         let (state, caller) = caller().await?;

@@ -46,3 +46,12 @@ pub fn go_to(path: &str) {
     #[cfg(not(feature = "hydrate"))]
     let _ = path;
 }
+
+/// Marks the page as hydrated and interactive (`<body data-ready>`); browser tests wait
+/// for it before they type or click.
+pub fn mark_ready() {
+    #[cfg(feature = "hydrate")]
+    if let Some(body) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()) {
+        let _ = body.set_attribute("data-ready", "");
+    }
+}

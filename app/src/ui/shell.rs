@@ -46,6 +46,7 @@ fn Frame(me: Me) -> impl IntoView {
         }
         true
     });
+    Effect::new(move || browser::mark_ready());
     let lang = use_lang();
     let menu_open = RwSignal::new(false);
     let nav_open = RwSignal::new(false);

@@ -1,0 +1,192 @@
+//! `spawn_app`: a fresh database (SQLite file, or a new PostgreSQL database), the demo
+//! chain, and the router served on 127.0.0.1:0.
+
+use app::db::{Backend, Db};
+use app::live::hub::Hub;
+use app::state::AppState;
+use serde_json::Value;
+use std::future::Future;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+pub struct TestApp {
+    pub base: String,
+    pub db: Db,
+    _dir: Option<TempDir>,
+    pg_name: Option<String>,
+}
+
+/// A directory removed on drop.
+pub struct TempDir(std::path::PathBuf);
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+static COUNTER: AtomicU64 = AtomicU64::new(0);
+
+fn unique(prefix: &str) -> String {
+    let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    format!("{prefix}_{}_{n}_{nanos}", std::process::id())
+}
+
+/// The PostgreSQL admin URL, or None when `VITRINA_TEST_PG=off`.
+fn pg_admin_url() -> Option<String> {
+    match std::env::var("VITRINA_TEST_PG") {
+        Ok(v) if v == "off" => None,
+        Ok(v) if !v.is_empty() => Some(v),
+        _ => Some("postgres://postgres@127.0.0.1:5432/postgres".into()),
+    }
+}
+
+fn with_database(url: &str, name: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((b, q)) => (b, Some(q)),
+        None => (url, None),
+    };
+    let base = base.rsplit_once('/').map(|(b, _)| b).unwrap_or(base);
+    match query {
+        Some(q) => format!("{base}/{name}?{q}"),
+        None => format!("{base}/{name}"),
+    }
+}
+
+pub async fn spawn_app(backend: Backend) -> TestApp {
+    let (url, dir, pg_name) = match backend {
+        Backend::Sqlite => {
+            let path = std::env::temp_dir().join(unique("vitrina_test"));
+            std::fs::create_dir_all(&path).expect("temp dir");
+            let url = format!("sqlite://{}/test.db?mode=rwc", path.display());
+            (url, Some(TempDir(path)), None)
+        }
+        Backend::Postgres => {
+            let admin = pg_admin_url().expect("PostgreSQL tests are on");
+            let name = unique("vitrina_test");
+            let admin_db = Db::connect(&admin).await.expect("connect to the PostgreSQL admin database");
+            sqlx::query(&format!("CREATE DATABASE {name}"))
+                .execute(&admin_db.pool)
+                .await
+                .expect("create test database");
+            admin_db.pool.close().await;
+            (with_database(&admin, &name), None, Some(name))
+        }
+    };
+    let db = Db::connect(&url).await.expect("connect");
+    db.migrate().await.expect("migrate");
+    server::demo::load(&db, false).await.expect("demo data");
+    let hub = Hub::new();
+    let settings = server::config::Settings {
+        database_url: url,
+        data_dir: std::env::temp_dir(),
+        site_addr: "127.0.0.1:0".parse().expect("addr"),
+        site_root: "target/site".into(),
+    };
+    let state = AppState {
+        leptos_options: settings.leptos_options(),
+        db: db.clone(),
+        hub: hub.clone(),
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let router = server::router::app(state);
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, router).await;
+    });
+    TestApp {
+        base: format!("http://{addr}"),
+        db,
+        _dir: dir,
+        pg_name,
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// A client with its own cookie jar (a browser of one person).
+    pub fn client(&self) -> reqwest::Client {
+        reqwest::Client::builder()
+            .cookie_store(true)
+            .build()
+            .expect("client")
+    }
+
+    /// Signs `login` in through the REST API; returns the client (cookie set) and token.
+    pub async fn sign_in(&self, login: &str) -> (reqwest::Client, String) {
+        let client = self.client();
+        let res = client
+            .post(self.url("/api/v1/auth/login"))
+            .json(&serde_json::json!({ "login": login, "password": "demo" }))
+            .send()
+            .await
+            .expect("login request");
+        assert_eq!(res.status(), 200, "login of {login}");
+        let body: Value = res.json().await.expect("json");
+        let token = body["token"].as_str().expect("token").to_string();
+        (client, token)
+    }
+
+    /// Calls a JSON server function, e.g. `server_fn(&c, "org/locations/save", json!({...}))`.
+    pub async fn server_fn(&self, client: &reqwest::Client, endpoint: &str, args: Value) -> (u16, Value) {
+        let res = client
+            .post(self.url(&format!("/api/{endpoint}")))
+            .json(&args)
+            .send()
+            .await
+            .expect("server fn request");
+        let status = res.status().as_u16();
+        let text = res.text().await.expect("body");
+        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+    }
+
+    pub async fn id_of_employee(&self, login: &str) -> i64 {
+        let (id,): (i64,) = sqlx::query_as("SELECT id FROM employee WHERE login = $1")
+            .bind(login)
+            .fetch_one(&self.db.pool)
+            .await
+            .expect("employee");
+        id
+    }
+
+    pub async fn cleanup(self) {
+        self.db.pool.close().await;
+        if let (Some(name), Some(admin)) = (&self.pg_name, pg_admin_url()) {
+            if let Ok(admin_db) = Db::connect(&admin).await {
+                let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .execute(&admin_db.pool)
+                    .await;
+                admin_db.pool.close().await;
+            }
+        }
+    }
+}
+
+/// The backends this run tests: SQLite always, PostgreSQL unless `VITRINA_TEST_PG=off`.
+pub fn backends() -> Vec<Backend> {
+    let mut list = vec![Backend::Sqlite];
+    if pg_admin_url().is_some() {
+        list.push(Backend::Postgres);
+    }
+    list
+}
+
+/// Runs a test body once per backend, each on a fresh app.
+pub async fn on_each_backend<F, Fut>(test: F)
+where
+    F: Fn(TestApp) -> Fut,
+    Fut: Future<Output = TestApp>,
+{
+    for backend in backends() {
+        eprintln!("-- on {backend:?}");
+        let app = spawn_app(backend).await;
+        let app = test(app).await;
+        app.cleanup().await;
+    }
+}

@@ -1,0 +1,9 @@
+//! Integration tests: the real router on a real port, on real SQLite files and on the
+//! real PostgreSQL server. Every test runs once per backend.
+
+mod auth;
+mod helpers;
+mod live;
+mod org;
+mod roles;
+mod system;
