@@ -1,24 +1,29 @@
-use crate::auth::Me;
 use crate::i18n::{t, Key};
+use crate::ui::shell::use_me;
 use leptos::prelude::*;
 
 #[component]
 pub fn Home() -> impl IntoView {
-    let me = expect_context::<Me>();
-    let shop = me.home_location_name.clone();
+    let me = use_me();
     view! {
         <section class="page">
-            <h1>{t(Key::Welcome)} ", " {me.name.clone()}</h1>
-            <p>{t(Key::HomeIntro)}</p>
-            <dl class="facts">
-                <dt>{t(Key::Role)}</dt>
-                <dd data-testid="my-role">{t(me.role.label())}</dd>
-                <dt>{t(Key::YourShop)}</dt>
-                <dd>{match shop {
-                    Some(name) => name.into_any(),
-                    None => t(Key::NoHomeLocation).into_any(),
-                }}</dd>
-            </dl>
+            <Suspense fallback=|| view! { <p>{t(Key::Loading)}</p> }>
+                {move || Suspend::new(async move {
+                    me.await.ok().flatten().map(|me| view! {
+                        <h1>{t(Key::Welcome)} ", " {me.name.clone()}</h1>
+                        <p>{t(Key::HomeIntro)}</p>
+                        <dl class="facts">
+                            <dt>{t(Key::Role)}</dt>
+                            <dd data-testid="my-role">{t(me.role.label())}</dd>
+                            <dt>{t(Key::YourShop)}</dt>
+                            <dd>{match me.home_location_name {
+                                Some(name) => name.into_any(),
+                                None => t(Key::NoHomeLocation).into_any(),
+                            }}</dd>
+                        </dl>
+                    })
+                })}
+            </Suspense>
         </section>
     }
 }

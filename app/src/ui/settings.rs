@@ -1,19 +1,24 @@
-use crate::auth::{Action, Me};
+use crate::auth::Action;
 use crate::i18n::{t, Key};
+use crate::ui::shell::{me_allows, use_me};
 use leptos::prelude::*;
 
 #[component]
 pub fn SettingsHome() -> impl IntoView {
-    let me = expect_context::<Me>();
+    let me = use_me();
     view! {
         <section class="page">
             <h1>{t(Key::NavSettings)}</h1>
             <div class="tiles">
                 <a class="tile" href="/settings/locations">{t(Key::Locations)}</a>
                 <a class="tile" href="/settings/employees">{t(Key::Employees)}</a>
-                {Action::ManageApiTokens.allowed(me.role).then(|| view! {
-                    <a class="tile" href="/settings/tokens">{t(Key::ApiTokens)}</a>
-                })}
+                <Suspense>
+                    {move || Suspend::new(async move {
+                        me_allows(&me.await, Action::ManageApiTokens).then(|| view! {
+                            <a class="tile" href="/settings/tokens">{t(Key::ApiTokens)}</a>
+                        })
+                    })}
+                </Suspense>
             </div>
         </section>
     }

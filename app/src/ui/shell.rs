@@ -3,6 +3,7 @@
 
 use crate::auth::api::{current_user, logout};
 use crate::auth::Me;
+use crate::error::AppError;
 use crate::i18n::{t, use_lang, Key, Lang};
 use crate::live::use_live;
 use crate::ui::browser;
@@ -20,37 +21,47 @@ const NAV: [(&str, Key, &str); 8] = [
     ("/settings", Key::NavSettings, "⚙"),
 ];
 
-#[component]
-pub fn Shell() -> impl IntoView {
-    let me = Resource::new(|| (), |_| current_user());
-    view! {
-        <Suspense fallback=|| view! { <p class="loading">{t(Key::Loading)}</p> }>
-            {move || me.get().map(|result| match result {
-                Ok(Some(me)) => {
-                    provide_context(me.clone());
-                    view! { <Frame me/> }.into_any()
-                }
-                _ => view! { <Redirect path="/login"/> }.into_any(),
-            })}
-        </Suspense>
-    }
+/// The signed-in user, loaded once per page by the shell and shared through context.
+pub type MeResource = Resource<Result<Option<Me>, AppError>>;
+
+pub fn use_me() -> MeResource {
+    expect_context::<MeResource>()
+}
+
+/// Whether the signed-in user's role allows `action` (false while loading or signed out).
+pub fn me_allows(me: &Result<Option<Me>, AppError>, action: crate::auth::Action) -> bool {
+    matches!(me, Ok(Some(me)) if action.allowed(me.role))
 }
 
 #[component]
-fn Frame(me: Me) -> impl IntoView {
+pub fn Shell() -> impl IntoView {
+    // The frame and the page render once, outside any reactive closure: a page created
+    // inside `move || me.get()` can be rendered twice on the server and hydrate against
+    // the wrong copy of its resources. Only the parts that need the user wait for it.
+    let me: MeResource = Resource::new(|| (), |_| current_user());
+    provide_context(me);
     let live = use_live();
     #[cfg(feature = "hydrate")]
     Effect::new(move |started: Option<bool>| {
-        if started != Some(true) {
+        let signed_in = matches!(me.get(), Some(Ok(Some(_))));
+        if signed_in && started != Some(true) {
             crate::live::client::start(live);
         }
-        true
+        signed_in || started == Some(true)
     });
     Effect::new(move || browser::mark_ready());
     let lang = use_lang();
     let menu_open = RwSignal::new(false);
     let nav_open = RwSignal::new(false);
     view! {
+        <Suspense>
+            {move || Suspend::new(async move {
+                match me.await {
+                    Ok(Some(_)) => None,
+                    _ => Some(view! { <Redirect path="/login"/> }),
+                }
+            })}
+        </Suspense>
         <div class="app" class:nav-open=move || nav_open.get()>
             <header class="topbar">
                 <button class="icon-button nav-toggle" aria-label=t(Key::Menu)
@@ -63,7 +74,11 @@ fn Frame(me: Me) -> impl IntoView {
                 <div class="user-menu">
                     <button class="user-button" data-testid="user-menu"
                         on:click=move |_| menu_open.update(|o| *o = !*o)>
-                        {me.name.clone()}
+                        <Suspense>
+                            {move || Suspend::new(async move {
+                                me.await.ok().flatten().map(|me| me.name).unwrap_or_default()
+                            })}
+                        </Suspense>
                     </button>
                     <Show when=move || menu_open.get()>
                         <UserMenu/>

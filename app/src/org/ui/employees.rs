@@ -1,13 +1,14 @@
 //! Employees screen: the list (live), and the create/edit form for admins.
 
 use super::TextField;
-use crate::auth::{Action as Permission, Me, Role};
+use crate::auth::{Action as Permission, Role};
 use crate::error::AppError;
 use crate::i18n::{t, Key};
 use crate::live::use_live;
 use crate::org::api::{list_employees, list_locations, save_employee, set_employee_active};
 use crate::org::{Employee, EmployeeForm};
 use crate::ui::error_box::ErrorBox;
+use crate::ui::shell::{me_allows, use_me};
 use leptos::prelude::*;
 
 #[derive(Clone, Copy)]
@@ -51,8 +52,9 @@ impl Fields {
 
 #[component]
 pub fn EmployeesPage() -> impl IntoView {
-    let me = expect_context::<Me>();
-    let admin = Permission::ManageOrganisation.allowed(me.role);
+    let me = use_me();
+    // Known once the user is loaded; until then the admin controls stay hidden.
+    let admin = Signal::derive(move || me.get().is_some_and(|me| me_allows(&me, Permission::ManageOrganisation)));
     let live = use_live();
     let data = Resource::new(
         move || live.org_version.get(),
@@ -91,15 +93,17 @@ pub fn EmployeesPage() -> impl IntoView {
         <section class="page">
             <div class="page-head">
                 <h1>{t(Key::Employees)}</h1>
-                {admin.then(|| view! {
-                    <button class="primary" data-testid="new-employee" on:click=move |_| open(None)>{t(Key::NewEmployee)}</button>
-                })}
+                <Suspense>
+                    {move || admin.get().then(|| view! {
+                        <button class="primary" data-testid="new-employee" on:click=move |_| open(None)>{t(Key::NewEmployee)}</button>
+                    })}
+                </Suspense>
             </div>
             <Show when=move || editing.get().is_none()>
                 <ErrorBox error/>
             </Show>
             <Transition fallback=|| view! { <p>{t(Key::Loading)}</p> }>
-                {move || data.get().map(|r| match r {
+                {move || { let admin = admin.get(); data.get().map(|r| match r {
                     Ok((employees, locations)) => {
                         let location_name = {
                             let locations = locations.clone();
@@ -175,7 +179,7 @@ pub fn EmployeesPage() -> impl IntoView {
                         }.into_any()
                     }
                     Err(e) => view! { <ErrorBox error=Signal::derive(move || Some(e.clone()))/> }.into_any(),
-                })}
+                })}}
             </Transition>
         </section>
     }

@@ -1,13 +1,14 @@
 //! Locations screen: the list (live), and the create/edit form for admins.
 
 use super::TextField;
-use crate::auth::{Action as Permission, Me};
+use crate::auth::Action as Permission;
 use crate::error::AppError;
 use crate::i18n::{t, Key};
 use crate::live::use_live;
 use crate::org::api::{list_locations, save_location, set_location_active};
 use crate::org::{Location, LocationForm};
 use crate::ui::error_box::ErrorBox;
+use crate::ui::shell::{me_allows, use_me};
 use leptos::prelude::*;
 
 #[derive(Clone, Copy)]
@@ -55,8 +56,9 @@ impl Fields {
 
 #[component]
 pub fn LocationsPage() -> impl IntoView {
-    let me = expect_context::<Me>();
-    let admin = Permission::ManageOrganisation.allowed(me.role);
+    let me = use_me();
+    // Known once the user is loaded; until then the admin controls stay hidden.
+    let admin = Signal::derive(move || me.get().is_some_and(|me| me_allows(&me, Permission::ManageOrganisation)));
     let live = use_live();
     let locations = Resource::new(move || live.org_version.get(), |_| list_locations());
     // None: form closed; Some(None): new location; Some(Some(id)): editing id.
@@ -93,9 +95,11 @@ pub fn LocationsPage() -> impl IntoView {
         <section class="page">
             <div class="page-head">
                 <h1>{t(Key::Locations)}</h1>
-                {admin.then(|| view! {
-                    <button class="primary" data-testid="new-location" on:click=move |_| open(None)>{t(Key::NewLocation)}</button>
-                })}
+                <Suspense>
+                    {move || admin.get().then(|| view! {
+                        <button class="primary" data-testid="new-location" on:click=move |_| open(None)>{t(Key::NewLocation)}</button>
+                    })}
+                </Suspense>
             </div>
             <Show when=move || editing.get().is_some()>
                 <form class="card form-grid" data-testid="location-form" on:submit=move |ev| {
@@ -126,7 +130,7 @@ pub fn LocationsPage() -> impl IntoView {
                 <ErrorBox error/>
             </Show>
             <Transition fallback=|| view! { <p>{t(Key::Loading)}</p> }>
-                {move || locations.get().map(|r| match r {
+                {move || { let admin = admin.get(); locations.get().map(|r| match r {
                     Ok(list) => view! {
                         <table class="table" data-testid="locations-table">
                             <thead><tr>
@@ -160,7 +164,7 @@ pub fn LocationsPage() -> impl IntoView {
                         </table>
                     }.into_any(),
                     Err(e) => view! { <ErrorBox error=Signal::derive(move || Some(e.clone()))/> }.into_any(),
-                })}
+                })}}
             </Transition>
         </section>
     }
