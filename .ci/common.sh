@@ -29,12 +29,16 @@ setup_build_tools() {
   fi
 }
 
-# wasm-opt is only needed for release builds; Debian's binaryen is too old.
+# wasm-opt shrinks release bundles; Debian's binaryen is too old, so it comes from npm.
+# Without npm the bundle is built unoptimised (bigger, still correct). Returns 1 then.
 setup_wasm_opt() {
-  if ! wasm-opt --version 2>/dev/null | grep -q "version $BINARYEN_VERSION"; then
-    step "installing binaryen $BINARYEN_VERSION (wasm-opt) from npm"
-    npm install -g --no-audit --no-fund "binaryen@$BINARYEN_VERSION"
+  if wasm-opt --version 2>/dev/null | grep -q "version $BINARYEN_VERSION"; then return 0; fi
+  if ! command -v npm >/dev/null; then
+    echo "warning: npm not found; skipping wasm-opt (install Node.js for a smaller bundle)" >&2
+    return 1
   fi
+  step "installing binaryen $BINARYEN_VERSION (wasm-opt) from npm"
+  npm install -g --no-audit --no-fund "binaryen@$BINARYEN_VERSION"
 }
 
 setup_browser_tools() {

@@ -125,7 +125,10 @@ mod tests {
     fn only_admins_manage_the_organisation() {
         for role in Role::ALL {
             assert!(Action::ViewOrganisation.allowed(role));
-            assert_eq!(Action::ManageOrganisation.allowed(role), role == Role::Admin);
+            assert_eq!(
+                Action::ManageOrganisation.allowed(role),
+                role == Role::Admin
+            );
         }
     }
 }

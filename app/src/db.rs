@@ -115,7 +115,9 @@ impl Db {
 }
 
 fn sqlite_path(url: &str) -> Option<String> {
-    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
     let path = rest.split('?').next()?;
     (!path.is_empty() && path != ":memory:").then(|| path.to_string())
 }
@@ -139,8 +141,14 @@ mod tests {
 
     #[test]
     fn sqlite_paths_are_found_in_urls() {
-        assert_eq!(sqlite_path("sqlite://data/vitrina.db?mode=rwc").as_deref(), Some("data/vitrina.db"));
-        assert_eq!(sqlite_path("sqlite:///tmp/x.db").as_deref(), Some("/tmp/x.db"));
+        assert_eq!(
+            sqlite_path("sqlite://data/vitrina.db?mode=rwc").as_deref(),
+            Some("data/vitrina.db")
+        );
+        assert_eq!(
+            sqlite_path("sqlite:///tmp/x.db").as_deref(),
+            Some("/tmp/x.db")
+        );
         assert_eq!(sqlite_path("sqlite::memory:"), None);
     }
 }

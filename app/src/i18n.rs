@@ -37,7 +37,10 @@ impl Lang {
     /// Picks the language from a `lang=` cookie, else the first supported language
     /// in an `Accept-Language` header (in the client's order of preference), else English.
     pub fn negotiate(cookie_header: Option<&str>, accept_language: Option<&str>) -> Lang {
-        if let Some(lang) = cookie_header.and_then(|c| cookie_value(c, LANG_COOKIE)).and_then(Lang::from_code) {
+        if let Some(lang) = cookie_header
+            .and_then(|c| cookie_value(c, LANG_COOKIE))
+            .and_then(Lang::from_code)
+        {
             return lang;
         }
         let mut best: Option<(Lang, f32)> = None;
@@ -45,7 +48,11 @@ impl Lang {
             let mut pieces = part.split(';');
             let tag = pieces.next().unwrap_or("");
             let q = pieces
-                .find_map(|p| p.trim().strip_prefix("q=").and_then(|q| q.parse::<f32>().ok()))
+                .find_map(|p| {
+                    p.trim()
+                        .strip_prefix("q=")
+                        .and_then(|q| q.parse::<f32>().ok())
+                })
                 .unwrap_or(1.0);
             if let Some(lang) = Lang::from_code(tag) {
                 if best.is_none_or(|(_, bq)| q > bq) {
@@ -236,13 +243,22 @@ mod tests {
 
     #[test]
     fn cookie_choice_beats_the_browser() {
-        assert_eq!(Lang::negotiate(Some("a=1; lang=en"), Some("ru-RU,ru;q=0.9")), Lang::En);
+        assert_eq!(
+            Lang::negotiate(Some("a=1; lang=en"), Some("ru-RU,ru;q=0.9")),
+            Lang::En
+        );
     }
 
     #[test]
     fn accept_language_is_read_by_preference() {
-        assert_eq!(Lang::negotiate(None, Some("ru-RU,ru;q=0.9,en;q=0.8")), Lang::Ru);
-        assert_eq!(Lang::negotiate(None, Some("de-DE,en;q=0.5,ru;q=0.4")), Lang::En);
+        assert_eq!(
+            Lang::negotiate(None, Some("ru-RU,ru;q=0.9,en;q=0.8")),
+            Lang::Ru
+        );
+        assert_eq!(
+            Lang::negotiate(None, Some("de-DE,en;q=0.5,ru;q=0.4")),
+            Lang::En
+        );
         assert_eq!(Lang::negotiate(None, Some("fr")), Lang::En);
         assert_eq!(Lang::negotiate(None, None), Lang::En);
     }

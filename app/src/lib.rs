@@ -24,11 +24,11 @@ pub mod state;
 pub mod ui;
 
 use i18n::Lang;
-use ui::sections::{Section, Which};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::path;
+use ui::sections::{Section, Which};
 
 /// The HTML document around the app (server side only).
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -61,7 +61,11 @@ fn initial_lang() -> Lang {
         use_context::<http::request::Parts>()
             .map(|parts| {
                 let header = |name: http::header::HeaderName| {
-                    parts.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string)
+                    parts
+                        .headers
+                        .get(name)
+                        .and_then(|v| v.to_str().ok())
+                        .map(str::to_string)
                 };
                 Lang::negotiate(
                     header(http::header::COOKIE).as_deref(),

@@ -22,10 +22,16 @@ pub struct OnlineUser {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum LiveEvent {
-    LocationChanged { id: i64 },
-    EmployeeChanged { id: i64 },
+    LocationChanged {
+        id: i64,
+    },
+    EmployeeChanged {
+        id: i64,
+    },
     /// Everyone online now (sent on connect and whenever it changes).
-    Presence { online: Vec<OnlineUser> },
+    Presence {
+        online: Vec<OnlineUser>,
+    },
     /// The server could not deliver some events to this client: refetch everything.
     Resync,
 }

@@ -54,8 +54,9 @@ impl MicroDegrees {
         if text.is_empty() {
             return Err(AppError::invalid(field, Problem::Required));
         }
-        let value: rust_decimal::Decimal =
-            text.parse().map_err(|_| AppError::invalid(field, Problem::Invalid))?;
+        let value: rust_decimal::Decimal = text
+            .parse()
+            .map_err(|_| AppError::invalid(field, Problem::Invalid))?;
         let micro = (value * rust_decimal::Decimal::from(1_000_000)).round();
         let micro: i64 = micro
             .try_into()
@@ -212,7 +213,8 @@ impl EmployeeForm {
         Ok(EmployeeInput {
             login,
             name: text(&self.name, Field::Name, 120)?,
-            role: Role::parse(self.role.trim()).ok_or(AppError::invalid(Field::Role, Problem::Invalid))?,
+            role: Role::parse(self.role.trim())
+                .ok_or(AppError::invalid(Field::Role, Problem::Invalid))?,
             home_location_id,
             password,
         })
@@ -223,7 +225,10 @@ impl EmployeeForm {
             login: e.login.clone(),
             name: e.name.clone(),
             role: e.role.as_str().into(),
-            home_location_id: e.home_location_id.map(|id| id.to_string()).unwrap_or_default(),
+            home_location_id: e
+                .home_location_id
+                .map(|id| id.to_string())
+                .unwrap_or_default(),
             password: String::new(),
         }
     }
@@ -256,17 +261,26 @@ mod tests {
     fn out_of_range_latitude_is_refused() {
         let mut f = form();
         f.lat = "91".into();
-        assert_eq!(f.validate(), Err(AppError::invalid(Field::Latitude, Problem::OutOfRange)));
+        assert_eq!(
+            f.validate(),
+            Err(AppError::invalid(Field::Latitude, Problem::OutOfRange))
+        );
     }
 
     #[test]
     fn blank_name_and_bad_kind_are_refused() {
         let mut f = form();
         f.name = "  ".into();
-        assert_eq!(f.validate(), Err(AppError::invalid(Field::Name, Problem::Required)));
+        assert_eq!(
+            f.validate(),
+            Err(AppError::invalid(Field::Name, Problem::Required))
+        );
         let mut f = form();
         f.kind = "kiosk".into();
-        assert_eq!(f.validate(), Err(AppError::invalid(Field::Kind, Problem::Invalid)));
+        assert_eq!(
+            f.validate(),
+            Err(AppError::invalid(Field::Kind, Problem::Invalid))
+        );
     }
 
     #[test]
@@ -278,7 +292,10 @@ mod tests {
             home_location_id: "".into(),
             password: "".into(),
         };
-        assert_eq!(f.validate(true), Err(AppError::invalid(Field::Password, Problem::Required)));
+        assert_eq!(
+            f.validate(true),
+            Err(AppError::invalid(Field::Password, Problem::Required))
+        );
         let input = f.validate(false).expect("edit keeps password");
         assert_eq!(input.login, "seller9");
         assert_eq!(input.password, None);

@@ -91,7 +91,15 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             crate::demo::load(&db, force).await?;
             say(&crate::demo::logins_text());
         }
-        Command::User { command: UserCommand::Add { login, name, role, location } } => {
+        Command::User {
+            command:
+                UserCommand::Add {
+                    login,
+                    name,
+                    role,
+                    location,
+                },
+        } => {
             let password = match std::env::var("VITRINA_PASSWORD") {
                 Ok(p) if !p.is_empty() => p,
                 _ => {
@@ -112,7 +120,11 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             say(&format!("employee {} created with id {id}", input.login));
         }
         Command::Serve { demo } => {
-            if demo && crate::demo::is_empty(&db).await.map_err(app::db::DbError::from)? {
+            if demo
+                && crate::demo::is_empty(&db)
+                    .await
+                    .map_err(app::db::DbError::from)?
+            {
                 crate::demo::load(&db, false).await?;
             }
             if demo {
@@ -149,13 +161,14 @@ async fn stop_signal() {
     let ctrl_c = tokio::signal::ctrl_c();
     #[cfg(unix)]
     {
-        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(s) => s,
-            Err(_) => {
-                let _ = ctrl_c.await;
-                return;
-            }
-        };
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(s) => s,
+                Err(_) => {
+                    let _ = ctrl_c.await;
+                    return;
+                }
+            };
         tokio::select! {
             _ = ctrl_c => {},
             _ = term.recv() => {},

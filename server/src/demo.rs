@@ -18,13 +18,62 @@ struct DemoLocation {
 }
 
 const LOCATIONS: [DemoLocation; 7] = [
-    DemoLocation { name: "Магазин «Тверская»", kind: "shop", city: "Москва", address: "ул. Тверская, 7", lat: 55_757_400, lon: 37_611_900 },
-    DemoLocation { name: "Магазин «Невский»", kind: "shop", city: "Санкт-Петербург", address: "Невский пр., 28", lat: 59_935_700, lon: 30_325_700 },
-    DemoLocation { name: "Магазин «Баумана»", kind: "shop", city: "Казань", address: "ул. Баумана, 44", lat: 55_789_500, lon: 49_116_400 },
-    DemoLocation { name: "Магазин «Вайнера»", kind: "shop", city: "Екатеринбург", address: "ул. Вайнера, 9", lat: 56_836_900, lon: 60_599_800 },
-    DemoLocation { name: "Магазин «Красный проспект»", kind: "shop", city: "Новосибирск", address: "Красный пр., 25", lat: 55_030_200, lon: 82_920_400 },
-    DemoLocation { name: "Склад «Подольск»", kind: "warehouse", city: "Подольск", address: "ул. Комсомольская, 1", lat: 55_431_100, lon: 37_544_600 },
-    DemoLocation { name: "Склад «Толмачёво»", kind: "warehouse", city: "Обь", address: "ул. Геодезическая, 3", lat: 55_006_200, lon: 82_660_900 },
+    DemoLocation {
+        name: "Магазин «Тверская»",
+        kind: "shop",
+        city: "Москва",
+        address: "ул. Тверская, 7",
+        lat: 55_757_400,
+        lon: 37_611_900,
+    },
+    DemoLocation {
+        name: "Магазин «Невский»",
+        kind: "shop",
+        city: "Санкт-Петербург",
+        address: "Невский пр., 28",
+        lat: 59_935_700,
+        lon: 30_325_700,
+    },
+    DemoLocation {
+        name: "Магазин «Баумана»",
+        kind: "shop",
+        city: "Казань",
+        address: "ул. Баумана, 44",
+        lat: 55_789_500,
+        lon: 49_116_400,
+    },
+    DemoLocation {
+        name: "Магазин «Вайнера»",
+        kind: "shop",
+        city: "Екатеринбург",
+        address: "ул. Вайнера, 9",
+        lat: 56_836_900,
+        lon: 60_599_800,
+    },
+    DemoLocation {
+        name: "Магазин «Красный проспект»",
+        kind: "shop",
+        city: "Новосибирск",
+        address: "Красный пр., 25",
+        lat: 55_030_200,
+        lon: 82_920_400,
+    },
+    DemoLocation {
+        name: "Склад «Подольск»",
+        kind: "warehouse",
+        city: "Подольск",
+        address: "ул. Комсомольская, 1",
+        lat: 55_431_100,
+        lon: 37_544_600,
+    },
+    DemoLocation {
+        name: "Склад «Толмачёво»",
+        kind: "warehouse",
+        city: "Обь",
+        address: "ул. Геодезическая, 3",
+        lat: 55_006_200,
+        lon: 82_660_900,
+    },
 ];
 
 /// (login, name, role, index into LOCATIONS)
@@ -37,7 +86,12 @@ const STAFF: [(&str, &str, Role, Option<usize>); 9] = [
     ("seller3", "Айгуль Хасанова", Role::Manager, Some(2)),
     ("seller4", "Павел Волков", Role::Manager, Some(3)),
     ("seller5", "Ольга Лебедева", Role::Manager, Some(4)),
-    ("storekeeper1", "Николай Складов", Role::Storekeeper, Some(5)),
+    (
+        "storekeeper1",
+        "Николай Складов",
+        Role::Storekeeper,
+        Some(5),
+    ),
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -52,8 +106,12 @@ pub enum DemoError {
 
 /// True when nobody has been created yet.
 pub async fn is_empty(db: &Db) -> Result<bool, sqlx::Error> {
-    let (employees,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM employee").fetch_one(&db.pool).await?;
-    let (locations,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM location").fetch_one(&db.pool).await?;
+    let (employees,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM employee")
+        .fetch_one(&db.pool)
+        .await?;
+    let (locations,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM location")
+        .fetch_one(&db.pool)
+        .await?;
     Ok(employees == 0 && locations == 0)
 }
 
@@ -64,8 +122,16 @@ pub async fn load(db: &Db, force: bool) -> Result<(), DemoError> {
             return Err(DemoError::NotEmpty);
         }
         let mut tx = db.pool.begin().await?;
-        for table in ["login_failure", "api_token", "session", "employee", "location"] {
-            sqlx::query(&format!("DELETE FROM {table}")).execute(&mut *tx).await?;
+        for table in [
+            "login_failure",
+            "api_token",
+            "session",
+            "employee",
+            "location",
+        ] {
+            sqlx::query(&format!("DELETE FROM {table}"))
+                .execute(&mut *tx)
+                .await?;
         }
         tx.commit().await?;
     }

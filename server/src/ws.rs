@@ -10,12 +10,18 @@ use axum::extract::State;
 use axum::response::Response;
 use tokio::sync::broadcast::error::RecvError;
 
-pub async fn handler(State(state): State<AppState>, caller: Caller, ws: WebSocketUpgrade) -> Response {
+pub async fn handler(
+    State(state): State<AppState>,
+    caller: Caller,
+    ws: WebSocketUpgrade,
+) -> Response {
     ws.on_upgrade(move |socket| run(socket, state, caller))
 }
 
 fn text(event: &LiveEvent) -> Option<Message> {
-    serde_json::to_string(event).ok().map(|s| Message::Text(s.into()))
+    serde_json::to_string(event)
+        .ok()
+        .map(|s| Message::Text(s.into()))
 }
 
 async fn run(mut socket: WebSocket, state: AppState, caller: Caller) {
@@ -23,7 +29,9 @@ async fn run(mut socket: WebSocket, state: AppState, caller: Caller) {
     let mut shutdown = state.hub.shutdown_signal();
     let _presence = state.hub.connect(caller.id, caller.name.clone());
     // The newcomer learns who is online at once (others got the presence event).
-    let hello = LiveEvent::Presence { online: state.hub.online() };
+    let hello = LiveEvent::Presence {
+        online: state.hub.online(),
+    };
     if let Some(msg) = text(&hello) {
         if socket.send(msg).await.is_err() {
             return;

@@ -4,7 +4,9 @@
 use super::{Action, ApiTokenInfo, Me, NewApiToken, Role, SESSION_COOKIE};
 use crate::db::{now_ms, Db};
 use crate::error::{AppError, Field, Problem};
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
 use argon2::Argon2;
 use http::HeaderMap;
 use rand::RngCore;
@@ -56,7 +58,11 @@ pub async fn hash_password(password: String) -> Result<String, AppError> {
 async fn verify_password(password: String, hash: String) -> bool {
     tokio::task::spawn_blocking(move || {
         PasswordHash::new(&hash)
-            .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+            .map(|parsed| {
+                Argon2::default()
+                    .verify_password(password.as_bytes(), &parsed)
+                    .is_ok()
+            })
             .unwrap_or(false)
     })
     .await
@@ -73,10 +79,17 @@ fn new_secret() -> (String, String) {
 }
 
 fn hash_secret(secret: &str) -> String {
-    Sha256::digest(secret.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(secret.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 type CallerRow = (i64, String, String, String, Option<i64>);
+/// id, login, name, role, home location, password hash, active
+type LoginRow = (i64, String, String, String, Option<i64>, String, i64);
+/// id, name, employee id, employee name, created, last used, revoked
+type TokenRow = (i64, String, i64, String, i64, Option<i64>, Option<i64>);
 
 fn caller_from(row: CallerRow) -> Result<Caller, AppError> {
     let (id, login, name, role, home_location_id) = row;
@@ -115,7 +128,7 @@ pub async fn login(db: &Db, login: &str, password: &str) -> Result<LoginOutcome,
     if failures >= MAX_FAILURES {
         return Err(AppError::TooManyAttempts);
     }
-    let row: Option<(i64, String, String, String, Option<i64>, String, i64)> = sqlx::query_as(
+    let row: Option<LoginRow> = sqlx::query_as(
         "SELECT id, login, name, role, home_location_id, password_hash, active \
          FROM employee WHERE login = $1",
     )
@@ -173,7 +186,10 @@ pub fn secret_from_headers(headers: &HeaderMap) -> Option<String> {
     if let Some(bearer) = headers
         .get(http::header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
     {
         return Some(bearer.trim().to_string());
     }
@@ -251,10 +267,11 @@ pub async fn create_api_token(
 ) -> Result<NewApiToken, AppError> {
     caller.require(Action::ManageApiTokens)?;
     let name = crate::org::text(name, Field::Name, 120)?;
-    let exists: Option<(i64,)> = sqlx::query_as("SELECT id FROM employee WHERE id = $1 AND active = 1")
-        .bind(employee_id)
-        .fetch_optional(&db.pool)
-        .await?;
+    let exists: Option<(i64,)> =
+        sqlx::query_as("SELECT id FROM employee WHERE id = $1 AND active = 1")
+            .bind(employee_id)
+            .fetch_optional(&db.pool)
+            .await?;
     if exists.is_none() {
         return Err(AppError::invalid(Field::Employee, Problem::NotFound));
     }
@@ -275,7 +292,7 @@ pub async fn create_api_token(
 
 pub async fn list_api_tokens(db: &Db, caller: &Caller) -> Result<Vec<ApiTokenInfo>, AppError> {
     caller.require(Action::ManageApiTokens)?;
-    let rows: Vec<(i64, String, i64, String, i64, Option<i64>, Option<i64>)> = sqlx::query_as(
+    let rows: Vec<TokenRow> = sqlx::query_as(
         "SELECT t.id, t.name, e.id, e.name, t.created_at, t.last_used_at, t.revoked_at \
          FROM api_token t JOIN employee e ON e.id = t.employee_id ORDER BY t.id",
     )
@@ -283,25 +300,30 @@ pub async fn list_api_tokens(db: &Db, caller: &Caller) -> Result<Vec<ApiTokenInf
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(id, name, employee_id, employee_name, created_at, last_used_at, revoked_at)| ApiTokenInfo {
-            id,
-            name,
-            employee_id,
-            employee_name,
-            created_at,
-            last_used_at,
-            revoked: revoked_at.is_some(),
-        })
+        .map(
+            |(id, name, employee_id, employee_name, created_at, last_used_at, revoked_at)| {
+                ApiTokenInfo {
+                    id,
+                    name,
+                    employee_id,
+                    employee_name,
+                    created_at,
+                    last_used_at,
+                    revoked: revoked_at.is_some(),
+                }
+            },
+        )
         .collect())
 }
 
 pub async fn revoke_api_token(db: &Db, caller: &Caller, id: i64) -> Result<(), AppError> {
     caller.require(Action::ManageApiTokens)?;
-    let done = sqlx::query("UPDATE api_token SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
-        .bind(now_ms())
-        .bind(id)
-        .execute(&db.pool)
-        .await?;
+    let done =
+        sqlx::query("UPDATE api_token SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
+            .bind(now_ms())
+            .bind(id)
+            .execute(&db.pool)
+            .await?;
     if done.rows_affected() == 0 {
         return Err(AppError::NotFound);
     }
@@ -348,9 +370,15 @@ mod tests {
     #[test]
     fn bearer_wins_over_cookie() {
         let mut headers = HeaderMap::new();
-        headers.insert(http::header::COOKIE, "vitrina_session=abc; lang=ru".parse().expect("header"));
+        headers.insert(
+            http::header::COOKIE,
+            "vitrina_session=abc; lang=ru".parse().expect("header"),
+        );
         assert_eq!(secret_from_headers(&headers).as_deref(), Some("abc"));
-        headers.insert(http::header::AUTHORIZATION, "Bearer xyz".parse().expect("header"));
+        headers.insert(
+            http::header::AUTHORIZATION,
+            "Bearer xyz".parse().expect("header"),
+        );
         assert_eq!(secret_from_headers(&headers).as_deref(), Some("xyz"));
     }
 

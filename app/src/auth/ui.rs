@@ -4,8 +4,8 @@ use super::api::Login;
 use crate::i18n::{t, Key};
 use crate::ui::browser;
 use crate::ui::error_box::ErrorBox;
-use leptos::prelude::*;
 use leptos::form::ActionForm;
+use leptos::prelude::*;
 
 pub mod tokens;
 
@@ -13,7 +13,7 @@ pub mod tokens;
 pub fn LoginPage() -> impl IntoView {
     let login = ServerAction::<Login>::new();
     let error = Signal::derive(move || login.value().get().and_then(|r| r.err()));
-    Effect::new(move || browser::mark_ready());
+    Effect::new(browser::mark_ready);
     Effect::new(move || {
         if let Some(Ok(_)) = login.value().get() {
             browser::go_to("/");

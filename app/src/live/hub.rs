@@ -68,10 +68,17 @@ impl Hub {
 
     /// Everyone with at least one open socket, by name.
     pub fn online(&self) -> Vec<OnlineUser> {
-        let map = self.inner.presence.lock().unwrap_or_else(|p| p.into_inner());
+        let map = self
+            .inner
+            .presence
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
         let mut list: Vec<OnlineUser> = map
             .iter()
-            .map(|(id, (name, _))| OnlineUser { id: *id, name: name.clone() })
+            .map(|(id, (name, _))| OnlineUser {
+                id: *id,
+                name: name.clone(),
+            })
             .collect();
         list.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
         list
@@ -81,20 +88,33 @@ impl Hub {
     /// again when the returned guard drops their last socket.
     pub fn connect(&self, employee_id: i64, name: String) -> PresenceGuard {
         let first = {
-            let mut map = self.inner.presence.lock().unwrap_or_else(|p| p.into_inner());
+            let mut map = self
+                .inner
+                .presence
+                .lock()
+                .unwrap_or_else(|p| p.into_inner());
             let entry = map.entry(employee_id).or_insert((name, 0));
             entry.1 += 1;
             entry.1 == 1
         };
         if first {
-            self.publish(LiveEvent::Presence { online: self.online() });
+            self.publish(LiveEvent::Presence {
+                online: self.online(),
+            });
         }
-        PresenceGuard { hub: self.clone(), employee_id }
+        PresenceGuard {
+            hub: self.clone(),
+            employee_id,
+        }
     }
 
     fn release(&self, employee_id: i64) {
         let last = {
-            let mut map = self.inner.presence.lock().unwrap_or_else(|p| p.into_inner());
+            let mut map = self
+                .inner
+                .presence
+                .lock()
+                .unwrap_or_else(|p| p.into_inner());
             match map.get_mut(&employee_id) {
                 Some(entry) if entry.1 > 1 => {
                     entry.1 -= 1;
@@ -108,7 +128,9 @@ impl Hub {
             }
         };
         if last {
-            self.publish(LiveEvent::Presence { online: self.online() });
+            self.publish(LiveEvent::Presence {
+                online: self.online(),
+            });
         }
     }
 }

@@ -28,19 +28,22 @@ fn location_from(row: LocationRow) -> Result<Location, AppError> {
 #[tracing::instrument(skip_all)]
 pub async fn list_locations(db: &Db, caller: &Caller) -> Result<Vec<Location>, AppError> {
     caller.require(Action::ViewOrganisation)?;
-    let rows: Vec<LocationRow> =
-        sqlx::query_as(&format!("SELECT {LOCATION_COLUMNS} FROM location ORDER BY active DESC, name"))
-            .fetch_all(&db.pool)
-            .await?;
+    let rows: Vec<LocationRow> = sqlx::query_as(&format!(
+        "SELECT {LOCATION_COLUMNS} FROM location ORDER BY active DESC, name"
+    ))
+    .fetch_all(&db.pool)
+    .await?;
     rows.into_iter().map(location_from).collect()
 }
 
 pub async fn get_location(db: &Db, caller: &Caller, id: i64) -> Result<Location, AppError> {
     caller.require(Action::ViewOrganisation)?;
-    let row: LocationRow = sqlx::query_as(&format!("SELECT {LOCATION_COLUMNS} FROM location WHERE id = $1"))
-        .bind(id)
-        .fetch_one(&db.pool)
-        .await?;
+    let row: LocationRow = sqlx::query_as(&format!(
+        "SELECT {LOCATION_COLUMNS} FROM location WHERE id = $1"
+    ))
+    .bind(id)
+    .fetch_one(&db.pool)
+    .await?;
     location_from(row)
 }
 
@@ -140,19 +143,22 @@ fn employee_from(row: EmployeeRow) -> Result<Employee, AppError> {
 
 pub async fn list_employees(db: &Db, caller: &Caller) -> Result<Vec<Employee>, AppError> {
     caller.require(Action::ViewOrganisation)?;
-    let rows: Vec<EmployeeRow> =
-        sqlx::query_as(&format!("SELECT {EMPLOYEE_COLUMNS} FROM employee ORDER BY active DESC, name"))
-            .fetch_all(&db.pool)
-            .await?;
+    let rows: Vec<EmployeeRow> = sqlx::query_as(&format!(
+        "SELECT {EMPLOYEE_COLUMNS} FROM employee ORDER BY active DESC, name"
+    ))
+    .fetch_all(&db.pool)
+    .await?;
     rows.into_iter().map(employee_from).collect()
 }
 
 pub async fn get_employee(db: &Db, caller: &Caller, id: i64) -> Result<Employee, AppError> {
     caller.require(Action::ViewOrganisation)?;
-    let row: EmployeeRow = sqlx::query_as(&format!("SELECT {EMPLOYEE_COLUMNS} FROM employee WHERE id = $1"))
-        .bind(id)
-        .fetch_one(&db.pool)
-        .await?;
+    let row: EmployeeRow = sqlx::query_as(&format!(
+        "SELECT {EMPLOYEE_COLUMNS} FROM employee WHERE id = $1"
+    ))
+    .bind(id)
+    .fetch_one(&db.pool)
+    .await?;
     employee_from(row)
 }
 
@@ -171,11 +177,12 @@ async fn check_home_location(db: &Db, id: Option<i64>) -> Result<(), AppError> {
 
 /// Refuses a change that would leave the company without an active administrator.
 async fn keep_an_admin(db: &Db, id: i64) -> Result<(), AppError> {
-    let (others,): (i64,) =
-        sqlx::query_as("SELECT COUNT(*) FROM employee WHERE role = 'admin' AND active = 1 AND id <> $1")
-            .bind(id)
-            .fetch_one(&db.pool)
-            .await?;
+    let (others,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM employee WHERE role = 'admin' AND active = 1 AND id <> $1",
+    )
+    .bind(id)
+    .fetch_one(&db.pool)
+    .await?;
     if others == 0 {
         return Err(AppError::conflict(Conflict::LastAdmin));
     }

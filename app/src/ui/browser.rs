@@ -51,7 +51,10 @@ pub fn go_to(path: &str) {
 /// for it before they type or click.
 pub fn mark_ready() {
     #[cfg(feature = "hydrate")]
-    if let Some(body) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()) {
+    if let Some(body) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.body())
+    {
         let _ = body.set_attribute("data-ready", "");
     }
 }

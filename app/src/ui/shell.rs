@@ -49,7 +49,7 @@ pub fn Shell() -> impl IntoView {
         }
         signed_in || started == Some(true)
     });
-    Effect::new(move || browser::mark_ready());
+    Effect::new(browser::mark_ready);
     let lang = use_lang();
     let menu_open = RwSignal::new(false);
     let nav_open = RwSignal::new(false);

@@ -32,11 +32,19 @@ pub struct LoginResponse {
         (status = 403, description = "Account deactivated", body = crate::openapi::ErrorBody),
         (status = 429, description = "More than 10 failed attempts in a minute", body = crate::openapi::ErrorBody),
     ))]
-pub async fn login(State(state): State<AppState>, Body(req): Body<LoginRequest>) -> Result<Response, AppError> {
+pub async fn login(
+    State(state): State<AppState>,
+    Body(req): Body<LoginRequest>,
+) -> Result<Response, AppError> {
     let outcome = service::login(&state.db, &req.login, &req.password).await?;
     let me = service::me(&state.db, &outcome.caller).await?;
-    let cookie = HeaderValue::from_str(&service::session_cookie(&outcome.token)).map_err(|_| AppError::Internal)?;
-    let mut res = axum::Json(LoginResponse { token: outcome.token, me }).into_response();
+    let cookie = HeaderValue::from_str(&service::session_cookie(&outcome.token))
+        .map_err(|_| AppError::Internal)?;
+    let mut res = axum::Json(LoginResponse {
+        token: outcome.token,
+        me,
+    })
+    .into_response();
     res.headers_mut().insert(header::SET_COOKIE, cookie);
     Ok(res)
 }
@@ -44,12 +52,17 @@ pub async fn login(State(state): State<AppState>, Body(req): Body<LoginRequest>)
 /// Ends the session that sent the request.
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", security(("bearer" = []), ("cookie" = [])),
     responses((status = 204, description = "Signed out"), (status = 401, body = crate::openapi::ErrorBody)))]
-pub async fn logout(State(state): State<AppState>, _caller: Caller, headers: HeaderMap) -> Result<Response, AppError> {
+pub async fn logout(
+    State(state): State<AppState>,
+    _caller: Caller,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
     if let Some(secret) = service::secret_from_headers(&headers) {
         service::logout(&state.db, &secret).await?;
     }
     let mut res = http::StatusCode::NO_CONTENT.into_response();
-    let cookie = HeaderValue::from_str(&service::clear_session_cookie()).map_err(|_| AppError::Internal)?;
+    let cookie =
+        HeaderValue::from_str(&service::clear_session_cookie()).map_err(|_| AppError::Internal)?;
     res.headers_mut().insert(header::SET_COOKIE, cookie);
     Ok(res)
 }

@@ -67,7 +67,9 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
         Backend::Postgres => {
             let admin = pg_admin_url().expect("PostgreSQL tests are on");
             let name = unique("vitrina_test");
-            let admin_db = Db::connect(&admin).await.expect("connect to the PostgreSQL admin database");
+            let admin_db = Db::connect(&admin)
+                .await
+                .expect("connect to the PostgreSQL admin database");
             sqlx::query(&format!("CREATE DATABASE {name}"))
                 .execute(&admin_db.pool)
                 .await
@@ -91,7 +93,9 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
         db: db.clone(),
         hub: hub.clone(),
     };
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
     let addr = listener.local_addr().expect("addr");
     let router = server::router::app(state);
     tokio::spawn(async move {
@@ -134,7 +138,12 @@ impl TestApp {
     }
 
     /// Calls a JSON server function, e.g. `server_fn(&c, "org/locations/save", json!({...}))`.
-    pub async fn server_fn(&self, client: &reqwest::Client, endpoint: &str, args: Value) -> (u16, Value) {
+    pub async fn server_fn(
+        &self,
+        client: &reqwest::Client,
+        endpoint: &str,
+        args: Value,
+    ) -> (u16, Value) {
         let res = client
             .post(self.url(&format!("/api/{endpoint}")))
             .json(&args)
@@ -143,7 +152,10 @@ impl TestApp {
             .expect("server fn request");
         let status = res.status().as_u16();
         let text = res.text().await.expect("body");
-        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
     }
 
     pub async fn id_of_employee(&self, login: &str) -> i64 {

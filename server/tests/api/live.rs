@@ -5,17 +5,21 @@ use std::time::Duration;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::{Error as WsError, Message};
 
-type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 async fn open(app: &TestApp, header: Option<(&str, String)>) -> Result<Socket, WsError> {
-    let mut request = format!("{}/ws", app.base.replace("http://", "ws://")).into_client_request()?;
+    let mut request =
+        format!("{}/ws", app.base.replace("http://", "ws://")).into_client_request()?;
     if let Some((name, value)) = header {
         request.headers_mut().insert(
             http::HeaderName::from_bytes(name.as_bytes()).expect("name"),
             value.parse().expect("value"),
         );
     }
-    tokio_tungstenite::connect_async(request).await.map(|(s, _)| s)
+    tokio_tungstenite::connect_async(request)
+        .await
+        .map(|(s, _)| s)
 }
 
 /// The next JSON event matching `pred`, within 5 seconds.
@@ -100,10 +104,18 @@ async fn deactivating_an_employee_closes_their_live_socket() {
     on_each_backend(|app| async move {
         let (admin, _) = app.sign_in("admin").await;
         let (_, token) = app.sign_in("seller5").await;
-        let mut ws = open(&app, Some(("cookie", format!("vitrina_session={token}")))).await.expect("socket");
+        let mut ws = open(&app, Some(("cookie", format!("vitrina_session={token}"))))
+            .await
+            .expect("socket");
         next_event(&mut ws, |v| v["type"] == "presence").await;
         let id = app.id_of_employee("seller5").await;
-        let (status, _) = app.server_fn(&admin, "org/employees/active", json!({"id": id, "active": false})).await;
+        let (status, _) = app
+            .server_fn(
+                &admin,
+                "org/employees/active",
+                json!({"id": id, "active": false}),
+            )
+            .await;
         assert_eq!(status, 200);
         let closed = tokio::time::timeout(Duration::from_secs(5), async {
             while let Some(msg) = ws.next().await {

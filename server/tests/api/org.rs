@@ -10,7 +10,11 @@ async fn an_admin_creates_and_edits_a_location_and_everyone_reads_it() {
     on_each_backend(|app| async move {
         let (admin, _) = app.sign_in("admin").await;
         let (status, created) = app
-            .server_fn(&admin, "org/locations/save", json!({"id": null, "form": shop("Магазин «Тула»")}))
+            .server_fn(
+                &admin,
+                "org/locations/save",
+                json!({"id": null, "form": shop("Магазин «Тула»")}),
+            )
             .await;
         assert_eq!(status, 200, "{created}");
         assert_eq!(created["lat"], 54_193_122);
@@ -19,7 +23,11 @@ async fn an_admin_creates_and_edits_a_location_and_everyone_reads_it() {
         let mut form = shop("Магазин «Тула-центр»");
         form["kind"] = json!("warehouse");
         let (status, updated) = app
-            .server_fn(&admin, "org/locations/save", json!({"id": id, "form": form}))
+            .server_fn(
+                &admin,
+                "org/locations/save",
+                json!({"id": id, "form": form}),
+            )
             .await;
         assert_eq!(status, 200, "{updated}");
         assert_eq!(updated["kind"], "warehouse");
@@ -34,7 +42,14 @@ async fn an_admin_creates_and_edits_a_location_and_everyone_reads_it() {
             .await
             .expect("json");
         assert_eq!(loc["name"], "Магазин «Тула-центр»");
-        let all: Vec<Value> = seller.get(app.url("/api/v1/locations")).send().await.expect("list").json().await.expect("json");
+        let all: Vec<Value> = seller
+            .get(app.url("/api/v1/locations"))
+            .send()
+            .await
+            .expect("list")
+            .json()
+            .await
+            .expect("json");
         assert_eq!(all.len(), 8);
         app
     })
@@ -47,15 +62,22 @@ async fn invalid_location_input_is_422_naming_the_field_and_nothing_is_written()
         let (admin, _) = app.sign_in("admin").await;
         let mut form = shop("Кривая точка");
         form["lat"] = json!("123.5");
-        let (status, body) = app.server_fn(&admin, "org/locations/save", json!({"id": null, "form": form})).await;
+        let (status, body) = app
+            .server_fn(
+                &admin,
+                "org/locations/save",
+                json!({"id": null, "form": form}),
+            )
+            .await;
         assert_eq!(status, 422);
         assert_eq!(body["code"], "validation");
         assert_eq!(body["field"], "latitude");
         assert_eq!(body["problem"], "out_of_range");
-        let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM location WHERE name = 'Кривая точка'")
-            .fetch_one(&app.db.pool)
-            .await
-            .expect("count");
+        let (count,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM location WHERE name = 'Кривая точка'")
+                .fetch_one(&app.db.pool)
+                .await
+                .expect("count");
         assert_eq!(count, 0);
         app
     })
@@ -91,11 +113,22 @@ async fn deactivating_an_employee_keeps_them_ends_their_sessions_and_blocks_logi
         let (admin, _) = app.sign_in("admin").await;
         let (seller, token) = app.sign_in("seller3").await;
         let id = app.id_of_employee("seller3").await;
-        let (status, body) = app.server_fn(&admin, "org/employees/active", json!({"id": id, "active": false})).await;
+        let (status, body) = app
+            .server_fn(
+                &admin,
+                "org/employees/active",
+                json!({"id": id, "active": false}),
+            )
+            .await;
         assert_eq!(status, 200, "{body}");
         assert_eq!(body["active"], false);
 
-        let res = seller.get(app.url("/api/v1/me")).bearer_auth(&token).send().await.expect("me");
+        let res = seller
+            .get(app.url("/api/v1/me"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .expect("me");
         assert_eq!(res.status(), 401);
         let res = app
             .client()
@@ -108,10 +141,25 @@ async fn deactivating_an_employee_keeps_them_ends_their_sessions_and_blocks_logi
         let body: Value = res.json().await.expect("json");
         assert_eq!(body["error"]["code"], "account_inactive");
         // Still listed, with history intact.
-        let list: Vec<Value> = admin.get(app.url("/api/v1/employees")).send().await.expect("list").json().await.expect("json");
-        assert!(list.iter().any(|e| e["login"] == "seller3" && e["active"] == false));
+        let list: Vec<Value> = admin
+            .get(app.url("/api/v1/employees"))
+            .send()
+            .await
+            .expect("list")
+            .json()
+            .await
+            .expect("json");
+        assert!(list
+            .iter()
+            .any(|e| e["login"] == "seller3" && e["active"] == false));
 
-        let (status, _) = app.server_fn(&admin, "org/employees/active", json!({"id": id, "active": true})).await;
+        let (status, _) = app
+            .server_fn(
+                &admin,
+                "org/employees/active",
+                json!({"id": id, "active": true}),
+            )
+            .await;
         assert_eq!(status, 200);
         app.sign_in("seller3").await;
         app

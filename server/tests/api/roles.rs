@@ -14,7 +14,13 @@ enum Who {
     Storekeeper,
 }
 
-const EVERYONE: &[Who] = &[Who::Admin, Who::Director, Who::Accountant, Who::Manager, Who::Storekeeper];
+const EVERYONE: &[Who] = &[
+    Who::Admin,
+    Who::Director,
+    Who::Accountant,
+    Who::Manager,
+    Who::Storekeeper,
+];
 const ADMIN: &[Who] = &[Who::Admin];
 
 impl Who {
@@ -45,7 +51,11 @@ struct Endpoint {
 
 fn table() -> Vec<Endpoint> {
     use Call::*;
-    let e = |call, allowed, visitor| Endpoint { call, allowed, visitor };
+    let e = |call, allowed, visitor| Endpoint {
+        call,
+        allowed,
+        visitor,
+    };
     vec![
         e(Rest("GET", "/api/v1/me"), EVERYONE, 401),
         e(Rest("GET", "/api/v1/locations"), EVERYONE, 401),
@@ -56,8 +66,19 @@ fn table() -> Vec<Endpoint> {
         e(Rest("GET", "/healthz"), EVERYONE, 200),
         e(ServerFn("auth/me", |_| json!({})), EVERYONE, 200),
         e(ServerFn("auth/tokens/list", |_| json!({})), ADMIN, 401),
-        e(ServerFn("auth/tokens/create", |_| json!({"name": "t", "employee_id": 1})), ADMIN, 401),
-        e(ServerFn("auth/tokens/revoke", |_| json!({"id": 999_999})), ADMIN, 401),
+        e(
+            ServerFn(
+                "auth/tokens/create",
+                |_| json!({"name": "t", "employee_id": 1}),
+            ),
+            ADMIN,
+            401,
+        ),
+        e(
+            ServerFn("auth/tokens/revoke", |_| json!({"id": 999_999})),
+            ADMIN,
+            401,
+        ),
         e(ServerFn("org/locations/list", |_| json!({})), EVERYONE, 401),
         e(
             ServerFn("org/locations/save", |n| {
@@ -67,7 +88,11 @@ fn table() -> Vec<Endpoint> {
             ADMIN,
             401,
         ),
-        e(ServerFn("org/locations/active", |_| json!({"id": 1, "active": true})), ADMIN, 401),
+        e(
+            ServerFn("org/locations/active", |_| json!({"id": 1, "active": true})),
+            ADMIN,
+            401,
+        ),
         e(ServerFn("org/employees/list", |_| json!({})), EVERYONE, 401),
         e(
             ServerFn("org/employees/save", |n| {
@@ -77,14 +102,25 @@ fn table() -> Vec<Endpoint> {
             ADMIN,
             401,
         ),
-        e(ServerFn("org/employees/active", |_| json!({"id": 4, "active": true})), ADMIN, 401),
+        e(
+            ServerFn("org/employees/active", |_| json!({"id": 4, "active": true})),
+            ADMIN,
+            401,
+        ),
     ]
 }
 
 #[tokio::test]
 async fn every_endpoint_refuses_exactly_the_roles_it_should() {
     on_each_backend(|app| async move {
-        let everyone = [Who::Visitor, Who::Admin, Who::Director, Who::Accountant, Who::Manager, Who::Storekeeper];
+        let everyone = [
+            Who::Visitor,
+            Who::Admin,
+            Who::Director,
+            Who::Accountant,
+            Who::Manager,
+            Who::Storekeeper,
+        ];
         let mut clients = Vec::new();
         for who in everyone {
             let client = match who.login() {
@@ -102,10 +138,15 @@ async fn every_endpoint_refuses_exactly_the_roles_it_should() {
                             "GET" => client.get(app.url(path)),
                             _ => client.post(app.url(path)),
                         };
-                        (req.send().await.expect("request").status().as_u16(), format!("{method} {path}"))
+                        (
+                            req.send().await.expect("request").status().as_u16(),
+                            format!("{method} {path}"),
+                        )
                     }
                     Call::ServerFn(name, args) => {
-                        let (status, _) = app.server_fn(client, name, args(n as u32 * 10 + *who as u32)).await;
+                        let (status, _) = app
+                            .server_fn(client, name, args(n as u32 * 10 + *who as u32))
+                            .await;
                         (status, format!("server fn {name}"))
                     }
                 };
@@ -121,7 +162,11 @@ async fn every_endpoint_refuses_exactly_the_roles_it_should() {
                 }
             }
         }
-        assert!(failures.is_empty(), "unexpected answers:\n{}", failures.join("\n"));
+        assert!(
+            failures.is_empty(),
+            "unexpected answers:\n{}",
+            failures.join("\n")
+        );
         app
     })
     .await;
@@ -130,16 +175,23 @@ async fn every_endpoint_refuses_exactly_the_roles_it_should() {
 #[tokio::test]
 async fn the_role_table_covers_every_documented_endpoint() {
     on_each_backend(|app| async move {
-        let doc: Value = app.client().get(app.url("/api/v1/openapi.json")).send().await.expect("doc").json().await.expect("json");
+        let doc: Value = app
+            .client()
+            .get(app.url("/api/v1/openapi.json"))
+            .send()
+            .await
+            .expect("doc")
+            .json()
+            .await
+            .expect("json");
         let documented: BTreeSet<String> = doc["paths"]
             .as_object()
             .expect("paths")
             .iter()
             .flat_map(|(path, item)| {
-                item.as_object()
-                    .expect("item")
-                    .keys()
-                    .map(move |method| format!("{} {}", method.to_uppercase(), path.replace("{id}", "1")))
+                item.as_object().expect("item").keys().map(move |method| {
+                    format!("{} {}", method.to_uppercase(), path.replace("{id}", "1"))
+                })
             })
             .collect();
         let mut covered: BTreeSet<String> = table()
@@ -153,7 +205,10 @@ async fn the_role_table_covers_every_documented_endpoint() {
         covered.insert("POST /api/v1/auth/login".into());
         covered.insert("POST /api/v1/auth/logout".into());
         let missing: Vec<_> = documented.difference(&covered).collect();
-        assert!(missing.is_empty(), "documented but not in the role table: {missing:?}");
+        assert!(
+            missing.is_empty(),
+            "documented but not in the role table: {missing:?}"
+        );
         app
     })
     .await;

@@ -18,17 +18,22 @@ async fn healthz_is_200_while_the_database_answers_and_503_after() {
 async fn migrations_are_idempotent_and_demo_refuses_a_database_with_data() {
     on_each_backend(|app| async move {
         app.db.migrate().await.expect("second migrate is a no-op");
-        let err = server::demo::load(&app.db, false).await.expect_err("refused");
+        let err = server::demo::load(&app.db, false)
+            .await
+            .expect_err("refused");
         assert!(err.to_string().contains("--force"), "{err}");
-        server::demo::load(&app.db, true).await.expect("forced reload");
+        server::demo::load(&app.db, true)
+            .await
+            .expect("forced reload");
         let (shops,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM location WHERE kind = 'shop'")
             .fetch_one(&app.db.pool)
             .await
             .expect("count");
-        let (warehouses,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM location WHERE kind = 'warehouse'")
-            .fetch_one(&app.db.pool)
-            .await
-            .expect("count");
+        let (warehouses,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM location WHERE kind = 'warehouse'")
+                .fetch_one(&app.db.pool)
+                .await
+                .expect("count");
         assert_eq!((shops, warehouses), (5, 2));
         let (roles,): (i64,) = sqlx::query_as("SELECT COUNT(DISTINCT role) FROM employee")
             .fetch_one(&app.db.pool)
@@ -46,7 +51,10 @@ async fn html_pages_carry_a_csp_whose_nonce_is_on_the_hydration_script() {
         let res = reqwest::get(app.url("/login")).await.expect("page");
         assert_eq!(res.status(), 200);
         assert_eq!(res.headers()["x-content-type-options"], "nosniff");
-        let csp = res.headers()["content-security-policy"].to_str().expect("csp").to_string();
+        let csp = res.headers()["content-security-policy"]
+            .to_str()
+            .expect("csp")
+            .to_string();
         assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
         let nonce = csp
             .split("'nonce-")
@@ -55,7 +63,10 @@ async fn html_pages_carry_a_csp_whose_nonce_is_on_the_hydration_script() {
             .expect("nonce in CSP")
             .to_string();
         let html = res.text().await.expect("html");
-        assert!(html.contains(&format!("<script type=\"module\" nonce=\"{nonce}\"")), "hydration script carries the nonce");
+        assert!(
+            html.contains(&format!("<script type=\"module\" nonce=\"{nonce}\"")),
+            "hydration script carries the nonce"
+        );
         app
     })
     .await;
@@ -70,14 +81,21 @@ async fn responses_are_compressed_when_the_client_accepts_it() {
         .send()
         .await
         .expect("doc");
-    assert_eq!(res.headers().get("content-encoding").map(|v| v.to_str().unwrap_or("")), Some("gzip"));
+    assert_eq!(
+        res.headers()
+            .get("content-encoding")
+            .map(|v| v.to_str().unwrap_or("")),
+        Some("gzip")
+    );
     app.cleanup().await;
 }
 
 #[tokio::test]
 async fn unknown_api_paths_answer_a_json_404() {
     let app = spawn_app(Backend::Sqlite).await;
-    let res = reqwest::get(app.url("/api/v1/nothing-here")).await.expect("request");
+    let res = reqwest::get(app.url("/api/v1/nothing-here"))
+        .await
+        .expect("request");
     assert_eq!(res.status(), 404);
     let body: Value = res.json().await.expect("json");
     assert_eq!(body["error"]["code"], "not_found");

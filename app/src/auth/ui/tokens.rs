@@ -23,7 +23,10 @@ pub fn TokensPage() -> impl IntoView {
         let employee = employee.clone();
         async move {
             let id = employee.parse::<i64>().map_err(|_| {
-                AppError::invalid(crate::error::Field::Employee, crate::error::Problem::Required)
+                AppError::invalid(
+                    crate::error::Field::Employee,
+                    crate::error::Problem::Required,
+                )
             })?;
             create_api_token(name, id).await
         }
@@ -81,6 +84,7 @@ pub fn TokensPage() -> impl IntoView {
             <Transition fallback=|| view! { <p>{t(Key::Loading)}</p> }>
                 {move || tokens.get().map(|r| match r {
                     Ok(list) => view! {
+                        <div class="table-wrap">
                         <table class="table">
                             <thead><tr>
                                 <th>{t(Key::Name)}</th><th>{t(Key::TokenFor)}</th>
@@ -102,6 +106,7 @@ pub fn TokensPage() -> impl IntoView {
                                 }).collect_view()}
                             </tbody>
                         </table>
+                        </div>
                     }.into_any(),
                     Err(e) => view! { <ErrorBox error=Signal::derive(move || Some(e.clone()))/> }.into_any(),
                 })}

@@ -54,7 +54,10 @@ impl Fields {
 pub fn EmployeesPage() -> impl IntoView {
     let me = use_me();
     // Known once the user is loaded; until then the admin controls stay hidden.
-    let admin = Signal::derive(move || me.get().is_some_and(|me| me_allows(&me, Permission::ManageOrganisation)));
+    let admin = Signal::derive(move || {
+        me.get()
+            .is_some_and(|me| me_allows(&me, Permission::ManageOrganisation))
+    });
     let live = use_live();
     let data = Resource::new(
         move || live.org_version.get(),
@@ -64,7 +67,9 @@ pub fn EmployeesPage() -> impl IntoView {
     let fields = Fields::new();
     let error = RwSignal::new(None::<AppError>);
 
-    let save = Action::new(move |(id, form): &(Option<i64>, EmployeeForm)| save_employee(*id, form.clone()));
+    let save = Action::new(move |(id, form): &(Option<i64>, EmployeeForm)| {
+        save_employee(*id, form.clone())
+    });
     Effect::new(move || match save.value().get() {
         Some(Ok(_)) => {
             editing.set(None);
@@ -82,10 +87,14 @@ pub fn EmployeesPage() -> impl IntoView {
     });
     let open = move |emp: Option<Employee>| {
         error.set(None);
-        fields.fill(emp.as_ref().map(EmployeeForm::from_employee).unwrap_or(EmployeeForm {
-            role: "manager".into(),
-            ..Default::default()
-        }));
+        fields.fill(
+            emp.as_ref()
+                .map(EmployeeForm::from_employee)
+                .unwrap_or(EmployeeForm {
+                    role: "manager".into(),
+                    ..Default::default()
+                }),
+        );
         editing.set(Some(emp.map(|e| e.id)));
     };
 
@@ -146,6 +155,7 @@ pub fn EmployeesPage() -> impl IntoView {
                                     </div>
                                 </form>
                             </Show>
+                            <div class="table-wrap">
                             <table class="table" data-testid="employees-table">
                                 <thead><tr>
                                     <th>{t(Key::PersonName)}</th><th>{t(Key::Login)}</th><th>{t(Key::Role)}</th>
@@ -176,6 +186,7 @@ pub fn EmployeesPage() -> impl IntoView {
                                     }).collect_view()}
                                 </tbody>
                             </table>
+                            </div>
                         }.into_any()
                     }
                     Err(e) => view! { <ErrorBox error=Signal::derive(move || Some(e.clone()))/> }.into_any(),

@@ -58,7 +58,10 @@ impl Fields {
 pub fn LocationsPage() -> impl IntoView {
     let me = use_me();
     // Known once the user is loaded; until then the admin controls stay hidden.
-    let admin = Signal::derive(move || me.get().is_some_and(|me| me_allows(&me, Permission::ManageOrganisation)));
+    let admin = Signal::derive(move || {
+        me.get()
+            .is_some_and(|me| me_allows(&me, Permission::ManageOrganisation))
+    });
     let live = use_live();
     let locations = Resource::new(move || live.org_version.get(), |_| list_locations());
     // None: form closed; Some(None): new location; Some(Some(id)): editing id.
@@ -66,7 +69,9 @@ pub fn LocationsPage() -> impl IntoView {
     let fields = Fields::new();
     let error = RwSignal::new(None::<AppError>);
 
-    let save = Action::new(move |(id, form): &(Option<i64>, LocationForm)| save_location(*id, form.clone()));
+    let save = Action::new(move |(id, form): &(Option<i64>, LocationForm)| {
+        save_location(*id, form.clone())
+    });
     Effect::new(move || match save.value().get() {
         Some(Ok(_)) => {
             editing.set(None);
@@ -84,10 +89,14 @@ pub fn LocationsPage() -> impl IntoView {
     });
     let open = move |loc: Option<Location>| {
         error.set(None);
-        fields.fill(loc.as_ref().map(LocationForm::from_location).unwrap_or(LocationForm {
-            kind: "shop".into(),
-            ..Default::default()
-        }));
+        fields.fill(
+            loc.as_ref()
+                .map(LocationForm::from_location)
+                .unwrap_or(LocationForm {
+                    kind: "shop".into(),
+                    ..Default::default()
+                }),
+        );
         editing.set(Some(loc.map(|l| l.id)));
     };
 
@@ -132,6 +141,7 @@ pub fn LocationsPage() -> impl IntoView {
             <Transition fallback=|| view! { <p>{t(Key::Loading)}</p> }>
                 {move || { let admin = admin.get(); locations.get().map(|r| match r {
                     Ok(list) => view! {
+                        <div class="table-wrap">
                         <table class="table" data-testid="locations-table">
                             <thead><tr>
                                 <th>{t(Key::Name)}</th><th>{t(Key::Kind)}</th><th>{t(Key::City)}</th>
@@ -162,6 +172,7 @@ pub fn LocationsPage() -> impl IntoView {
                                 }).collect_view()}
                             </tbody>
                         </table>
+                        </div>
                     }.into_any(),
                     Err(e) => view! { <ErrorBox error=Signal::derive(move || Some(e.clone()))/> }.into_any(),
                 })}}
