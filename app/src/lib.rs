@@ -93,6 +93,7 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=ui::not_found::NotFound>
                 <Route path=path!("/login") view=auth::ui::LoginPage/>
+                <Route path=path!("/logout") view=auth::ui::LogoutPage/>
                 <ParentRoute path=path!("") view=ui::shell::Shell>
                     <Route path=path!("") view=ui::home::Home/>
                     <Route path=path!("stock") view=|| view! { <Section which=Which::Stock/> }/>

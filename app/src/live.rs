@@ -12,6 +12,8 @@ use serde::{Deserialize, Serialize};
 pub mod client;
 #[cfg(feature = "ssr")]
 pub mod hub;
+#[cfg(feature = "ssr")]
+pub mod relay;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OnlineUser {

@@ -138,6 +138,12 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
 
 async fn serve(settings: Settings, db: Db) -> Result<(), CliError> {
     let hub = Hub::new();
+    if db.backend == app::db::Backend::Postgres {
+        // Several instances behind a load balancer see each other's live events.
+        app::live::relay::start(&hub, &settings.database_url)
+            .await
+            .map_err(app::db::DbError::from)?;
+    }
     let state = AppState {
         leptos_options: settings.leptos_options(),
         db,

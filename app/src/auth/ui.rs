@@ -1,6 +1,6 @@
 //! Sign-in page and the API token screen.
 
-use super::api::Login;
+use super::api::{Login, Logout};
 use crate::i18n::{t, Key};
 use crate::ui::browser;
 use crate::ui::error_box::ErrorBox;
@@ -35,6 +35,29 @@ pub fn LoginPage() -> impl IntoView {
                 <button type="submit" class="primary" disabled=move || login.pending().get()>
                     {move || if login.pending().get() { t(Key::SigningIn)() } else { t(Key::SignIn)() }}
                 </button>
+            </ActionForm>
+        </main>
+    }
+}
+
+/// `/logout`: signs out at once (with JavaScript) or with one press of the button.
+#[component]
+pub fn LogoutPage() -> impl IntoView {
+    let logout = ServerAction::<Logout>::new();
+    Effect::new(move |dispatched: Option<bool>| {
+        if dispatched.is_none() {
+            logout.dispatch(Logout {});
+        }
+        if logout.value().get().is_some() {
+            browser::go_to("/login");
+        }
+        true
+    });
+    view! {
+        <main class="centered">
+            <ActionForm action=logout attr:class="card login-form">
+                <h1>{t(Key::SignOut)}</h1>
+                <button type="submit" class="primary">{t(Key::SignOut)}</button>
             </ActionForm>
         </main>
     }

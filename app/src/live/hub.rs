@@ -20,6 +20,7 @@ pub struct Hub {
 
 struct Inner {
     tx: broadcast::Sender<HubMessage>,
+    relay: std::sync::OnceLock<super::relay::Relay>,
     presence: Mutex<HashMap<i64, (String, usize)>>,
     shutdown: watch::Sender<bool>,
 }
@@ -37,20 +38,43 @@ impl Hub {
         Hub {
             inner: Arc::new(Inner {
                 tx,
+                relay: std::sync::OnceLock::new(),
                 presence: Mutex::new(HashMap::new()),
                 shutdown,
             }),
         }
     }
 
-    /// Sends an event to every connected socket. Call after the transaction committed.
+    /// Sends an event to every connected socket, on this instance and (through the
+    /// PostgreSQL relay, when running) on the others. Call after the transaction committed.
     pub fn publish(&self, event: LiveEvent) {
+        self.send(HubMessage::Event(Arc::new(event)));
+    }
+
+    /// Closes every live socket of this employee, on every instance (deactivation).
+    pub fn disconnect_user(&self, employee_id: i64) {
+        self.send(HubMessage::Kick(employee_id));
+    }
+
+    fn send(&self, message: HubMessage) {
+        if let Some(relay) = self.inner.relay.get() {
+            relay.forward(&message);
+        }
         // No receivers is fine: nobody is looking.
+        let _ = self.inner.tx.send(message);
+    }
+
+    /// Delivers to this instance's sockets only (what the relay received).
+    pub(super) fn publish_local(&self, event: LiveEvent) {
         let _ = self.inner.tx.send(HubMessage::Event(Arc::new(event)));
     }
 
-    pub fn disconnect_user(&self, employee_id: i64) {
+    pub(super) fn kick_local(&self, employee_id: i64) {
         let _ = self.inner.tx.send(HubMessage::Kick(employee_id));
+    }
+
+    pub(super) fn set_relay(&self, relay: super::relay::Relay) {
+        let _ = self.inner.relay.set(relay);
     }
 
     pub fn subscribe(&self) -> broadcast::Receiver<HubMessage> {

@@ -1,7 +1,7 @@
 //! The signed-in frame: navigation, user menu (language, sign out), who is online, and
 //! the current page. Visitors are sent to the login page.
 
-use crate::auth::api::{current_user, logout};
+use crate::auth::api::current_user;
 use crate::auth::Me;
 use crate::error::AppError;
 use crate::i18n::{t, use_lang, Key, Lang};
@@ -107,12 +107,6 @@ fn UserMenu() -> impl IntoView {
         lang.set(l);
         browser::store_lang(l);
     };
-    let sign_out = Action::new(|_: &()| logout());
-    Effect::new(move || {
-        if sign_out.value().get().is_some() {
-            browser::go_to("/login");
-        }
-    });
     view! {
         <div class="menu" role="menu">
             <div class="menu-row">
@@ -122,8 +116,7 @@ fn UserMenu() -> impl IntoView {
                 <button class="chip" class:selected=move || lang.get() == Lang::En
                     data-testid="lang-en" on:click=move |_| choose(Lang::En)>"EN"</button>
             </div>
-            <button class="menu-item" data-testid="sign-out"
-                on:click=move |_| { sign_out.dispatch(()); }>{t(Key::SignOut)}</button>
+            <a class="menu-item button" href="/logout" data-testid="sign-out">{t(Key::SignOut)}</a>
         </div>
     }
 }

@@ -10,6 +10,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 pub struct TestApp {
     pub base: String,
+    /// The database URL, for starting a second instance on the same data.
+    pub url: String,
     pub db: Db,
     _dir: Option<TempDir>,
     pg_name: Option<String>,
@@ -81,17 +83,35 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
     let db = Db::connect(&url).await.expect("connect");
     db.migrate().await.expect("migrate");
     server::demo::load(&db, false).await.expect("demo data");
+    let base = start_instance(&url, db.clone()).await;
+    TestApp {
+        base,
+        url,
+        db,
+        _dir: dir,
+        pg_name,
+    }
+}
+
+/// Serves one app instance (its own hub; on PostgreSQL, relayed through LISTEN/NOTIFY like
+/// `vitrina serve`) on a free port; returns its base URL.
+pub async fn start_instance(url: &str, db: Db) -> String {
     let hub = Hub::new();
+    if db.backend == Backend::Postgres {
+        app::live::relay::start(&hub, url)
+            .await
+            .expect("live relay");
+    }
     let settings = server::config::Settings {
-        database_url: url,
+        database_url: url.to_string(),
         data_dir: std::env::temp_dir(),
         site_addr: "127.0.0.1:0".parse().expect("addr"),
         site_root: "target/site".into(),
     };
     let state = AppState {
         leptos_options: settings.leptos_options(),
-        db: db.clone(),
-        hub: hub.clone(),
+        db,
+        hub,
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
@@ -101,12 +121,7 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
     tokio::spawn(async move {
         let _ = axum::serve(listener, router).await;
     });
-    TestApp {
-        base: format!("http://{addr}"),
-        db,
-        _dir: dir,
-        pg_name,
-    }
+    format!("http://{addr}")
 }
 
 impl TestApp {

@@ -1,4 +1,5 @@
-use crate::helpers::{on_each_backend, TestApp};
+use crate::helpers::{backends, on_each_backend, spawn_app, start_instance, TestApp};
+use app::db::Backend;
 use futures::StreamExt;
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -9,8 +10,11 @@ type Socket =
     tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 async fn open(app: &TestApp, header: Option<(&str, String)>) -> Result<Socket, WsError> {
-    let mut request =
-        format!("{}/ws", app.base.replace("http://", "ws://")).into_client_request()?;
+    open_at(&app.base, header).await
+}
+
+async fn open_at(base: &str, header: Option<(&str, String)>) -> Result<Socket, WsError> {
+    let mut request = format!("{}/ws", base.replace("http://", "ws://")).into_client_request()?;
     if let Some((name, value)) = header {
         request.headers_mut().insert(
             http::HeaderName::from_bytes(name.as_bytes()).expect("name"),
@@ -132,4 +136,32 @@ async fn deactivating_an_employee_closes_their_live_socket() {
         app
     })
     .await;
+}
+
+#[tokio::test]
+async fn on_postgresql_a_change_on_one_instance_reaches_sockets_served_by_another() {
+    if !backends().contains(&Backend::Postgres) {
+        return; // VITRINA_TEST_PG=off: nothing to relay through
+    }
+    let app = spawn_app(Backend::Postgres).await;
+    let other = start_instance(&app.url, app.db.clone()).await;
+    let (_, token) = app.sign_in("seller1").await;
+    let mut ws = open_at(&other, Some(("cookie", format!("vitrina_session={token}"))))
+        .await
+        .expect("socket on the second instance");
+    next_event(&mut ws, |v| v["type"] == "presence").await;
+
+    let (admin, _) = app.sign_in("admin").await;
+    let (status, created) = app
+        .server_fn(
+            &admin,
+            "org/locations/save",
+            json!({"id": null, "form": {"name": "Магазин «Самара»", "kind": "shop", "city": "Самара",
+                "address": "ул. Ленинградская, 1", "lat": "53.1959", "lon": "50.1002"}}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let event = next_event(&mut ws, |v| v["type"] == "location_changed").await;
+    assert_eq!(event["id"], created["id"]);
+    app.cleanup().await;
 }
