@@ -4,6 +4,7 @@ pub mod browser;
 pub mod error_box;
 pub mod home;
 pub mod not_found;
+pub mod outcome;
 pub mod sections;
 #[cfg(feature = "ssr")]
 pub mod security;

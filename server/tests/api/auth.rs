@@ -42,28 +42,15 @@ async fn login_sets_an_httponly_lax_cookie_and_returns_a_token() {
 #[tokio::test]
 async fn wrong_password_is_401_with_a_json_error() {
     on_each_backend(|app| async move {
-        let res = app
-            .client()
-            .post(app.url("/api/v1/auth/login"))
-            .json(&json!({"login": "seller1", "password": "nope"}))
-            .send()
-            .await
-            .expect("request");
-        assert_eq!(res.status(), 401);
-        let body: Value = res.json().await.expect("json");
+        let (status, body) = app.try_login("seller1", "nope").await;
+        assert_eq!(status, 401);
         assert_eq!(body["error"]["code"], "invalid_credentials");
         assert!(body["error"]["message"]
             .as_str()
             .is_some_and(|m| !m.is_empty()));
         // Unknown logins answer the same way.
-        let res = app
-            .client()
-            .post(app.url("/api/v1/auth/login"))
-            .json(&json!({"login": "nobody", "password": "demo"}))
-            .send()
-            .await
-            .expect("request");
-        assert_eq!(res.status(), 401);
+        let (status, _) = app.try_login("nobody", "demo").await;
+        assert_eq!(status, 401);
         app
     })
     .await;
@@ -91,24 +78,12 @@ async fn malformed_login_body_is_400() {
 #[tokio::test]
 async fn more_than_ten_failed_logins_a_minute_answers_429_even_with_the_right_password() {
     on_each_backend(|app| async move {
-        let client = app.client();
         for attempt in 1..=10 {
-            let res = client
-                .post(app.url("/api/v1/auth/login"))
-                .json(&json!({"login": "seller4", "password": format!("wrong{attempt}")}))
-                .send()
-                .await
-                .expect("request");
-            assert_eq!(res.status(), 401, "attempt {attempt}");
+            let (status, _) = app.try_login("seller4", &format!("wrong{attempt}")).await;
+            assert_eq!(status, 401, "attempt {attempt}");
         }
-        let res = client
-            .post(app.url("/api/v1/auth/login"))
-            .json(&json!({"login": "seller4", "password": "demo"}))
-            .send()
-            .await
-            .expect("request");
-        assert_eq!(res.status(), 429);
-        let body: Value = res.json().await.expect("json");
+        let (status, body) = app.try_login("seller4", "demo").await;
+        assert_eq!(status, 429);
         assert_eq!(body["error"]["code"], "too_many_attempts");
         // Other logins are not affected.
         app.sign_in("seller5").await;

@@ -152,6 +152,19 @@ impl TestApp {
         (client, token)
     }
 
+    /// Tries to sign in with a fresh client; returns the status and the JSON answer.
+    pub async fn try_login(&self, login: &str, password: &str) -> (u16, Value) {
+        let res = self
+            .client()
+            .post(self.url("/api/v1/auth/login"))
+            .json(&serde_json::json!({ "login": login, "password": password }))
+            .send()
+            .await
+            .expect("login request");
+        let status = res.status().as_u16();
+        (status, res.json().await.unwrap_or(Value::Null))
+    }
+
     /// Calls a JSON server function, e.g. `server_fn(&c, "org/locations/save", json!({...}))`.
     pub async fn server_fn(
         &self,

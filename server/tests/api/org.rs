@@ -130,15 +130,8 @@ async fn deactivating_an_employee_keeps_them_ends_their_sessions_and_blocks_logi
             .await
             .expect("me");
         assert_eq!(res.status(), 401);
-        let res = app
-            .client()
-            .post(app.url("/api/v1/auth/login"))
-            .json(&json!({"login": "seller3", "password": "demo"}))
-            .send()
-            .await
-            .expect("login");
-        assert_eq!(res.status(), 403);
-        let body: Value = res.json().await.expect("json");
+        let (status, body) = app.try_login("seller3", "demo").await;
+        assert_eq!(status, 403);
         assert_eq!(body["error"]["code"], "account_inactive");
         // Still listed, with history intact.
         let list: Vec<Value> = admin
@@ -192,7 +185,10 @@ async fn the_last_active_admin_cannot_be_deactivated_or_demoted() {
 async fn an_admin_creates_an_employee_who_can_sign_in_and_a_new_password_replaces_the_old() {
     on_each_backend(|app| async move {
         let (admin, _) = app.sign_in("admin").await;
-        let home = app.id_of_employee("admin").await; // any existing id works for a location too
+        let (home,): (i64,) = sqlx::query_as("SELECT MIN(id) FROM location")
+            .fetch_one(&app.db.pool)
+            .await
+            .expect("a location");
         let (status, created) = app
             .server_fn(
                 &admin,
@@ -202,21 +198,7 @@ async fn an_admin_creates_an_employee_who_can_sign_in_and_a_new_password_replace
             .await;
         assert_eq!(status, 200, "{created}");
         assert_eq!(created["login"], "seller9");
-        let login = |password: &'static str| {
-            let client = app.client();
-            let url = app.url("/api/v1/auth/login");
-            async move {
-                client
-                    .post(url)
-                    .json(&json!({"login": "seller9", "password": password}))
-                    .send()
-                    .await
-                    .expect("login")
-                    .status()
-                    .as_u16()
-            }
-        };
-        assert_eq!(login("first-pass").await, 200);
+        assert_eq!(app.try_login("seller9", "first-pass").await.0, 200);
         let (status, _) = app
             .server_fn(
                 &admin,
@@ -225,8 +207,8 @@ async fn an_admin_creates_an_employee_who_can_sign_in_and_a_new_password_replace
             )
             .await;
         assert_eq!(status, 200);
-        assert_eq!(login("first-pass").await, 401);
-        assert_eq!(login("second-pass").await, 200);
+        assert_eq!(app.try_login("seller9", "first-pass").await.0, 401);
+        assert_eq!(app.try_login("seller9", "second-pass").await.0, 200);
         app
     })
     .await;

@@ -6,6 +6,7 @@ use crate::error::AppError;
 use crate::i18n::{t, Key};
 use crate::org::api::list_employees;
 use crate::ui::error_box::ErrorBox;
+use crate::ui::outcome::on_outcome;
 use leptos::prelude::*;
 
 #[component]
@@ -42,11 +43,7 @@ pub fn TokensPage() -> impl IntoView {
         None => {}
     });
     let revoke = Action::new(|id: &i64| revoke_api_token(*id));
-    Effect::new(move || {
-        if revoke.value().get().is_some() {
-            version.update(|v| *v += 1);
-        }
-    });
+    on_outcome(revoke, error, move || version.update(|v| *v += 1));
 
     view! {
         <section class="page">

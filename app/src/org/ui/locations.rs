@@ -8,6 +8,7 @@ use crate::live::use_live;
 use crate::org::api::{list_locations, save_location, set_location_active};
 use crate::org::{Location, LocationForm};
 use crate::ui::error_box::ErrorBox;
+use crate::ui::outcome::on_outcome;
 use crate::ui::shell::{me_allows, use_me};
 use leptos::prelude::*;
 
@@ -72,21 +73,12 @@ pub fn LocationsPage() -> impl IntoView {
     let save = Action::new(move |(id, form): &(Option<i64>, LocationForm)| {
         save_location(*id, form.clone())
     });
-    Effect::new(move || match save.value().get() {
-        Some(Ok(_)) => {
-            editing.set(None);
-            error.set(None);
-            live.org_version.update(|v| *v += 1);
-        }
-        Some(Err(e)) => error.set(Some(e)),
-        None => {}
+    on_outcome(save, error, move || {
+        editing.set(None);
+        live.org_version.update(|v| *v += 1);
     });
     let toggle = Action::new(|(id, active): &(i64, bool)| set_location_active(*id, *active));
-    Effect::new(move || match toggle.value().get() {
-        Some(Ok(_)) => live.org_version.update(|v| *v += 1),
-        Some(Err(e)) => error.set(Some(e)),
-        None => {}
-    });
+    on_outcome(toggle, error, move || live.org_version.update(|v| *v += 1));
     let open = move |loc: Option<Location>| {
         error.set(None);
         fields.fill(
