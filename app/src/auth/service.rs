@@ -158,6 +158,11 @@ pub async fn login(db: &Db, login: &str, password: &str) -> Result<LoginOutcome,
     }
     let caller = caller_from((id, login_db, name, role, home))?;
     let (token, token_hash) = new_secret();
+    // Expired sessions are only dead weight; sign-ins are a good moment to sweep them.
+    sqlx::query("DELETE FROM session WHERE expires_at < $1")
+        .bind(now)
+        .execute(&db.pool)
+        .await?;
     sqlx::query("INSERT INTO session (token_hash, employee_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
         .bind(token_hash)
         .bind(caller.id)
