@@ -65,13 +65,25 @@ pub enum Action {
     ManageOrganisation,
     /// Create, list and revoke API tokens.
     ManageApiTokens,
+    /// Search the catalog, see stock and reservations everywhere.
+    ViewStock,
+    /// Create and edit products, categories, alternatives.
+    ManageCatalog,
+    /// Receipts, transfers, write-offs, returns, stock counts.
+    MoveStock,
+    /// Reserve, release and fulfil reservations.
+    Reserve,
 }
 
 impl Action {
     pub fn allowed(self, role: Role) -> bool {
         match self {
-            Action::ViewOrganisation => true,
+            Action::ViewOrganisation | Action::ViewStock => true,
             Action::ManageOrganisation | Action::ManageApiTokens => role == Role::Admin,
+            Action::ManageCatalog => {
+                matches!(role, Role::Admin | Role::Director | Role::Storekeeper)
+            }
+            Action::MoveStock | Action::Reserve => role != Role::Accountant,
         }
     }
 }

@@ -6,6 +6,7 @@
 //! nowhere else.
 
 use crate::i18n::Key;
+use crate::quantity::Qty;
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
@@ -25,6 +26,14 @@ pub enum Field {
     Longitude,
     Location,
     Employee,
+    Quantity,
+    Product,
+    Sku,
+    Price,
+    Unit,
+    Category,
+    Barcode,
+    Reason,
 }
 
 /// What is wrong with a field.
@@ -46,7 +55,32 @@ pub enum Conflict {
     LoginTaken,
     LocationNameTaken,
     LastAdmin,
+    SkuTaken,
+    BarcodeTaken,
+    CategoryTaken,
+    /// The reservation is no longer active (released, fulfilled or expired).
+    ReservationClosed,
+    /// The transfer was already received.
+    TransferClosed,
     Other,
+}
+
+/// Where a refused quantity could come from instead.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Shortage {
+    pub product_id: i64,
+    pub location_id: i64,
+    pub requested: Qty,
+    pub available: Qty,
+    /// Other locations with something available, most first.
+    pub elsewhere: Vec<Elsewhere>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Elsewhere {
+    pub location_id: i64,
+    pub name: String,
+    pub available: Qty,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
@@ -66,6 +100,9 @@ pub enum AppError {
     Validation { field: Field, problem: Problem },
     #[error("conflict: {kind:?}")]
     Conflict { kind: Conflict },
+    /// Asked for more than is available: what is available here and where else.
+    #[error("not enough stock")]
+    NotEnoughStock { shortage: Shortage },
     #[error("too many failed attempts; wait a minute")]
     TooManyAttempts,
     #[error("the database is not answering")]
@@ -99,6 +136,7 @@ impl AppError {
             AppError::NotFound => "not_found",
             AppError::Validation { .. } => "validation",
             AppError::Conflict { .. } => "conflict",
+            AppError::NotEnoughStock { .. } => "not_enough_stock",
             AppError::TooManyAttempts => "too_many_attempts",
             AppError::Unavailable => "unavailable",
             AppError::Internal => "internal",
@@ -114,7 +152,7 @@ impl AppError {
             AppError::AccountInactive | AppError::Forbidden => 403,
             AppError::NotFound => 404,
             AppError::Validation { .. } => 422,
-            AppError::Conflict { .. } => 409,
+            AppError::Conflict { .. } | AppError::NotEnoughStock { .. } => 409,
             AppError::TooManyAttempts => 429,
             AppError::Unavailable => 503,
             AppError::Internal => 500,
@@ -135,8 +173,14 @@ impl AppError {
                 Conflict::LoginTaken => Key::ErrLoginTaken,
                 Conflict::LocationNameTaken => Key::ErrLocationNameTaken,
                 Conflict::LastAdmin => Key::ErrLastAdmin,
+                Conflict::SkuTaken => Key::ErrSkuTaken,
+                Conflict::BarcodeTaken => Key::ErrBarcodeTaken,
+                Conflict::CategoryTaken => Key::ErrCategoryTaken,
+                Conflict::ReservationClosed => Key::ErrReservationClosed,
+                Conflict::TransferClosed => Key::ErrTransferClosed,
                 Conflict::Other => Key::ErrConflict,
             },
+            AppError::NotEnoughStock { .. } => Key::ErrNotEnoughStock,
             AppError::TooManyAttempts => Key::ErrTooManyAttempts,
             AppError::Unavailable => Key::ErrUnavailable,
             AppError::Internal => Key::ErrInternal,
@@ -153,6 +197,26 @@ impl AppError {
                 crate::i18n::field_key(*field).text(lang),
                 crate::i18n::problem_key(*problem).text(lang)
             ),
+            AppError::NotEnoughStock { shortage } => {
+                let mut text = format!(
+                    "{} {}",
+                    Key::ErrNotEnoughStock.text(lang),
+                    shortage.available
+                );
+                if !shortage.elsewhere.is_empty() {
+                    let places: Vec<String> = shortage
+                        .elsewhere
+                        .iter()
+                        .map(|e| format!("{} — {}", e.name, e.available))
+                        .collect();
+                    text.push_str(&format!(
+                        ". {} {}",
+                        Key::AvailableElsewhere.text(lang),
+                        places.join("; ")
+                    ));
+                }
+                text
+            }
             other => other.message_key().text(lang).to_string(),
         }
     }
@@ -180,6 +244,12 @@ mod ssr {
                     let text = db.message().to_string() + db.constraint().unwrap_or("");
                     if text.contains("employee") || text.contains("login") {
                         AppError::conflict(Conflict::LoginTaken)
+                    } else if text.contains("sku") {
+                        AppError::conflict(Conflict::SkuTaken)
+                    } else if text.contains("barcode") {
+                        AppError::conflict(Conflict::BarcodeTaken)
+                    } else if text.contains("category") {
+                        AppError::conflict(Conflict::CategoryTaken)
                     } else if text.contains("location") {
                         AppError::conflict(Conflict::LocationNameTaken)
                     } else {
@@ -202,9 +272,20 @@ mod ssr {
         fn into_response(self) -> axum::response::Response {
             let status = http::StatusCode::from_u16(self.status())
                 .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
-            let body = serde_json::json!({
-                "error": { "code": self.code(), "message": self.message(crate::i18n::Lang::En) }
-            });
+            let mut error = serde_json::json!({ "code": self.code(), "message": self.message(crate::i18n::Lang::En) });
+            match &self {
+                AppError::NotEnoughStock { shortage } => {
+                    error["available"] = serde_json::json!(shortage.available);
+                    error["elsewhere"] = serde_json::json!(shortage.elsewhere);
+                }
+                AppError::Validation { field, problem } => {
+                    error["field"] = serde_json::json!(field);
+                    error["problem"] = serde_json::json!(problem);
+                }
+                AppError::Conflict { kind } => error["kind"] = serde_json::json!(kind),
+                _ => {}
+            }
+            let body = serde_json::json!({ "error": error });
             (status, axum::Json(body)).into_response()
         }
     }

@@ -186,6 +186,14 @@ keys! {
     FieldLongitude => "Longitude", "Долгота";
     FieldLocation => "Location", "Точка";
     FieldEmployee => "Employee", "Сотрудник";
+    FieldQuantity => "Quantity", "Количество";
+    FieldProduct => "Product", "Товар";
+    FieldSku => "SKU", "Артикул";
+    FieldPrice => "Price", "Цена";
+    FieldUnit => "Unit", "Единица измерения";
+    FieldCategory => "Category", "Категория";
+    FieldBarcode => "Barcode", "Штрихкод";
+    FieldReason => "Reason", "Причина";
     ProblemRequired => "required", "обязательное поле";
     ProblemTooLong => "too long", "слишком длинное значение";
     ProblemTooShort => "too short", "слишком короткое значение";
@@ -201,12 +209,24 @@ keys! {
     ErrLoginTaken => "This login is already taken.", "Этот логин уже занят.";
     ErrLocationNameTaken => "A location with this name already exists.", "Точка с таким названием уже существует.";
     ErrLastAdmin => "The last active administrator cannot be deactivated or demoted.", "Нельзя деактивировать или понизить последнего активного администратора.";
+    ErrSkuTaken => "A product with this SKU already exists.", "Товар с таким артикулом уже есть.";
+    ErrBarcodeTaken => "This barcode already belongs to another product.", "Этот штрихкод уже принадлежит другому товару.";
+    ErrCategoryTaken => "This category already exists here.", "Такая категория уже есть.";
+    ErrReservationClosed => "This reservation is no longer active.", "Этот резерв уже не действует.";
+    ErrTransferClosed => "This transfer has already been received.", "Это перемещение уже принято.";
+    ErrNotEnoughStock => "Not enough stock here. Available:", "Недостаточно товара. Свободно здесь:";
+    AvailableElsewhere => "Available at:", "Есть в наличии:";
     ErrConflict => "This conflicts with existing data.", "Конфликт с существующими данными.";
     ErrTooManyAttempts => "Too many failed attempts. Wait a minute and try again.", "Слишком много неудачных попыток. Подождите минуту и попробуйте снова.";
     ErrUnavailable => "The database is not answering. Try again shortly.", "База данных не отвечает. Повторите попытку позже.";
     ErrInternal => "Something went wrong on the server.", "На сервере произошла ошибка.";
     ErrMalformed => "The request could not be read.", "Не удалось разобрать запрос.";
     ErrRequest => "The server could not be reached.", "Не удалось связаться с сервером.";
+    UnitPcs => "pcs", "шт";
+    UnitKg => "kg", "кг";
+    UnitM => "m", "м";
+    UnitL => "l", "л";
+    UnitPack => "pack", "уп";
     NotFoundPage => "Page not found", "Страница не найдена";
 }
 
@@ -223,6 +243,14 @@ pub fn field_key(field: Field) -> Key {
         Field::Longitude => Key::FieldLongitude,
         Field::Location => Key::FieldLocation,
         Field::Employee => Key::FieldEmployee,
+        Field::Quantity => Key::FieldQuantity,
+        Field::Product => Key::FieldProduct,
+        Field::Sku => Key::FieldSku,
+        Field::Price => Key::FieldPrice,
+        Field::Unit => Key::FieldUnit,
+        Field::Category => Key::FieldCategory,
+        Field::Barcode => Key::FieldBarcode,
+        Field::Reason => Key::FieldReason,
     }
 }
 

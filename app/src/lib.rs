@@ -5,6 +5,9 @@
 //! |---|---|
 //! | sign in, sessions, roles, API tokens | [`auth`] |
 //! | locations (shops, warehouses), employees | [`org`] |
+//! | products, categories, barcodes, alternatives | [`catalog`] |
+//! | stock ledger, availability, reservations, documents | [`stock`] |
+//! | exact quantities and money | [`quantity`] |
 //! | live updates over `/ws` | [`live`] |
 //! | translations (Russian, English) | [`i18n`] |
 //! | errors and their HTTP statuses | [`error`] |
@@ -13,14 +16,17 @@
 #![recursion_limit = "512"]
 
 pub mod auth;
+pub mod catalog;
 #[cfg(feature = "ssr")]
 pub mod db;
 pub mod error;
 pub mod i18n;
 pub mod live;
 pub mod org;
+pub mod quantity;
 #[cfg(feature = "ssr")]
 pub mod state;
+pub mod stock;
 pub mod ui;
 
 use i18n::Lang;

@@ -30,6 +30,21 @@ pub enum LiveEvent {
     EmployeeChanged {
         id: i64,
     },
+    /// A product's numbers at a location changed.
+    StockChanged {
+        product_id: i64,
+        location_id: i64,
+        on_hand: crate::quantity::Qty,
+        reserved: crate::quantity::Qty,
+    },
+    ReservationChanged {
+        id: i64,
+        product_id: i64,
+        location_id: i64,
+    },
+    StockDocChanged {
+        id: i64,
+    },
     /// Everyone online now (sent on connect and whenever it changes).
     Presence {
         online: Vec<OnlineUser>,
@@ -43,6 +58,8 @@ pub enum LiveEvent {
 pub struct Live {
     /// Bumped when locations or employees change anywhere.
     pub org_version: RwSignal<u64>,
+    /// Bumped when any stock number, reservation or stock document changes.
+    pub stock_version: RwSignal<u64>,
     pub online: RwSignal<Vec<OnlineUser>>,
     pub connected: RwSignal<bool>,
 }
@@ -51,6 +68,7 @@ impl Live {
     pub fn new() -> Self {
         Live {
             org_version: RwSignal::new(0),
+            stock_version: RwSignal::new(0),
             online: RwSignal::new(Vec::new()),
             connected: RwSignal::new(false),
         }
@@ -62,6 +80,9 @@ impl Live {
             LiveEvent::LocationChanged { .. } | LiveEvent::EmployeeChanged { .. } => {
                 self.org_version.update(|v| *v += 1)
             }
+            LiveEvent::StockChanged { .. }
+            | LiveEvent::ReservationChanged { .. }
+            | LiveEvent::StockDocChanged { .. } => self.stock_version.update(|v| *v += 1),
             LiveEvent::Presence { online } => self.online.set(online),
             LiveEvent::Resync => self.resync(),
         }
@@ -70,6 +91,7 @@ impl Live {
     /// Refetches everything a screen shows (after a reconnect or a lag).
     pub fn resync(&self) {
         self.org_version.update(|v| *v += 1);
+        self.stock_version.update(|v| *v += 1);
     }
 }
 

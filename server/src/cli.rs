@@ -31,6 +31,9 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Verify the stock ledger: on hand = Σ moves and reserved = Σ active reservations for
+    /// every product × location. Exits non-zero with a report when anything differs.
+    Check,
     /// Manage employees.
     User {
         #[command(subcommand)]
@@ -68,6 +71,8 @@ pub enum CliError {
     App(String),
     #[error(transparent)]
     Io(#[from] std::io::Error),
+    #[error("{0} stock balances differ from the ledger")]
+    Inconsistent(usize),
 }
 
 impl From<app::error::AppError> for CliError {
@@ -87,6 +92,24 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
     db.migrate().await?;
     match cli.command {
         Command::Migrate => say("migrations applied"),
+        Command::Check => {
+            let problems = app::stock::ledger::check(&db).await?;
+            if problems.is_empty() {
+                say("stock ledger consistent: on hand = Σ moves, reserved = Σ active reservations");
+            } else {
+                say(&format!(
+                    "{} product × location pairs differ from the ledger:",
+                    problems.len()
+                ));
+                for p in &problems {
+                    say(&format!(
+                        "  product {} at location {}: on hand {} vs moves {}; reserved {} vs active reservations {}",
+                        p.product_id, p.location_id, p.on_hand, p.ledger, p.reserved, p.active_reservations
+                    ));
+                }
+                return Err(CliError::Inconsistent(problems.len()));
+            }
+        }
         Command::Demo { force } => {
             crate::demo::load(&db, force).await?;
             say(&crate::demo::logins_text());
@@ -149,6 +172,7 @@ async fn serve(settings: Settings, db: Db) -> Result<(), CliError> {
         db,
         hub: hub.clone(),
     };
+    spawn_hold_expiry(state.db.clone(), hub.clone());
     let router = crate::router::app(state);
     let listener = tokio::net::TcpListener::bind(settings.site_addr).await?;
     tracing::info!(addr = %settings.site_addr, site_root = %settings.site_root, "Vitrina is listening");
@@ -182,4 +206,19 @@ async fn stop_signal() {
     }
     #[cfg(not(unix))]
     let _ = ctrl_c.await;
+}
+
+/// Releases client holds whose time is up, once a minute.
+fn spawn_hold_expiry(db: Db, hub: Hub) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+        loop {
+            tick.tick().await;
+            match app::stock::reservations::expire_due(&db, &hub).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(expired = n, "client holds released"),
+                Err(e) => tracing::warn!(error = %e, "hold expiry failed"),
+            }
+        }
+    });
 }

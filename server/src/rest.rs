@@ -5,11 +5,12 @@
 use app::error::AppError;
 use app::state::AppState;
 use axum::extract::FromRequest;
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 use axum::Router;
 
 pub mod auth;
 pub mod org;
+pub mod stock;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -20,6 +21,28 @@ pub fn router() -> Router<AppState> {
         .route("/locations/{id}", get(org::get_location))
         .route("/employees", get(org::list_employees))
         .route("/employees/{id}", get(org::get_employee))
+        .route(
+            "/products",
+            get(stock::search_products).post(stock::create_product),
+        )
+        .route("/products/{id}", get(stock::get_product))
+        .route(
+            "/products/{id}/availability",
+            get(stock::product_availability),
+        )
+        .route("/reservations", post(stock::create_reservation))
+        .route("/reservations/{id}", delete(stock::delete_reservation))
+        .route("/reservations/{id}/fulfil", post(stock::fulfil_reservation))
+        .route("/stock/receipts", post(stock::create_receipt))
+        .route(
+            "/stock/documents",
+            get(stock::list_documents).post(stock::create_document),
+        )
+        .route("/stock/documents/{id}", get(stock::get_document))
+        .route(
+            "/stock/documents/{id}/receive",
+            post(stock::receive_transfer),
+        )
         .route("/openapi.json", get(crate::openapi::document))
         .fallback(|| async { AppError::NotFound })
 }

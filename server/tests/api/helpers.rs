@@ -59,6 +59,11 @@ fn with_database(url: &str, name: &str) -> String {
 }
 
 pub async fn spawn_app(backend: Backend) -> TestApp {
+    // Server logs (e.g. the SQL error behind a 500) show up with a failing test's output.
+    let _ = tracing_subscriber::fmt()
+        .with_test_writer()
+        .with_env_filter("warn")
+        .try_init();
     let (url, dir, pg_name) = match backend {
         Backend::Sqlite => {
             let path = std::env::temp_dir().join(unique("vitrina_test"));

@@ -6,4 +6,5 @@ mod helpers;
 mod live;
 mod org;
 mod roles;
+mod stock;
 mod system;

@@ -1,0 +1,164 @@
+//! Catalog: products (SKU, name, barcodes, category, unit, price, cost), the category
+//! tree and alternatives (analogues, linked both ways).
+
+use crate::error::{AppError, Field, Problem};
+use crate::quantity::{Money, Qty};
+use serde::{Deserialize, Serialize};
+
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod service;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Unit {
+    Pcs,
+    Kg,
+    M,
+    L,
+    Pack,
+}
+
+impl Unit {
+    pub const ALL: [Unit; 5] = [Unit::Pcs, Unit::Kg, Unit::M, Unit::L, Unit::Pack];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Unit::Pcs => "pcs",
+            Unit::Kg => "kg",
+            Unit::M => "m",
+            Unit::L => "l",
+            Unit::Pack => "pack",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Unit> {
+        Unit::ALL.into_iter().find(|u| u.as_str() == s)
+    }
+
+    pub fn label(self) -> crate::i18n::Key {
+        use crate::i18n::Key;
+        match self {
+            Unit::Pcs => Key::UnitPcs,
+            Unit::Kg => Key::UnitKg,
+            Unit::M => Key::UnitM,
+            Unit::L => Key::UnitL,
+            Unit::Pack => Key::UnitPack,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Product {
+    pub id: i64,
+    pub sku: String,
+    pub name: String,
+    pub category_id: Option<i64>,
+    pub category: Option<String>,
+    pub unit: Unit,
+    pub price: Money,
+    pub cost: Money,
+    pub barcodes: Vec<String>,
+    pub active: bool,
+}
+
+/// A search result: enough to pick the product, with what is free chain-wide.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ProductHit {
+    pub id: i64,
+    pub sku: String,
+    pub name: String,
+    pub unit: Unit,
+    pub price: Money,
+    pub available: Qty,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Category {
+    pub id: i64,
+    pub parent_id: Option<i64>,
+    pub name: String,
+}
+
+/// A new or edited product, as the API receives it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ProductInput {
+    pub sku: String,
+    pub name: String,
+    #[serde(default)]
+    pub category_id: Option<i64>,
+    pub unit: Unit,
+    pub price: Money,
+    #[serde(default)]
+    pub cost: Money,
+    #[serde(default)]
+    pub barcodes: Vec<String>,
+}
+
+impl ProductInput {
+    pub fn validate(mut self) -> Result<Self, AppError> {
+        self.sku = crate::org::text(&self.sku, Field::Sku, 64)?;
+        self.name = crate::org::text(&self.name, Field::Name, 300)?;
+        if self.price.0 < 0 {
+            return Err(AppError::invalid(Field::Price, Problem::OutOfRange));
+        }
+        if self.cost.0 < 0 {
+            return Err(AppError::invalid(Field::Price, Problem::OutOfRange));
+        }
+        let mut barcodes = Vec::new();
+        for code in &self.barcodes {
+            let code = code.trim();
+            if code.is_empty() {
+                continue;
+            }
+            if code.len() > 64 || !code.chars().all(|c| c.is_ascii_alphanumeric()) {
+                return Err(AppError::invalid(Field::Barcode, Problem::Invalid));
+            }
+            if !barcodes.iter().any(|b: &String| b == code) {
+                barcodes.push(code.to_string());
+            }
+        }
+        self.barcodes = barcodes;
+        Ok(self)
+    }
+}
+
+/// Lower-case form used for search ("Дрель" finds "дрель"): SQLite's `lower()` only
+/// folds ASCII, so the folding happens here, once, for both databases.
+pub fn search_key(text: &str) -> String {
+    text.trim().to_lowercase().replace('ё', "е")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn search_keys_fold_cyrillic_case_and_yo() {
+        assert_eq!(search_key(" Ёлка ДРЕЛЬ "), "елка дрель");
+    }
+
+    #[test]
+    fn barcodes_are_trimmed_deduplicated_and_checked() {
+        let input = ProductInput {
+            sku: " A-1 ".into(),
+            name: "Дрель".into(),
+            category_id: None,
+            unit: Unit::Pcs,
+            price: Money(100),
+            cost: Money(50),
+            barcodes: vec![" 4601234567890".into(), "4601234567890".into(), "".into()],
+        };
+        let v = input.clone().validate().expect("valid");
+        assert_eq!(v.sku, "A-1");
+        assert_eq!(v.barcodes, vec!["4601234567890".to_string()]);
+        let mut bad = input;
+        bad.barcodes = vec!["46 01".into()];
+        assert!(bad.validate().is_err());
+    }
+}

@@ -1,0 +1,32 @@
+//! Server functions of the catalog.
+
+use super::{Product, ProductHit, ProductInput};
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+
+#[cfg(feature = "ssr")]
+use {super::service, crate::auth::api::caller, crate::error::with_status};
+
+/// Search as you type: barcode (exact), SKU (prefix) or a fragment of the name.
+#[server(endpoint = "catalog/search", input = Json)]
+pub async fn search_products(query: String) -> Result<Vec<ProductHit>, AppError> {
+    with_status(
+        async {
+            let (state, caller) = caller().await?;
+            service::search(&state.db, &caller, &query, 20).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "catalog/products/create", input = Json)]
+pub async fn create_product(input: ProductInput) -> Result<Product, AppError> {
+    with_status(
+        async {
+            let (state, caller) = caller().await?;
+            service::create_product(&state.db, &caller, input).await
+        }
+        .await,
+    )
+}

@@ -1,0 +1,101 @@
+//! Server functions of stock: thin doors into the services.
+
+use super::{Availability, DocInput, ReservationInfo, ReserveInput, StockDoc};
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+
+#[cfg(feature = "ssr")]
+use {
+    super::{availability, documents, reservations},
+    crate::auth::api::caller,
+    crate::error::with_status,
+};
+
+#[server(endpoint = "stock/availability", input = Json)]
+pub async fn product_availability(product_id: i64) -> Result<Availability, AppError> {
+    with_status(
+        async {
+            let (state, caller) = caller().await?;
+            availability::availability(&state.db, &caller, product_id).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "stock/reserve", input = Json)]
+pub async fn reserve(input: ReserveInput) -> Result<ReservationInfo, AppError> {
+    with_status(
+        async {
+            let (state, caller) = caller().await?;
+            reservations::reserve(&state.db, &state.hub, &caller, input).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "stock/release", input = Json)]
+pub async fn release_reservation(id: i64) -> Result<(), AppError> {
+    with_status(
+        async {
+            let (state, caller) = caller().await?;
+            reservations::release(&state.db, &state.hub, &caller, id).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "stock/fulfil", input = Json)]
+pub async fn fulfil_reservation(id: i64) -> Result<(), AppError> {
+    with_status(
+        async {
+            let (state, caller) = caller().await?;
+            reservations::fulfil(&state.db, &state.hub, &caller, id).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "stock/docs/create", input = Json)]
+pub async fn create_stock_doc(input: DocInput) -> Result<StockDoc, AppError> {
+    with_status(
+        async {
+            let (state, caller) = caller().await?;
+            documents::create(&state.db, &state.hub, &caller, input).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "stock/docs/receive", input = Json)]
+pub async fn receive_transfer(id: i64) -> Result<StockDoc, AppError> {
+    with_status(
+        async {
+            let (state, caller) = caller().await?;
+            documents::receive_transfer(&state.db, &state.hub, &caller, id).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "stock/docs/list", input = Json)]
+pub async fn list_stock_docs(location_id: Option<i64>) -> Result<Vec<StockDoc>, AppError> {
+    with_status(
+        async {
+            let (state, caller) = caller().await?;
+            documents::list(&state.db, &caller, location_id, 100).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "stock/docs/get", input = Json)]
+pub async fn get_stock_doc(id: i64) -> Result<StockDoc, AppError> {
+    with_status(
+        async {
+            let (state, caller) = caller().await?;
+            documents::get(&state.db, &caller, id).await
+        }
+        .await,
+    )
+}

@@ -1,0 +1,294 @@
+//! Stock documents: receipts, transfers (sent, in transit, received), write-offs, returns
+//! and counts. Each is written with its ledger moves in one transaction.
+
+use super::ledger::{self, Move};
+use super::{DocInput, DocKind, StockDoc, StockDocLine};
+use crate::auth::service::Caller;
+use crate::auth::Action;
+use crate::db::{now_ms, Db};
+use crate::error::{AppError, Conflict, Field, Problem};
+use crate::live::{hub::Hub, LiveEvent};
+use crate::quantity::Qty;
+
+async fn check_location(db: &Db, id: i64) -> Result<(), AppError> {
+    let found: Option<(i64,)> = sqlx::query_as("SELECT active FROM location WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&db.pool)
+        .await?;
+    match found {
+        Some((1,)) => Ok(()),
+        _ => Err(AppError::invalid(Field::Location, Problem::NotFound)),
+    }
+}
+
+fn validate(input: &DocInput) -> Result<(), AppError> {
+    if input.lines.is_empty() || input.lines.len() > 10_000 {
+        return Err(AppError::invalid(Field::Product, Problem::Required));
+    }
+    for line in &input.lines {
+        let ok = if input.kind == DocKind::Count {
+            line.qty.0 >= 0
+        } else {
+            line.qty.is_positive()
+        };
+        if !ok {
+            return Err(AppError::invalid(Field::Quantity, Problem::OutOfRange));
+        }
+    }
+    if matches!(input.kind, DocKind::WriteOff | DocKind::Return) && input.reason.trim().is_empty() {
+        return Err(AppError::invalid(Field::Reason, Problem::Required));
+    }
+    if input.reason.chars().count() > 500 || input.comment.chars().count() > 2000 {
+        return Err(AppError::invalid(Field::Reason, Problem::TooLong));
+    }
+    if input.kind == DocKind::Transfer {
+        match input.to_location_id {
+            Some(to) if to != input.location_id => {}
+            _ => return Err(AppError::invalid(Field::Location, Problem::Invalid)),
+        }
+    }
+    Ok(())
+}
+
+/// Creates a document and applies its moves, all or nothing.
+#[tracing::instrument(skip_all)]
+pub async fn create(
+    db: &Db,
+    hub: &Hub,
+    caller: &Caller,
+    input: DocInput,
+) -> Result<StockDoc, AppError> {
+    caller.require(Action::MoveStock)?;
+    validate(&input)?;
+    check_location(db, input.location_id).await?;
+    if let Some(to) = input.to_location_id {
+        check_location(db, to).await?;
+    }
+    let now = now_ms();
+    let status = if input.kind == DocKind::Transfer {
+        "in_transit"
+    } else {
+        "done"
+    };
+    let mut tx = db.begin_write().await?;
+    let (doc_id,): (i64,) = sqlx::query_as(
+        "INSERT INTO stock_doc (kind, status, location_id, to_location_id, reason, comment, author_id, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+    )
+    .bind(input.kind.as_str())
+    .bind(status)
+    .bind(input.location_id)
+    .bind(input.to_location_id.filter(|_| input.kind == DocKind::Transfer))
+    .bind(input.reason.trim())
+    .bind(input.comment.trim())
+    .bind(caller.id)
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await?;
+    let mut touched = Vec::with_capacity(input.lines.len());
+    for line in &input.lines {
+        let active: Option<(i64,)> = sqlx::query_as("SELECT active FROM product WHERE id = $1")
+            .bind(line.product_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if active.is_none() {
+            return Err(AppError::invalid(Field::Product, Problem::NotFound));
+        }
+        let (qty, kind, counted) = match input.kind {
+            DocKind::Receipt => (line.qty.0, "receipt", None),
+            DocKind::Return => (line.qty.0, "return", None),
+            DocKind::WriteOff => (-line.qty.0, "write_off", None),
+            DocKind::Transfer => (-line.qty.0, "transfer_out", None),
+            DocKind::Count => {
+                let on_hand: Option<(i64,)> = sqlx::query_as(
+                    "SELECT on_hand FROM stock_level WHERE product_id = $1 AND location_id = $2",
+                )
+                .bind(line.product_id)
+                .bind(input.location_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+                (
+                    line.qty.0 - on_hand.map(|r| r.0).unwrap_or(0),
+                    "adjustment",
+                    Some(line.qty.0),
+                )
+            }
+        };
+        sqlx::query(
+            "INSERT INTO stock_doc_line (doc_id, product_id, qty, counted) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(doc_id)
+        .bind(line.product_id)
+        .bind(qty.abs())
+        .bind(counted)
+        .execute(&mut *tx)
+        .await?;
+        if qty != 0 {
+            let m = Move {
+                product_id: line.product_id,
+                location_id: input.location_id,
+                qty,
+                kind,
+                doc_id: Some(doc_id),
+                reservation_id: None,
+                author_id: caller.id,
+            };
+            ledger::apply(&mut tx, &m).await?;
+        }
+        touched.push((line.product_id, input.location_id));
+    }
+    tx.commit().await?;
+    ledger::publish_levels(db, hub, &touched).await;
+    hub.publish(LiveEvent::StockDocChanged { id: doc_id });
+    get(db, caller, doc_id).await
+}
+
+/// Receives a transfer at its destination: the goods arrive there.
+pub async fn receive_transfer(
+    db: &Db,
+    hub: &Hub,
+    caller: &Caller,
+    doc_id: i64,
+) -> Result<StockDoc, AppError> {
+    caller.require(Action::MoveStock)?;
+    let now = now_ms();
+    let mut tx = db.begin_write().await?;
+    let doc: Option<(i64,)> = sqlx::query_as(
+        "UPDATE stock_doc SET status = 'done', received_at = $1, received_by = $2 \
+         WHERE id = $3 AND kind = 'transfer' AND status = 'in_transit' RETURNING to_location_id",
+    )
+    .bind(now)
+    .bind(caller.id)
+    .bind(doc_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some((to,)) = doc else {
+        let exists: Option<(String,)> = sqlx::query_as("SELECT kind FROM stock_doc WHERE id = $1")
+            .bind(doc_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        return Err(match exists {
+            Some((kind,)) if kind == "transfer" => AppError::conflict(Conflict::TransferClosed),
+            _ => AppError::NotFound,
+        });
+    };
+    let lines: Vec<(i64, i64)> =
+        sqlx::query_as("SELECT product_id, qty FROM stock_doc_line WHERE doc_id = $1")
+            .bind(doc_id)
+            .fetch_all(&mut *tx)
+            .await?;
+    let mut touched = Vec::with_capacity(lines.len());
+    for (product_id, qty) in lines {
+        let m = Move {
+            product_id,
+            location_id: to,
+            qty,
+            kind: "transfer_in",
+            doc_id: Some(doc_id),
+            reservation_id: None,
+            author_id: caller.id,
+        };
+        ledger::apply(&mut tx, &m).await?;
+        touched.push((product_id, to));
+    }
+    tx.commit().await?;
+    ledger::publish_levels(db, hub, &touched).await;
+    hub.publish(LiveEvent::StockDocChanged { id: doc_id });
+    get(db, caller, doc_id).await
+}
+
+type DocRow = (
+    i64,
+    String,
+    String,
+    i64,
+    String,
+    Option<i64>,
+    Option<String>,
+    String,
+    String,
+    String,
+    i64,
+    Option<i64>,
+);
+
+const DOC_SELECT: &str = "SELECT d.id, d.kind, d.status, d.location_id, l.name, d.to_location_id, t.name, \
+     d.reason, d.comment, e.name, d.created_at, d.received_at \
+     FROM stock_doc d JOIN location l ON l.id = d.location_id LEFT JOIN location t ON t.id = d.to_location_id \
+     JOIN employee e ON e.id = d.author_id";
+
+fn doc_from(row: DocRow, lines: Vec<StockDocLine>) -> Result<StockDoc, AppError> {
+    let (
+        id,
+        kind,
+        status,
+        location_id,
+        location,
+        to_location_id,
+        to_location,
+        reason,
+        comment,
+        author,
+        created_at,
+        received_at,
+    ) = row;
+    Ok(StockDoc {
+        id,
+        kind: DocKind::parse(&kind).ok_or(AppError::Internal)?,
+        status,
+        location_id,
+        location,
+        to_location_id,
+        to_location,
+        reason,
+        comment,
+        author,
+        created_at,
+        received_at,
+        lines,
+    })
+}
+
+pub async fn get(db: &Db, caller: &Caller, id: i64) -> Result<StockDoc, AppError> {
+    caller.require(Action::ViewStock)?;
+    let row: DocRow = sqlx::query_as(&format!("{DOC_SELECT} WHERE d.id = $1"))
+        .bind(id)
+        .fetch_one(&db.pool)
+        .await?;
+    let lines: Vec<(i64, String, String, i64, Option<i64>)> = sqlx::query_as(
+        "SELECT p.id, p.sku, p.name, dl.qty, dl.counted FROM stock_doc_line dl JOIN product p ON p.id = dl.product_id \
+         WHERE dl.doc_id = $1 ORDER BY dl.id",
+    )
+    .bind(id)
+    .fetch_all(&db.pool)
+    .await?;
+    let lines = lines
+        .into_iter()
+        .map(|(product_id, sku, name, qty, counted)| StockDocLine {
+            product_id,
+            sku,
+            name,
+            qty: Qty(qty),
+            counted: counted.map(Qty),
+        })
+        .collect();
+    doc_from(row, lines)
+}
+
+/// The newest documents (without lines), optionally of one location.
+pub async fn list(
+    db: &Db,
+    caller: &Caller,
+    location_id: Option<i64>,
+    limit: i64,
+) -> Result<Vec<StockDoc>, AppError> {
+    caller.require(Action::ViewStock)?;
+    let rows: Vec<DocRow> = sqlx::query_as(&format!(
+        "{DOC_SELECT} WHERE ($1 IS NULL OR d.location_id = $1 OR d.to_location_id = $1) ORDER BY d.id DESC LIMIT $2"
+    ))
+    .bind(location_id)
+    .bind(limit.clamp(1, 500))
+    .fetch_all(&db.pool)
+    .await?;
+    rows.into_iter().map(|r| doc_from(r, Vec::new())).collect()
+}

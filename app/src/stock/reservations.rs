@@ -1,0 +1,270 @@
+//! Reservations: a conditional update of `reserved` (never read-then-write), so the last
+//! units go to exactly one seller under any concurrency, on either database.
+
+use super::ledger::{self, Move};
+use super::{ReservationInfo, ReserveInput};
+use crate::auth::service::Caller;
+use crate::auth::Action;
+use crate::db::{now_ms, Db};
+use crate::error::{AppError, Conflict, Field, Problem};
+use crate::live::{hub::Hub, LiveEvent};
+use crate::quantity::Qty;
+use std::sync::OnceLock;
+
+/// How long a client hold lasts: `VITRINA_HOLD_HOURS` (default 72 hours, three days).
+pub fn hold_ttl_ms() -> i64 {
+    static TTL: OnceLock<i64> = OnceLock::new();
+    *TTL.get_or_init(|| {
+        std::env::var("VITRINA_HOLD_HOURS")
+            .ok()
+            .and_then(|h| h.parse::<i64>().ok())
+            .filter(|h| *h > 0)
+            .unwrap_or(72)
+            * 3600
+            * 1000
+    })
+}
+
+async fn check_target(db: &Db, input: &ReserveInput) -> Result<(), AppError> {
+    let product: Option<(i64,)> = sqlx::query_as("SELECT active FROM product WHERE id = $1")
+        .bind(input.product_id)
+        .fetch_optional(&db.pool)
+        .await?;
+    if !matches!(product, Some((1,))) {
+        return Err(AppError::invalid(Field::Product, Problem::NotFound));
+    }
+    let location: Option<(i64,)> = sqlx::query_as("SELECT active FROM location WHERE id = $1")
+        .bind(input.location_id)
+        .fetch_optional(&db.pool)
+        .await?;
+    if !matches!(location, Some((1,))) {
+        return Err(AppError::invalid(Field::Location, Problem::NotFound));
+    }
+    Ok(())
+}
+
+/// Reserves `qty` at a location. Refused with what is available here and elsewhere when
+/// there is not enough; nothing is written then.
+#[tracing::instrument(skip_all)]
+pub async fn reserve(
+    db: &Db,
+    hub: &Hub,
+    caller: &Caller,
+    input: ReserveInput,
+) -> Result<ReservationInfo, AppError> {
+    caller.require(Action::Reserve)?;
+    if !input.qty.is_positive() {
+        return Err(AppError::invalid(Field::Quantity, Problem::OutOfRange));
+    }
+    let client = input.client.trim().to_string();
+    if client.chars().count() > 200 {
+        return Err(AppError::invalid(Field::Name, Problem::TooLong));
+    }
+    check_target(db, &input).await?;
+    let now = now_ms();
+    let mut tx = db.begin_write().await?;
+    let done = sqlx::query(
+        "UPDATE stock_level SET reserved = reserved + $3, updated_at = $4 \
+         WHERE product_id = $1 AND location_id = $2 AND on_hand - reserved >= $3",
+    )
+    .bind(input.product_id)
+    .bind(input.location_id)
+    .bind(input.qty.0)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    if done.rows_affected() == 0 {
+        let refusal =
+            ledger::shortage(&mut tx, input.product_id, input.location_id, input.qty).await?;
+        return Err(refusal);
+    }
+    let expires_at = input.order_id.is_none().then(|| now + hold_ttl_ms());
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO reservation (product_id, location_id, qty, order_id, client, status, created_by, created_at, expires_at) \
+         VALUES ($1, $2, $3, $4, $5, 'active', $6, $7, $8) RETURNING id",
+    )
+    .bind(input.product_id)
+    .bind(input.location_id)
+    .bind(input.qty.0)
+    .bind(input.order_id)
+    .bind(&client)
+    .bind(caller.id)
+    .bind(now)
+    .bind(expires_at)
+    .fetch_one(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    announce(db, hub, id, input.product_id, input.location_id).await;
+    get(db, id).await
+}
+
+async fn announce(db: &Db, hub: &Hub, id: i64, product_id: i64, location_id: i64) {
+    ledger::publish_levels(db, hub, &[(product_id, location_id)]).await;
+    hub.publish(LiveEvent::ReservationChanged {
+        id,
+        product_id,
+        location_id,
+    });
+}
+
+/// Closes an active reservation as `released`, `expired` or `fulfilled` (the last one
+/// also takes the goods off on-hand with a sale move).
+async fn close(
+    db: &Db,
+    hub: &Hub,
+    author_id: i64,
+    id: i64,
+    status: &'static str,
+) -> Result<(), AppError> {
+    let now = now_ms();
+    let mut tx = db.begin_write().await?;
+    let closed: Option<(i64, i64, i64)> = sqlx::query_as(
+        "UPDATE reservation SET status = $1, closed_at = $2 WHERE id = $3 AND status = 'active' \
+         RETURNING product_id, location_id, qty",
+    )
+    .bind(status)
+    .bind(now)
+    .bind(id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some((product_id, location_id, qty)) = closed else {
+        let exists: Option<(i64,)> = sqlx::query_as("SELECT id FROM reservation WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        return Err(match exists {
+            Some(_) => AppError::conflict(Conflict::ReservationClosed),
+            None => AppError::NotFound,
+        });
+    };
+    let take = if status == "fulfilled" { qty } else { 0 };
+    let done = sqlx::query(
+        "UPDATE stock_level SET reserved = reserved - $3, on_hand = on_hand - $4, updated_at = $5 \
+         WHERE product_id = $1 AND location_id = $2 AND reserved >= $3",
+    )
+    .bind(product_id)
+    .bind(location_id)
+    .bind(qty)
+    .bind(take)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    if done.rows_affected() == 0 {
+        tracing::error!(
+            id,
+            "reserved below an active reservation: run `vitrina check`"
+        );
+        return Err(AppError::Internal);
+    }
+    if take > 0 {
+        let m = Move {
+            product_id,
+            location_id,
+            qty: -take,
+            kind: "sale",
+            doc_id: None,
+            reservation_id: Some(id),
+            author_id,
+        };
+        ledger::record(&mut tx, &m, now).await?;
+    }
+    tx.commit().await?;
+    announce(db, hub, id, product_id, location_id).await;
+    Ok(())
+}
+
+pub async fn release(db: &Db, hub: &Hub, caller: &Caller, id: i64) -> Result<(), AppError> {
+    caller.require(Action::Reserve)?;
+    close(db, hub, caller.id, id, "released").await
+}
+
+/// Fulfilment: the reservation becomes a sale move.
+pub async fn fulfil(db: &Db, hub: &Hub, caller: &Caller, id: i64) -> Result<(), AppError> {
+    caller.require(Action::Reserve)?;
+    close(db, hub, caller.id, id, "fulfilled").await
+}
+
+/// Releases every client hold whose time is up; returns how many. Run periodically.
+pub async fn expire_due(db: &Db, hub: &Hub) -> Result<usize, AppError> {
+    let due: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT id, created_by FROM reservation WHERE status = 'active' AND expires_at IS NOT NULL AND expires_at <= $1",
+    )
+    .bind(now_ms())
+    .fetch_all(&db.pool)
+    .await?;
+    let mut expired = 0;
+    for (id, author) in due {
+        match close(db, hub, author, id, "expired").await {
+            Ok(()) => expired += 1,
+            // Released or fulfilled meanwhile: nothing to do.
+            Err(AppError::Conflict { .. }) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(expired)
+}
+
+type ReservationRow = (
+    i64,
+    i64,
+    i64,
+    i64,
+    Option<i64>,
+    String,
+    String,
+    i64,
+    Option<i64>,
+    String,
+);
+
+const RESERVATION_SELECT: &str = "SELECT r.id, r.product_id, r.location_id, r.qty, r.order_id, r.client, e.name, \
+     r.created_at, r.expires_at, r.status FROM reservation r JOIN employee e ON e.id = r.created_by";
+
+fn info_from(row: ReservationRow) -> ReservationInfo {
+    let (
+        id,
+        product_id,
+        location_id,
+        qty,
+        order_id,
+        client,
+        created_by,
+        created_at,
+        expires_at,
+        status,
+    ) = row;
+    ReservationInfo {
+        id,
+        product_id,
+        location_id,
+        qty: Qty(qty),
+        order_id,
+        client,
+        created_by,
+        created_at,
+        expires_at,
+        status,
+    }
+}
+
+pub async fn get(db: &Db, id: i64) -> Result<ReservationInfo, AppError> {
+    let row: ReservationRow = sqlx::query_as(&format!("{RESERVATION_SELECT} WHERE r.id = $1"))
+        .bind(id)
+        .fetch_one(&db.pool)
+        .await?;
+    Ok(info_from(row))
+}
+
+/// Active reservations of a product, oldest first.
+pub async fn active_for_product(
+    db: &Db,
+    product_id: i64,
+) -> Result<Vec<ReservationInfo>, AppError> {
+    let rows: Vec<ReservationRow> = sqlx::query_as(&format!(
+        "{RESERVATION_SELECT} WHERE r.product_id = $1 AND r.status = 'active' ORDER BY r.created_at, r.id"
+    ))
+    .bind(product_id)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows.into_iter().map(info_from).collect())
+}
