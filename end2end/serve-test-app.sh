@@ -7,5 +7,6 @@ dir=$(mktemp -d)
 export DATABASE_URL="sqlite://$dir/e2e.db?mode=rwc"
 export VITRINA_DATA_DIR="$dir"
 export LEPTOS_SITE_ADDR="127.0.0.1:${VITRINA_E2E_PORT:-3100}"
+export VITRINA_DEMO_PRODUCTS="${VITRINA_DEMO_PRODUCTS:-300}"
 export LEPTOS_SITE_ROOT="${LEPTOS_SITE_ROOT:-target/site}"
 exec "${VITRINA_BIN:-target/debug/vitrina}" serve --demo

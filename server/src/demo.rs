@@ -1,4 +1,7 @@
-//! The demo chain: 5 shops and 2 warehouses in different cities, staff of every role.
+//! The demo chain: 5 shops and 2 warehouses in different cities, staff of every role,
+//! and a catalog with stock ([`catalog`]).
+
+pub mod catalog;
 
 use app::auth::Role;
 use app::db::{now_ms, Db};
@@ -115,14 +118,32 @@ pub async fn is_empty(db: &Db) -> Result<bool, sqlx::Error> {
     Ok(employees == 0 && locations == 0)
 }
 
-/// Loads the demo chain. Refuses a database with data unless `force`, which wipes it first.
-pub async fn load(db: &Db, force: bool) -> Result<(), DemoError> {
+/// How many demo products: `VITRINA_DEMO_PRODUCTS` (default 3,000).
+pub fn product_count() -> usize {
+    std::env::var("VITRINA_DEMO_PRODUCTS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(3_000)
+}
+
+/// Loads the demo chain with `products` catalog items. Refuses a database with data
+/// unless `force`, which wipes it first.
+pub async fn load_with(db: &Db, force: bool, products: usize) -> Result<(), DemoError> {
     if !is_empty(db).await? {
         if !force {
             return Err(DemoError::NotEmpty);
         }
         let mut tx = db.pool.begin().await?;
         for table in [
+            "stock_move",
+            "reservation",
+            "stock_doc_line",
+            "stock_doc",
+            "stock_level",
+            "product_alternative",
+            "product_barcode",
+            "product",
+            "category",
             "login_failure",
             "api_token",
             "session",
@@ -153,6 +174,11 @@ pub async fn load(db: &Db, force: bool) -> Result<(), DemoError> {
         .await?;
         ids.push(id);
     }
+    let sites: Vec<(i64, bool)> = ids
+        .iter()
+        .zip(&LOCATIONS)
+        .map(|(id, l)| (*id, l.kind == "warehouse"))
+        .collect();
     for (login, name, role, home) in STAFF {
         insert_employee(
             db,
@@ -166,6 +192,7 @@ pub async fn load(db: &Db, force: bool) -> Result<(), DemoError> {
         )
         .await?;
     }
+    catalog::load(db, products, &sites).await?;
     Ok(())
 }
 
@@ -176,4 +203,9 @@ pub fn logins_text() -> String {
         text.push_str(&format!("  {login:<13} {:<11} {name}\n", role.as_str()));
     }
     text
+}
+
+/// Loads the demo chain with the configured catalog size.
+pub async fn load(db: &Db, force: bool) -> Result<(), DemoError> {
+    load_with(db, force, product_count()).await
 }

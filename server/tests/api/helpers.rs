@@ -87,7 +87,9 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
     };
     let db = Db::connect(&url).await.expect("connect");
     db.migrate().await.expect("migrate");
-    server::demo::load(&db, false).await.expect("demo data");
+    server::demo::load_with(&db, false, 0)
+        .await
+        .expect("demo data");
     let base = start_instance(&url, db.clone()).await;
     TestApp {
         base,

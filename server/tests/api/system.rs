@@ -18,11 +18,11 @@ async fn healthz_is_200_while_the_database_answers_and_503_after() {
 async fn migrations_are_idempotent_and_demo_refuses_a_database_with_data() {
     on_each_backend(|app| async move {
         app.db.migrate().await.expect("second migrate is a no-op");
-        let err = server::demo::load(&app.db, false)
+        let err = server::demo::load_with(&app.db, false, 0)
             .await
             .expect_err("refused");
         assert!(err.to_string().contains("--force"), "{err}");
-        server::demo::load(&app.db, true)
+        server::demo::load_with(&app.db, true, 60)
             .await
             .expect("forced reload");
         let (shops,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM location WHERE kind = 'shop'")
