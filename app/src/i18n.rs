@@ -227,6 +227,35 @@ keys! {
     UnitM => "m", "м";
     UnitL => "l", "л";
     UnitPack => "pack", "уп";
+    SearchProducts => "Product, SKU or barcode", "Товар, артикул или штрихкод";
+    NoProductsFound => "Nothing found", "Ничего не найдено";
+    Sku => "SKU", "Артикул";
+    Price => "Price", "Цена";
+    Location => "Location", "Точка";
+    OnHand => "On hand", "В наличии";
+    Reserved => "Reserved", "В резерве";
+    Available => "Available", "Свободно";
+    Distance => "Distance", "Расстояние";
+    Km => "km", "км";
+    HomeBadge => "your shop", "ваша точка";
+    Reserve => "Reserve", "Зарезервировать";
+    ReserveAt => "Reserve at", "Резерв в точке";
+    Quantity => "Quantity", "Количество";
+    ClientForHold => "Client (name, phone)", "Клиент (имя, телефон)";
+    Reservations => "Reservations", "Резервы";
+    NoReservations => "No active reservations", "Активных резервов нет";
+    HeldBy => "Seller", "Продавец";
+    Client => "Client", "Клиент";
+    Until => "Until", "До";
+    ForOrder => "Order", "Заказ";
+    Release => "Release", "Снять резерв";
+    Fulfil => "Sell", "Продать";
+    Alternatives => "Alternatives", "Аналоги";
+    NoAlternatives => "No alternatives", "Аналогов нет";
+    Reserved_ => "Reserved", "Зарезервировано";
+    PickProduct => "Find a product to see where it is.", "Найдите товар, чтобы увидеть, где он есть.";
+    Total => "Total", "Итого";
+    NotHere => "none", "нет";
     NotFoundPage => "Page not found", "Страница не найдена";
 }
 

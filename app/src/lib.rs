@@ -102,7 +102,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/logout") view=auth::ui::LogoutPage/>
                 <ParentRoute path=path!("") view=ui::shell::Shell>
                     <Route path=path!("") view=ui::home::Home/>
-                    <Route path=path!("stock") view=|| view! { <Section which=Which::Stock/> }/>
+                    <Route path=path!("stock") view=stock::ui::StockPage/>
                     <Route path=path!("orders") view=|| view! { <Section which=Which::Orders/> }/>
                     <Route path=path!("clients") view=|| view! { <Section which=Which::Clients/> }/>
                     <Route path=path!("chat") view=|| view! { <Section which=Which::Chat/> }/>

@@ -14,6 +14,7 @@ pub mod documents;
 pub mod ledger;
 #[cfg(feature = "ssr")]
 pub mod reservations;
+pub mod ui;
 
 /// One location's numbers for a product.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -10,3 +10,4 @@ pub mod sections;
 pub mod security;
 pub mod settings;
 pub mod shell;
+pub mod time;

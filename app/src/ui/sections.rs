@@ -5,7 +5,6 @@ use leptos::prelude::*;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Which {
-    Stock,
     Orders,
     Clients,
     Chat,
@@ -16,7 +15,6 @@ pub enum Which {
 impl Which {
     fn title(self) -> Key {
         match self {
-            Which::Stock => Key::NavStock,
             Which::Orders => Key::NavOrders,
             Which::Clients => Key::NavClients,
             Which::Chat => Key::NavChat,

@@ -1,0 +1,31 @@
+//! Stock screens: product search (typing or a barcode scanner) and the availability
+//! panel with reservations and alternatives, live.
+
+pub mod availability;
+pub mod search;
+
+use crate::i18n::{t, Key};
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+/// `/stock?product=ID`: search on top, the chosen product's availability below.
+#[component]
+pub fn StockPage() -> impl IntoView {
+    let query = use_query_map();
+    let product = Memo::new(move |_| {
+        query
+            .read()
+            .get("product")
+            .and_then(|p| p.parse::<i64>().ok())
+    });
+    view! {
+        <section class="page stock-page">
+            <h1>{t(Key::NavStock)}</h1>
+            <search::ProductSearch/>
+            {move || match product.get() {
+                Some(id) => view! { <availability::AvailabilityPanel product_id=id/> }.into_any(),
+                None => view! { <p class="muted">{t(Key::PickProduct)}</p> }.into_any(),
+            }}
+        </section>
+    }
+}

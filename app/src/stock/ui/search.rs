@@ -1,0 +1,74 @@
+//! Search as you type. A barcode scanner types digits and Enter: Enter opens the best
+//! hit, so a scan goes straight to the product.
+
+use crate::catalog::api::search_products;
+use crate::i18n::{t, Key};
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+
+#[component]
+pub fn ProductSearch() -> impl IntoView {
+    let text = RwSignal::new(String::new());
+    let hits = Resource::new(
+        move || text.get(),
+        |q| async move {
+            if q.trim().is_empty() {
+                Ok(Vec::new())
+            } else {
+                search_products(q).await
+            }
+        },
+    );
+    let navigate = use_navigate();
+    let open = move |id: i64| {
+        text.set(String::new());
+        navigate(&format!("/stock?product={id}"), Default::default());
+    };
+    let open_first = {
+        let open = open.clone();
+        move || {
+            if let Some(Ok(list)) = hits.get_untracked() {
+                if let Some(first) = list.first() {
+                    open(first.id);
+                }
+            }
+        }
+    };
+    view! {
+        <div class="product-search">
+            <input type="search" name="product-search" data-testid="product-search" autocomplete="off"
+                placeholder=t(Key::SearchProducts) bind:value=text
+                on:keydown=move |ev| {
+                    if ev.key() == "Enter" {
+                        ev.prevent_default();
+                        open_first();
+                    }
+                }/>
+            <Transition>
+                {move || hits.get().map(|r| {
+                    let list = r.unwrap_or_default();
+                    let typed = !text.get_untracked().trim().is_empty();
+                    let open = open.clone();
+                    view! {
+                        <ul class="hits" data-testid="search-hits">
+                            {(typed && list.is_empty()).then(|| view! { <li class="muted">{t(Key::NoProductsFound)}</li> })}
+                            {list.into_iter().map(|hit| {
+                                let open = open.clone();
+                                let id = hit.id;
+                                view! {
+                                    <li>
+                                        <button class="hit" on:click=move |_| open(id)>
+                                            <span class="hit-name">{hit.name}</span>
+                                            <span class="muted">{hit.sku}</span>
+                                            <span class="hit-free">{hit.available.to_string()} " " {t(hit.unit.label())}</span>
+                                        </button>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    }
+                })}
+            </Transition>
+        </div>
+    }
+}

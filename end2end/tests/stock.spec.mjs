@@ -1,0 +1,80 @@
+import { test, expect, signIn } from './fixtures.mjs';
+
+/** Creates a product through the REST API (as admin) with `qty` at the seller1 shop. */
+async function productWithLastUnit(request, suffix) {
+  const login = await request.post('/api/v1/auth/login', { data: { login: 'admin', password: 'demo' } });
+  const { token } = await login.json();
+  const headers = { authorization: `Bearer ${token}` };
+  const barcode = `29${String(Date.now()).slice(-10)}${suffix.length}`;
+  const created = await request.post('/api/v1/products', {
+    headers,
+    data: { sku: `E2E-${suffix}`, name: `Перфоратор тестовый ${suffix}`, unit: 'pcs', price: '12990', barcodes: [barcode] },
+  });
+  expect(created.status()).toBe(201);
+  const product = await created.json();
+  const locations = await (await request.get('/api/v1/locations', { headers })).json();
+  const shop = locations.find((l) => l.name === 'Магазин «Тверская»');
+  const receipt = await request.post('/api/v1/stock/receipts', {
+    headers,
+    data: { location_id: shop.id, lines: [{ product_id: product.id, qty: '1' }] },
+  });
+  expect(receipt.status()).toBe(201);
+  return { product, shop, barcode };
+}
+
+test('two sellers: A reserves the last unit, B sees it go and is refused clearly', async ({ page, errors, openUser, request }, info) => {
+  const { product, shop } = await productWithLastUnit(request, `${info.project.name}-${Date.now()}`);
+  const sellerB = await openUser();
+  sellerB.vitrinaErrors.allow(/status of 409/);
+  await signIn(sellerB, 'seller2');
+  await sellerB.goto(`/stock?product=${product.id}`);
+  const rowB = sellerB.locator(`[data-testid=stock-row][data-location="${shop.id}"]`);
+  await expect(rowB.getByTestId('available')).toHaveText('1');
+  // B starts to reserve the same unit…
+  await sellerB.getByTestId(`reserve-${shop.id}`).click();
+  await expect(sellerB.getByTestId('reserve-form')).toBeVisible();
+
+  // …but A, in the shop, is quicker.
+  await signIn(page, 'seller1');
+  await page.goto(`/stock?product=${product.id}`);
+  const rowA = page.locator(`[data-testid=stock-row][data-location="${shop.id}"]`);
+  await expect(rowA).toHaveClass(/home/);
+  await page.getByTestId(`reserve-${shop.id}`).click();
+  await page.getByTestId('reserve-form').locator('input[name=client]').fill('Смирнов, +7 916 000-00-00');
+  await page.getByTestId('reserve-form').locator('button[type=submit]').click();
+  await expect(page.getByTestId('reserve-form')).toBeHidden();
+  await expect(rowA.getByTestId('available')).toHaveText('0');
+  await expect(page.getByTestId('reservations-table')).toContainText('Смирнов');
+
+  // B's screen updated by itself; B's form is still open; submitting is refused.
+  await expect(rowB.getByTestId('available')).toHaveText('0');
+  await expect(sellerB.getByTestId('reservations-table')).toContainText('Анна Смирнова');
+  await sellerB.getByTestId('reserve-form').locator('button[type=submit]').click();
+  await expect(sellerB.getByTestId('reserve-form').getByRole('alert')).toContainText('Not enough stock here. Available: 0');
+});
+
+test('a barcode scanned into the search opens the product', async ({ page, errors, request }, info) => {
+  const { product, barcode } = await productWithLastUnit(request, `scan-${info.project.name}-${Date.now()}`);
+  await signIn(page, 'seller4');
+  await page.goto('/stock');
+  await page.waitForSelector('body[data-ready]');
+  const search = page.getByTestId('product-search');
+  await search.click();
+  // A keyboard-wedge scanner: fast digits, then Enter.
+  await page.keyboard.type(barcode, { delay: 5 });
+  await expect(page.getByTestId('search-hits')).toContainText(product.name);
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(new RegExp(`product=${product.id}`));
+  await expect(page.getByTestId('product-name')).toHaveText(product.name);
+});
+
+test('search by a name fragment lists products with what is free', async ({ page, errors }) => {
+  await signIn(page, 'seller3');
+  await page.goto('/stock');
+  await page.waitForSelector('body[data-ready]');
+  await page.getByTestId('product-search').fill('дрель');
+  await expect(page.getByTestId('search-hits').locator('li').first()).toContainText('Дрель');
+  await page.getByTestId('search-hits').locator('button').first().click();
+  await expect(page.getByTestId('stock-table')).toBeVisible();
+  await expect(page.getByTestId('stock-row')).toHaveCount(7);
+});
