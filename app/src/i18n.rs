@@ -256,6 +256,31 @@ keys! {
     PickProduct => "Find a product to see where it is.", "Найдите товар, чтобы увидеть, где он есть.";
     Total => "Total", "Итого";
     NotHere => "none", "нет";
+    StockDocuments => "Stock documents", "Складские документы";
+    NewDocument => "New document", "Новый документ";
+    DocumentNo => "Document", "Документ";
+    DocKindLabel => "Type", "Тип";
+    DocReceipt => "Receipt", "Оприходование";
+    DocTransfer => "Transfer", "Перемещение";
+    DocWriteOff => "Write-off", "Списание";
+    DocReturn => "Return", "Возврат";
+    DocCount => "Stock count", "Инвентаризация";
+    FromLocation => "From", "Откуда";
+    ToLocation => "To", "Куда";
+    Reason => "Reason", "Причина";
+    Comment => "Comment", "Комментарий";
+    Author => "Author", "Автор";
+    When => "Time", "Время";
+    StatusDone => "Done", "Проведён";
+    StatusInTransit => "In transit", "В пути";
+    Receive => "Receive", "Принять";
+    Lines => "Lines", "Позиции";
+    AddProduct => "Add a product (search or scan)", "Добавить товар (поиск или сканер)";
+    Counted => "Counted", "Фактически";
+    Adjustment => "Difference", "Расхождение";
+    Remove => "Remove", "Убрать";
+    Post => "Post", "Провести";
+    NoDocuments => "No documents yet", "Документов пока нет";
     NotFoundPage => "Page not found", "Страница не найдена";
 }
 

@@ -103,6 +103,9 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("") view=ui::shell::Shell>
                     <Route path=path!("") view=ui::home::Home/>
                     <Route path=path!("stock") view=stock::ui::StockPage/>
+                    <Route path=path!("stock/documents") view=stock::ui::documents::DocumentsPage/>
+                    <Route path=path!("stock/documents/new") view=stock::ui::new_document::NewDocumentPage/>
+                    <Route path=path!("stock/documents/:id") view=stock::ui::documents::DocumentPage/>
                     <Route path=path!("orders") view=|| view! { <Section which=Which::Orders/> }/>
                     <Route path=path!("clients") view=|| view! { <Section which=Which::Clients/> }/>
                     <Route path=path!("chat") view=|| view! { <Section which=Which::Chat/> }/>

@@ -107,6 +107,25 @@ impl DocKind {
         }
     }
 
+    pub fn label(self) -> crate::i18n::Key {
+        use crate::i18n::Key;
+        match self {
+            DocKind::Receipt => Key::DocReceipt,
+            DocKind::Transfer => Key::DocTransfer,
+            DocKind::WriteOff => Key::DocWriteOff,
+            DocKind::Return => Key::DocReturn,
+            DocKind::Count => Key::DocCount,
+        }
+    }
+
+    pub const ALL: [DocKind; 5] = [
+        DocKind::Receipt,
+        DocKind::Transfer,
+        DocKind::WriteOff,
+        DocKind::Return,
+        DocKind::Count,
+    ];
+
     pub fn parse(s: &str) -> Option<DocKind> {
         [
             DocKind::Receipt,
@@ -170,7 +189,7 @@ pub struct StockDocLine {
     pub product_id: i64,
     pub sku: String,
     pub name: String,
-    /// Moved quantity; for a count, the adjustment (counted − on hand before).
+    /// Moved quantity; for a count, the signed adjustment (counted − on hand before).
     pub qty: Qty,
     /// Counts only: what was counted.
     pub counted: Option<Qty>,

@@ -80,3 +80,35 @@ test('search by a name fragment lists products with what is free', async ({ page
   expect(await page.getByTestId('stock-row').count()).toBeGreaterThanOrEqual(7);
   await expect(page.getByTestId('stock-row').first()).toHaveClass(/home/);
 });
+
+test('a stock count: scan, enter what is on the shelf, the difference becomes an adjustment', async ({ page, errors, request }, info) => {
+  // The helper puts 1 unit at Тверская; the storekeeper counts that shop.
+  const { product, barcode } = await productWithLastUnit(request, `count-${info.project.name}-${Date.now()}`);
+  await signIn(page, 'storekeeper1');
+  await page.goto('/stock/documents/new');
+  await page.waitForSelector('[data-testid=document-form]');
+  const form = page.getByTestId('document-form');
+  await form.locator('select[name=kind]').selectOption('count');
+  await form.locator('select[name=location]').selectOption({ label: 'Магазин «Тверская»' });
+  const search = page.getByTestId('product-search');
+  await search.click();
+  await page.keyboard.type(barcode, { delay: 5 });
+  await expect(page.getByTestId('search-hits')).toContainText(product.name);
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('new-line')).toHaveCount(1);
+  // Two found on the shelf, one was expected.
+  await page.getByTestId('new-line').locator('input[name=line-qty]').fill('2');
+  await page.getByTestId('post-document').click();
+  await expect(page).toHaveURL(/\/stock\/documents\/\d+$/);
+  await expect(page.getByTestId('document-title')).toContainText('Stock count');
+  const line = page.getByTestId('document-lines').locator('tbody tr');
+  await expect(line).toContainText(product.name);
+  await expect(line.locator('td.num').nth(0)).toHaveText('2');
+  await expect(line.locator('td.num').nth(1)).toHaveText('1');
+  // The document is listed, and the product's numbers follow.
+  await page.goto('/stock/documents');
+  await expect(page.getByTestId('documents-table')).toContainText('Stock count');
+  await page.goto(`/stock?product=${product.id}`);
+  const row = page.getByTestId('stock-row').filter({ hasText: 'Магазин «Тверская»' });
+  await expect(row.getByTestId('available')).toHaveText('2');
+});

@@ -119,7 +119,12 @@ pub async fn create(
         )
         .bind(doc_id)
         .bind(line.product_id)
-        .bind(qty.abs())
+        // Counts keep the sign of the difference (surplus or shortage).
+        .bind(if input.kind == DocKind::Count {
+            qty
+        } else {
+            qty.abs()
+        })
         .bind(counted)
         .execute(&mut *tx)
         .await?;

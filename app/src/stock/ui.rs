@@ -2,11 +2,13 @@
 //! panel with reservations and alternatives, live.
 
 pub mod availability;
+pub mod documents;
+pub mod new_document;
 pub mod search;
 
 use crate::i18n::{t, Key};
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
+use leptos_router::hooks::{use_navigate, use_query_map};
 
 /// `/stock?product=ID`: search on top, the chosen product's availability below.
 #[component]
@@ -18,10 +20,17 @@ pub fn StockPage() -> impl IntoView {
             .get("product")
             .and_then(|p| p.parse::<i64>().ok())
     });
+    let navigate = use_navigate();
+    let pick = move |hit: crate::catalog::ProductHit| {
+        navigate(&format!("/stock?product={}", hit.id), Default::default());
+    };
     view! {
         <section class="page stock-page">
-            <h1>{t(Key::NavStock)}</h1>
-            <search::ProductSearch/>
+            <div class="page-head">
+                <h1>{t(Key::NavStock)}</h1>
+                <a class="button" href="/stock/documents">{t(Key::StockDocuments)}</a>
+            </div>
+            <search::ProductSearch on_pick=pick/>
             {move || match product.get() {
                 Some(id) => view! { <availability::AvailabilityPanel product_id=id/> }.into_any(),
                 None => view! { <p class="muted">{t(Key::PickProduct)}</p> }.into_any(),

@@ -298,7 +298,7 @@ async fn documents_move_stock_and_refuse_to_go_below_reserved() {
                                          "lines": [{"product_id": id, "qty": "5"}]})).await;
         assert_eq!(status, 201, "{doc}");
         assert_eq!(doc["lines"][0]["counted"], "5");
-        assert_eq!(doc["lines"][0]["qty"], "1");
+        assert_eq!(doc["lines"][0]["qty"], "-1");
         let rows: Vec<(i64, i64, i64)> = sqlx::query_as(
             "SELECT location_id, on_hand, reserved FROM stock_level WHERE product_id = $1 ORDER BY location_id",
         )

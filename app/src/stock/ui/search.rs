@@ -1,13 +1,14 @@
-//! Search as you type. A barcode scanner types digits and Enter: Enter opens the best
+//! Search as you type. A barcode scanner types digits and Enter: Enter picks the best
 //! hit, so a scan goes straight to the product.
 
 use crate::catalog::api::search_products;
+use crate::catalog::ProductHit;
 use crate::i18n::{t, Key};
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
 
+/// A product field: what the user picks (click, Enter or a scan) goes to `on_pick`.
 #[component]
-pub fn ProductSearch() -> impl IntoView {
+pub fn ProductSearch(#[prop(into)] on_pick: Callback<ProductHit>) -> impl IntoView {
     let text = RwSignal::new(String::new());
     let hits = Resource::new(
         move || text.get(),
@@ -19,18 +20,14 @@ pub fn ProductSearch() -> impl IntoView {
             }
         },
     );
-    let navigate = use_navigate();
-    let open = move |id: i64| {
+    let open = move |hit: ProductHit| {
         text.set(String::new());
-        navigate(&format!("/stock?product={id}"), Default::default());
+        on_pick.run(hit);
     };
-    let open_first = {
-        let open = open.clone();
-        move || {
-            if let Some(Ok(list)) = hits.get_untracked() {
-                if let Some(first) = list.first() {
-                    open(first.id);
-                }
+    let open_first = move || {
+        if let Some(Ok(list)) = hits.get_untracked() {
+            if let Some(first) = list.into_iter().next() {
+                open(first);
             }
         }
     };
@@ -48,16 +45,14 @@ pub fn ProductSearch() -> impl IntoView {
                 {move || hits.get().map(|r| {
                     let list = r.unwrap_or_default();
                     let typed = !text.get_untracked().trim().is_empty();
-                    let open = open.clone();
                     view! {
                         <ul class="hits" data-testid="search-hits">
                             {(typed && list.is_empty()).then(|| view! { <li class="muted">{t(Key::NoProductsFound)}</li> })}
                             {list.into_iter().map(|hit| {
-                                let open = open.clone();
-                                let id = hit.id;
+                                let picked = hit.clone();
                                 view! {
                                     <li>
-                                        <button class="hit" on:click=move |_| open(id)>
+                                        <button type="button" class="hit" on:click=move |_| open(picked.clone())>
                                             <span class="hit-name">{hit.name}</span>
                                             <span class="muted">{hit.sku}</span>
                                             <span class="hit-free">{hit.available.to_string()} " " {t(hit.unit.label())}</span>
