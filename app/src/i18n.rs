@@ -281,6 +281,12 @@ keys! {
     Remove => "Remove", "Убрать";
     Post => "Post", "Провести";
     NoDocuments => "No documents yet", "Документов пока нет";
+    StockOverview => "Stock by location", "Остатки по точке";
+    AllCategories => "All categories", "Все категории";
+    ShowAll => "All", "Все";
+    ShowLow => "Running low", "Заканчиваются";
+    ShowReserved => "With reservations", "С резервами";
+    Rows => "Rows", "Строк";
     NotFoundPage => "Page not found", "Страница не найдена";
 }
 

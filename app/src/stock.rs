@@ -13,6 +13,8 @@ pub mod documents;
 #[cfg(feature = "ssr")]
 pub mod ledger;
 #[cfg(feature = "ssr")]
+pub mod overview;
+#[cfg(feature = "ssr")]
 pub mod reservations;
 pub mod ui;
 
@@ -204,4 +206,36 @@ pub struct Discrepancy {
     pub ledger: Qty,
     pub reserved: Qty,
     pub active_reservations: Qty,
+}
+
+/// Which rows the stock overview shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Only {
+    #[default]
+    All,
+    /// Available below two units.
+    Low,
+    /// Something reserved.
+    Reserved,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OverviewFilter {
+    pub location_id: i64,
+    #[serde(default)]
+    pub category_id: Option<i64>,
+    #[serde(default)]
+    pub only: Only,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OverviewRow {
+    pub product_id: i64,
+    pub sku: String,
+    pub name: String,
+    pub unit: crate::catalog::Unit,
+    pub on_hand: Qty,
+    pub reserved: Qty,
+    pub available: Qty,
 }

@@ -112,3 +112,16 @@ test('a stock count: scan, enter what is on the shelf, the difference becomes an
   const row = page.getByTestId('stock-row').filter({ hasText: 'Магазин «Тверская»' });
   await expect(row.getByTestId('available')).toHaveText('2');
 });
+
+test('the stock overview of a shop filters what runs low', async ({ page, errors }) => {
+  await signIn(page, 'seller2');
+  await page.goto('/stock/overview');
+  await page.waitForSelector('[data-testid=overview-filters]');
+  await page.getByTestId('overview-filters').locator('select[name=location]').selectOption({ label: 'Магазин «Невский»' });
+  await expect.poll(async () => Number(await page.getByTestId('overview-count').textContent())).toBeGreaterThan(0);
+  const all = Number(await page.getByTestId('overview-count').textContent());
+  await page.getByTestId('overview-filters').locator('select[name=only]').selectOption('low');
+  await expect.poll(async () => Number(await page.getByTestId('overview-count').textContent())).toBeLessThan(all);
+  const available = await page.getByTestId('overview-table').locator('tbody tr td.num:nth-of-type(5)').allTextContents();
+  for (const a of available) expect(Number(a)).toBeLessThan(2);
+});

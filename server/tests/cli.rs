@@ -23,7 +23,8 @@ fn vitrina(dir: &Dir) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_vitrina"));
     cmd.env("VITRINA_DATA_DIR", &dir.0)
         .env_remove("DATABASE_URL")
-        .env("VITRINA_LOG", "warn");
+        .env("VITRINA_LOG", "warn")
+        .env("VITRINA_DEMO_PRODUCTS", "200");
     cmd
 }
 

@@ -1,6 +1,6 @@
 //! Server functions of the catalog.
 
-use super::{Product, ProductHit, ProductInput};
+use super::{Category, Product, ProductHit, ProductInput};
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
@@ -26,6 +26,17 @@ pub async fn create_product(input: ProductInput) -> Result<Product, AppError> {
         async {
             let (state, caller) = caller().await?;
             service::create_product(&state.db, &caller, input).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "catalog/categories", input = Json)]
+pub async fn list_categories() -> Result<Vec<Category>, AppError> {
+    with_status(
+        async {
+            let (state, caller) = caller().await?;
+            service::list_categories(&state.db, &caller).await
         }
         .await,
     )

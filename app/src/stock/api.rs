@@ -1,13 +1,15 @@
 //! Server functions of stock: thin doors into the services.
 
-use super::{Availability, DocInput, ReservationInfo, ReserveInput, StockDoc};
+use super::{
+    Availability, DocInput, OverviewFilter, OverviewRow, ReservationInfo, ReserveInput, StockDoc,
+};
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
 #[cfg(feature = "ssr")]
 use {
-    super::{availability, documents, reservations},
+    super::{availability, documents, overview, reservations},
     crate::auth::api::caller,
     crate::error::with_status,
 };
@@ -95,6 +97,17 @@ pub async fn get_stock_doc(id: i64) -> Result<StockDoc, AppError> {
         async {
             let (state, caller) = caller().await?;
             documents::get(&state.db, &caller, id).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "stock/overview", input = Json)]
+pub async fn stock_overview(filter: OverviewFilter) -> Result<Vec<OverviewRow>, AppError> {
+    with_status(
+        async {
+            let (state, caller) = caller().await?;
+            overview::overview(&state.db, &caller, filter).await
         }
         .await,
     )

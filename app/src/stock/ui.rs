@@ -4,6 +4,7 @@
 pub mod availability;
 pub mod documents;
 pub mod new_document;
+pub mod overview;
 pub mod search;
 
 use crate::i18n::{t, Key};
@@ -28,7 +29,10 @@ pub fn StockPage() -> impl IntoView {
         <section class="page stock-page">
             <div class="page-head">
                 <h1>{t(Key::NavStock)}</h1>
-                <a class="button" href="/stock/documents">{t(Key::StockDocuments)}</a>
+                <div class="buttons">
+                    <a class="button" href="/stock/overview">{t(Key::StockOverview)}</a>
+                    <a class="button" href="/stock/documents">{t(Key::StockDocuments)}</a>
+                </div>
             </div>
             <search::ProductSearch on_pick=pick/>
             {move || match product.get() {

@@ -406,3 +406,46 @@ async fn search_finds_by_barcode_sku_and_any_case_name_fragment() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_overview_of_a_location_filters_low_and_reserved_stock() {
+    on_each_backend(|app| async move {
+        let (admin, _) = app.sign_in("admin").await;
+        let shop = location_id(&app, "Красный").await;
+        let plenty = product_with_stock(&app, &admin, "OV-PLENTY", &[(shop, "10")]).await;
+        let low = product_with_stock(&app, &admin, "OV-LOW", &[(shop, "1")]).await;
+        let (seller, _) = app.sign_in("seller5").await;
+        let res = seller
+            .post(app.url("/api/v1/reservations"))
+            .json(&json!({"product_id": plenty, "location_id": shop, "qty": 3}))
+            .send()
+            .await
+            .expect("reserve");
+        assert_eq!(res.status(), 201);
+        let ids = |only: &'static str| {
+            let seller = seller.clone();
+            let app = &app;
+            async move {
+                let (status, rows) = app
+                    .server_fn(
+                        &seller,
+                        "stock/overview",
+                        json!({"filter": {"location_id": shop, "only": only}}),
+                    )
+                    .await;
+                assert_eq!(status, 200, "{rows}");
+                rows.as_array()
+                    .expect("rows")
+                    .iter()
+                    .map(|r| r["product_id"].as_i64().expect("id"))
+                    .collect::<Vec<_>>()
+            }
+        };
+        let all = ids("all").await;
+        assert!(all.contains(&plenty) && all.contains(&low));
+        assert_eq!(ids("low").await, vec![low]);
+        assert_eq!(ids("reserved").await, vec![plenty]);
+        app
+    })
+    .await;
+}

@@ -96,13 +96,11 @@ pub fn NewDocumentPage() -> impl IntoView {
             <h1>{t(Key::NewDocument)}</h1>
             <Suspense fallback=|| view! { <p>{t(Key::Loading)}</p> }>
                 {move || Suspend::new(async move {
-                    let list = locations.await.unwrap_or_default();
+                    let mut list = locations.await.unwrap_or_default();
+                    // The caller's own location first; nothing is preselected, since writing
+                    // a signal while rendering would make server and browser disagree.
                     let home = me.await.ok().flatten().and_then(|m| m.home_location_id);
-                    if location.get_untracked().is_empty() {
-                        if let Some(home) = home {
-                            location.set(home.to_string());
-                        }
-                    }
+                    list.sort_by_key(|l| Some(l.id) != home);
                     let options = move |list: &Vec<crate::org::Location>| list
                         .iter()
                         .filter(|l| l.active)
