@@ -60,24 +60,31 @@ pub async fn reserve(
     if client.chars().count() > 200 {
         return Err(AppError::invalid(Field::Name, Problem::TooLong));
     }
-    check_target(db, &input).await?;
     let now = now_ms();
     let mut tx = db.begin_write().await?;
-    let done = sqlx::query(
+    // One conditional update does the work: it only matches an active product at an
+    // active location with enough available, and returns the new numbers for the event.
+    let level: Option<(i64, i64)> = sqlx::query_as(
         "UPDATE stock_level SET reserved = reserved + $3, updated_at = $4 \
-         WHERE product_id = $1 AND location_id = $2 AND on_hand - reserved >= $3",
+         WHERE product_id = $1 AND location_id = $2 AND on_hand - reserved >= $3 \
+           AND EXISTS (SELECT 1 FROM product WHERE id = $1 AND active = 1) \
+           AND EXISTS (SELECT 1 FROM location WHERE id = $2 AND active = 1) \
+         RETURNING on_hand, reserved",
     )
     .bind(input.product_id)
     .bind(input.location_id)
     .bind(input.qty.0)
     .bind(now)
-    .execute(&mut *tx)
+    .fetch_optional(&mut *tx)
     .await?;
-    if done.rows_affected() == 0 {
-        let refusal =
-            ledger::shortage(&mut tx, input.product_id, input.location_id, input.qty).await?;
-        return Err(refusal);
-    }
+    let Some((on_hand, reserved)) = level else {
+        drop(tx);
+        check_target(db, &input).await?;
+        let mut conn = db.pool.acquire().await?;
+        return Err(
+            ledger::shortage(&mut conn, input.product_id, input.location_id, input.qty).await?,
+        );
+    };
     let expires_at = input.order_id.is_none().then(|| now + hold_ttl_ms());
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO reservation (product_id, location_id, qty, order_id, client, status, created_by, created_at, expires_at) \
@@ -94,8 +101,29 @@ pub async fn reserve(
     .fetch_one(&mut *tx)
     .await?;
     tx.commit().await?;
-    announce(db, hub, id, input.product_id, input.location_id).await;
-    get(db, id).await
+    hub.publish(LiveEvent::StockChanged {
+        product_id: input.product_id,
+        location_id: input.location_id,
+        on_hand: Qty(on_hand),
+        reserved: Qty(reserved),
+    });
+    hub.publish(LiveEvent::ReservationChanged {
+        id,
+        product_id: input.product_id,
+        location_id: input.location_id,
+    });
+    Ok(ReservationInfo {
+        id,
+        product_id: input.product_id,
+        location_id: input.location_id,
+        qty: input.qty,
+        order_id: input.order_id,
+        client,
+        created_by: caller.name.clone(),
+        created_at: now,
+        expires_at,
+        status: "active".into(),
+    })
 }
 
 async fn announce(db: &Db, hub: &Hub, id: i64, product_id: i64, location_id: i64) {
