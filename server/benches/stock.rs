@@ -314,9 +314,8 @@ async fn open_sockets(
             let mut arrivals = Vec::new();
             while let Some(Ok(msg)) = ws.next().await {
                 match msg {
-                    Message::Text(t)
-                        if t.contains("reservation_changed") || t.contains("\"bench\"") =>
-                    {
+                    // The first event of a reservation (stock_changed) is what screens react to.
+                    Message::Text(t) if t.contains("stock_changed") || t.contains("\"bench\"") => {
                         arrivals.push(Instant::now())
                     }
                     Message::Text(t) if t.contains("\"stop\"") => break,

@@ -41,7 +41,7 @@ async fn run(mut socket: WebSocket, state: AppState, caller: Caller) {
         tokio::select! {
             received = events.recv() => {
                 let msg = match received {
-                    Ok(HubMessage::Event(event)) => text(&event),
+                    Ok(HubMessage::Event(published)) => Some(Message::Text(published.json.clone())),
                     Ok(HubMessage::Kick(id)) if id == caller.id => break,
                     Ok(HubMessage::Kick(_)) => None,
                     // This socket fell behind: tell the page to refetch what it shows.

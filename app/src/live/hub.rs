@@ -8,9 +8,23 @@ use tokio::sync::{broadcast, watch};
 /// What travels on the hub: events for browsers, and control messages for sockets.
 #[derive(Debug, Clone)]
 pub enum HubMessage {
-    Event(Arc<LiveEvent>),
+    Event(Arc<Published>),
     /// Close every socket of this employee (deactivated).
     Kick(i64),
+}
+
+/// An event with its JSON, serialised once for every socket that sends it.
+#[derive(Debug)]
+pub struct Published {
+    pub event: LiveEvent,
+    pub json: axum::extract::ws::Utf8Bytes,
+}
+
+impl Published {
+    fn new(event: LiveEvent) -> Arc<Self> {
+        let json = serde_json::to_string(&event).unwrap_or_default().into();
+        Arc::new(Published { event, json })
+    }
 }
 
 #[derive(Clone)]
@@ -48,7 +62,7 @@ impl Hub {
     /// Sends an event to every connected socket, on this instance and (through the
     /// PostgreSQL relay, when running) on the others. Call after the transaction committed.
     pub fn publish(&self, event: LiveEvent) {
-        self.send(HubMessage::Event(Arc::new(event)));
+        self.send(HubMessage::Event(Published::new(event)));
     }
 
     /// Closes every live socket of this employee, on every instance (deactivation).
@@ -66,7 +80,7 @@ impl Hub {
 
     /// Delivers to this instance's sockets only (what the relay received).
     pub(super) fn publish_local(&self, event: LiveEvent) {
-        let _ = self.inner.tx.send(HubMessage::Event(Arc::new(event)));
+        let _ = self.inner.tx.send(HubMessage::Event(Published::new(event)));
     }
 
     pub(super) fn kick_local(&self, employee_id: i64) {
@@ -187,7 +201,7 @@ mod tests {
         assert!(hub.online().is_empty());
         let mut presence = 0;
         while let Ok(HubMessage::Event(e)) = rx.try_recv() {
-            assert!(matches!(*e, LiveEvent::Presence { .. }));
+            assert!(matches!(e.event, LiveEvent::Presence { .. }));
             presence += 1;
         }
         assert_eq!(presence, 2);

@@ -37,7 +37,7 @@ pub struct Relay {
 impl Relay {
     pub(super) fn forward(&self, message: &HubMessage) {
         let message = match message {
-            HubMessage::Event(event) => match event.as_ref() {
+            HubMessage::Event(published) => match &published.event {
                 LiveEvent::Presence { .. } | LiveEvent::Resync => return,
                 other => Relayed::Event {
                     event: other.clone(),
