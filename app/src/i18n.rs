@@ -287,6 +287,8 @@ keys! {
     ShowLow => "Running low", "Заканчиваются";
     ShowReserved => "With reservations", "С резервами";
     Rows => "Rows", "Строк";
+    NewProduct => "New product", "Новый товар";
+    Cost => "Cost", "Себестоимость";
     NotFoundPage => "Page not found", "Страница не найдена";
 }
 

@@ -125,3 +125,21 @@ test('the stock overview of a shop filters what runs low', async ({ page, errors
   const available = await page.getByTestId('overview-table').locator('tbody tr td.num:nth-of-type(5)').allTextContents();
   for (const a of available) expect(Number(a)).toBeLessThan(2);
 });
+
+test('a storekeeper adds a product; a bad price is refused with a translated message', async ({ page, errors }, info) => {
+  const sku = `NP-${info.project.name}-${Date.now()}`;
+  await signIn(page, 'storekeeper1');
+  await page.goto('/stock');
+  await page.getByTestId('new-product').click();
+  const form = page.getByTestId('product-form');
+  await form.locator('input[name=sku]').fill(sku);
+  await form.locator('input[name=name]').fill('Уровень строительный 60 см');
+  await form.locator('select[name=unit]').selectOption('pcs');
+  await form.locator('input[name=price]').fill('12,345');
+  await form.locator('button[type=submit]').click();
+  await expect(form.getByRole('alert')).toHaveText('Price: invalid value');
+  await form.locator('input[name=price]').fill('1299,90');
+  await form.locator('button[type=submit]').click();
+  await expect(page).toHaveURL(/product=\d+/);
+  await expect(page.getByTestId('product-name')).toHaveText('Уровень строительный 60 см');
+});

@@ -30,6 +30,7 @@ pub fn StockPage() -> impl IntoView {
             <div class="page-head">
                 <h1>{t(Key::NavStock)}</h1>
                 <div class="buttons">
+                    <a class="button" href="/stock/products/new" data-testid="new-product">{t(Key::NewProduct)}</a>
                     <a class="button" href="/stock/overview">{t(Key::StockOverview)}</a>
                     <a class="button" href="/stock/documents">{t(Key::StockDocuments)}</a>
                 </div>
