@@ -6,6 +6,9 @@ use crate::quantity::{Money, Qty};
 use serde::{Deserialize, Serialize};
 
 pub mod api;
+pub mod csv;
+#[cfg(feature = "ssr")]
+pub mod import;
 #[cfg(feature = "ssr")]
 pub mod service;
 pub mod ui;
@@ -127,6 +130,45 @@ impl ProductInput {
         self.barcodes = barcodes;
         Ok(self)
     }
+}
+
+/// What a CSV import fills.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ImportTarget {
+    /// Products: sku, name, price; optional unit, cost, barcodes, category.
+    Catalog,
+    /// Opening stock at a location: sku, qty (one receipt document).
+    Stock { location_id: i64 },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportRequest {
+    pub target: ImportTarget,
+    pub csv: String,
+    /// False: only validate and preview.
+    pub apply: bool,
+    /// Import the valid rows even when some rows are wrong.
+    pub only_valid: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RowError {
+    /// Line in the file (1 is the header).
+    pub line: usize,
+    pub error: AppError,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportReport {
+    /// Data rows read (without the header).
+    pub rows: usize,
+    pub valid: usize,
+    pub errors: Vec<RowError>,
+    /// The first valid rows as they will be imported.
+    pub preview: Vec<Vec<String>>,
+    /// True when the rows were written.
+    pub applied: bool,
 }
 
 /// Lower-case form used for search ("Дрель" finds "дрель"): SQLite's `lower()` only

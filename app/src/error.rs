@@ -34,6 +34,7 @@ pub enum Field {
     Category,
     Barcode,
     Reason,
+    File,
 }
 
 /// What is wrong with a field.

@@ -289,6 +289,21 @@ keys! {
     Rows => "Rows", "Строк";
     NewProduct => "New product", "Новый товар";
     Cost => "Cost", "Себестоимость";
+    FieldFile => "File", "Файл";
+    Import => "Import from CSV", "Импорт из CSV";
+    ImportCatalog => "Catalog (sku; name; price; unit; cost; barcodes; category)", "Каталог (артикул; название; цена; ед; себестоимость; штрихкоды; категория)";
+    ImportStock => "Opening stock (sku; qty) at a location", "Начальные остатки (артикул; количество) в точке";
+    ChooseFile => "CSV file", "CSV-файл";
+    Check => "Check", "Проверить";
+    ImportValidOnly => "Import only the valid rows", "Импортировать только верные строки";
+    DoImport => "Import", "Импортировать";
+    RowsRead => "Rows", "Строк";
+    RowsValid => "valid", "верных";
+    RowsWithErrors => "with errors", "с ошибками";
+    Line => "Line", "Строка";
+    Problem => "Problem", "Ошибка";
+    Imported => "Imported.", "Импорт выполнен.";
+    ImportBlocked => "Nothing was imported: correct the rows with errors, or choose to import only the valid rows.", "Ничего не импортировано: исправьте строки с ошибками или выберите импорт только верных строк.";
     NotFoundPage => "Page not found", "Страница не найдена";
 }
 
@@ -313,6 +328,7 @@ pub fn field_key(field: Field) -> Key {
         Field::Category => Key::FieldCategory,
         Field::Barcode => Key::FieldBarcode,
         Field::Reason => Key::FieldReason,
+        Field::File => Key::FieldFile,
     }
 }
 

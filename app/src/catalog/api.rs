@@ -1,6 +1,6 @@
 //! Server functions of the catalog.
 
-use super::{Category, Product, ProductHit, ProductInput};
+use super::{Category, ImportReport, ImportRequest, Product, ProductHit, ProductInput};
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
@@ -37,6 +37,18 @@ pub async fn list_categories() -> Result<Vec<Category>, AppError> {
         async {
             let (state, caller) = caller().await?;
             service::list_categories(&state.db, &caller).await
+        }
+        .await,
+    )
+}
+
+/// Validates (and with `apply`, imports) a CSV file of products or opening stock.
+#[server(endpoint = "catalog/import", input = Json)]
+pub async fn import_csv(request: ImportRequest) -> Result<ImportReport, AppError> {
+    with_status(
+        async {
+            let (state, caller) = caller().await?;
+            super::import::import(&state.db, &state.hub, &caller, request).await
         }
         .await,
     )

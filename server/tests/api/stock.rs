@@ -449,3 +449,75 @@ async fn the_overview_of_a_location_filters_low_and_reserved_stock() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn csv_import_previews_reports_row_errors_and_writes_all_or_only_valid_rows() {
+    on_each_backend(|app| async move {
+        let (admin, _) = app.sign_in("admin").await;
+        let csv = "Артикул;Название;Цена;Ед;Штрихкоды;Категория\n\
+                   IMP-1;Дрель импортная;4 990,00;шт;4601111111111;Дрели\n\
+                   IMP-2;Кабель импортный;95,5;м;;Кабель\n\
+                   IMP-3;Без цены;;шт;;\n\
+                   IMP-1;Дубль артикула;10;шт;;\n";
+        let call = |apply: bool, only_valid: bool| {
+            let admin = admin.clone();
+            let app = &app;
+            async move {
+                let (status, report) = app
+                    .server_fn(&admin, "catalog/import", json!({"request": {"target": "catalog", "csv": csv, "apply": apply, "only_valid": only_valid}}))
+                    .await;
+                assert_eq!(status, 200, "{report}");
+                report
+            }
+        };
+        let preview = call(false, false).await;
+        assert_eq!((preview["rows"].as_u64(), preview["valid"].as_u64()), (Some(4), Some(2)));
+        let lines: Vec<u64> = preview["errors"].as_array().expect("errors").iter().map(|e| e["line"].as_u64().expect("line")).collect();
+        assert_eq!(lines, vec![4, 5]);
+        assert_eq!(preview["errors"][0]["error"]["field"], "price");
+        assert_eq!(preview["errors"][1]["error"]["kind"], "sku_taken");
+        assert_eq!(preview["preview"][0][2], "4990");
+        // With errors and without "only valid rows", nothing is written.
+        let refused = call(true, false).await;
+        assert_eq!(refused["applied"], false);
+        let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM product WHERE sku LIKE 'IMP-%'")
+            .fetch_one(&app.db.pool)
+            .await
+            .expect("count");
+        assert_eq!(count, 0);
+        let done = call(true, true).await;
+        assert_eq!(done["applied"], true);
+        let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM product WHERE sku LIKE 'IMP-%'")
+            .fetch_one(&app.db.pool)
+            .await
+            .expect("count");
+        assert_eq!(count, 2);
+
+        // Opening stock for a shop, by SKU.
+        let shop = location_id(&app, "Невский").await;
+        let (status, report) = app
+            .server_fn(&admin, "catalog/import", json!({"request": {"target": {"stock": {"location_id": shop}},
+                "csv": "sku,qty\nIMP-1,3\nIMP-2,120.5\nNOPE,1\n", "apply": true, "only_valid": true}}))
+            .await;
+        assert_eq!(status, 200, "{report}");
+        assert_eq!(report["applied"], true);
+        assert_eq!(report["errors"][0]["error"]["field"], "sku");
+        let (on_hand,): (i64,) = sqlx::query_as(
+            "SELECT s.on_hand FROM stock_level s JOIN product p ON p.id = s.product_id WHERE p.sku = 'IMP-2' AND s.location_id = $1",
+        )
+        .bind(shop)
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("level");
+        assert_eq!(on_hand, 120_500);
+        ledger_is_consistent(&app).await;
+        // An accountant may not import.
+        let (accountant, _) = app.sign_in("accountant").await;
+        let (status, _) = app
+            .server_fn(&accountant, "catalog/import", json!({"request": {"target": "catalog", "csv": csv, "apply": false, "only_valid": false}}))
+            .await;
+        assert_eq!(status, 403);
+        app
+    })
+    .await;
+}
