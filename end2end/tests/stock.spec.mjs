@@ -143,3 +143,27 @@ test('a storekeeper adds a product; a bad price is refused with a translated mes
   await expect(page).toHaveURL(/product=\d+/);
   await expect(page.getByTestId('product-name')).toHaveText('Уровень строительный 60 см');
 });
+
+test('a CSV import is checked row by row, refused with errors, then imports only the valid rows', async ({ page, errors }, info) => {
+  const tag = `${info.project.name}${Date.now() % 1000000}`;
+  const csv = `Артикул;Название;Цена;Ед\nCSV-${tag}-1;Стремянка CSV ${tag};3490;шт\nCSV-${tag}-2;Без цены ${tag};;шт\nCSV-${tag}-3;Валик CSV ${tag};350,50;шт\n`;
+  await signIn(page, 'admin');
+  await page.goto('/stock');
+  await page.getByTestId('import-link').click();
+  await page.waitForSelector('[data-testid=import-form]');
+  await page.locator('input[type=file]').setInputFiles({ name: 'catalog.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await expect(page.getByTestId('import-check')).toBeEnabled();
+  await page.getByTestId('import-check').click();
+  await expect(page.getByTestId('rows')).toHaveText('3');
+  await expect(page.getByTestId('valid')).toHaveText('2');
+  await expect(page.getByTestId('import-errors')).toContainText('Price: required');
+  await expect(page.getByTestId('import-preview')).toContainText(`Стремянка CSV ${tag}`);
+  await page.getByTestId('import-apply').click();
+  await expect(page.getByTestId('import-blocked')).toBeVisible();
+  await page.locator('input[name=only-valid]').check();
+  await page.getByTestId('import-apply').click();
+  await expect(page.getByTestId('imported')).toBeVisible();
+  await page.goto('/stock');
+  await page.getByTestId('product-search').fill(`CSV ${tag}`);
+  await expect(page.getByTestId('search-hits').locator('li')).toHaveCount(2);
+});

@@ -1,4 +1,7 @@
-//! Catalog screen: a new product (SKU, name, category, unit, price, cost, barcodes).
+//! Catalog screens: a new product (SKU, name, category, unit, price, cost, barcodes) and
+//! the CSV import.
+
+pub mod import;
 
 use super::api::{create_product, list_categories};
 use super::{ProductInput, Unit};

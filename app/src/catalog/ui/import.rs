@@ -1,0 +1,158 @@
+//! `/stock/import`: choose a CSV file, check it (per-row errors and a preview), then
+//! import all rows, or only the valid ones.
+
+use crate::catalog::api::import_csv;
+use crate::catalog::{ImportReport, ImportRequest, ImportTarget};
+use crate::error::{AppError, Field, Problem};
+use crate::i18n::{t, use_lang, Key};
+use crate::org::api::list_locations;
+use crate::ui::error_box::ErrorBox;
+use crate::ui::outcome::on_outcome;
+use leptos::prelude::*;
+
+/// Reads the chosen file's text (in the browser).
+#[cfg(feature = "hydrate")]
+async fn read_file(input: web_sys::HtmlInputElement) -> Option<String> {
+    let file = input.files()?.get(0)?;
+    let text = wasm_bindgen_futures::JsFuture::from(file.text())
+        .await
+        .ok()?;
+    text.as_string()
+}
+
+#[component]
+pub fn ImportPage() -> impl IntoView {
+    let locations = Resource::new(|| (), |_| list_locations());
+    let target = RwSignal::new("catalog".to_string());
+    let location = RwSignal::new(String::new());
+    let csv = RwSignal::new(String::new());
+    let only_valid = RwSignal::new(false);
+    let report = RwSignal::new(None::<ImportReport>);
+    let last_was_apply = RwSignal::new(false);
+    let error = RwSignal::new(None::<AppError>);
+    let run = Action::new(|request: &ImportRequest| import_csv(request.clone()));
+    Effect::new(move || {
+        if let Some(Ok(r)) = run.value().get() {
+            report.set(Some(r));
+        }
+    });
+    on_outcome(run, error, || {});
+    let request = move |apply: bool| {
+        let target = if target.get_untracked() == "stock" {
+            match location.get_untracked().parse::<i64>() {
+                Ok(location_id) => ImportTarget::Stock { location_id },
+                Err(_) => {
+                    error.set(Some(AppError::invalid(Field::Location, Problem::Required)));
+                    return;
+                }
+            }
+        } else {
+            ImportTarget::Catalog
+        };
+        last_was_apply.set(apply);
+        run.dispatch(ImportRequest {
+            target,
+            csv: csv.get_untracked(),
+            apply,
+            only_valid: only_valid.get_untracked(),
+        });
+    };
+    let on_file = move |ev: leptos::ev::Event| {
+        report.set(None);
+        #[cfg(feature = "hydrate")]
+        {
+            let input = event_target::<web_sys::HtmlInputElement>(&ev);
+            leptos::task::spawn_local(async move {
+                csv.set(read_file(input).await.unwrap_or_default());
+            });
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = ev;
+    };
+    let lang = use_lang();
+    view! {
+        <section class="page">
+            <h1>{t(Key::Import)}</h1>
+            <div class="card form-grid" data-testid="import-form">
+                <label><span>{t(Key::DocKindLabel)}</span>
+                    <select name="target" bind:value=target>
+                        <option value="catalog">{t(Key::ImportCatalog)}</option>
+                        <option value="stock">{t(Key::ImportStock)}</option>
+                    </select>
+                </label>
+                <Transition>
+                    {move || locations.get().map(|r| {
+                        let list = r.unwrap_or_default();
+                        view! {
+                            <Show when=move || target.get() == "stock">
+                                <label><span>{t(Key::Location)}</span>
+                                    <select name="location" bind:value=location>
+                                        <option value="">{t(Key::None_)}</option>
+                                        {list.iter().filter(|l| l.active).map(|l| view! {
+                                            <option value=l.id.to_string()>{l.name.clone()}</option>
+                                        }).collect_view()}
+                                    </select>
+                                </label>
+                            </Show>
+                        }
+                    })}
+                </Transition>
+                <label><span>{t(Key::ChooseFile)}</span>
+                    <input type="file" name="file" accept=".csv,text/csv,text/plain" on:change=on_file/></label>
+                <label class="check"><input type="checkbox" name="only-valid" bind:checked=only_valid/>
+                    <span>{t(Key::ImportValidOnly)}</span></label>
+                <ErrorBox error/>
+                <div class="buttons">
+                    <button type="button" data-testid="import-check"
+                        disabled=move || csv.get().is_empty() || run.pending().get()
+                        on:click=move |_| request(false)>{t(Key::Check)}</button>
+                    <button type="button" class="primary" data-testid="import-apply"
+                        disabled=move || report.get().is_none() || run.pending().get()
+                        on:click=move |_| request(true)>{t(Key::DoImport)}</button>
+                </div>
+                <Show when=move || run.pending().get()>
+                    <progress data-testid="import-progress"></progress>
+                </Show>
+            </div>
+            {move || report.get().map(|r| {
+                let blocked = last_was_apply.get_untracked() && !r.applied && !r.errors.is_empty();
+                view! {
+                    <div class="card" data-testid="import-report">
+                        <p>
+                            {t(Key::RowsRead)} ": " <b data-testid="rows">{r.rows}</b> ", "
+                            {t(Key::RowsValid)} ": " <b data-testid="valid">{r.valid}</b> ", "
+                            {t(Key::RowsWithErrors)} ": " <b data-testid="invalid">{r.errors.len()}</b>
+                        </p>
+                        {r.applied.then(|| view! { <p class="notice" data-testid="imported">{t(Key::Imported)}</p> })}
+                        {blocked.then(|| view! { <p class="error" data-testid="import-blocked">{t(Key::ImportBlocked)}</p> })}
+                        {(!r.errors.is_empty()).then(|| view! {
+                            <div class="table-wrap">
+                                <table class="table" data-testid="import-errors">
+                                    <thead><tr><th>{t(Key::Line)}</th><th>{t(Key::Problem)}</th></tr></thead>
+                                    <tbody>
+                                        {r.errors.iter().map(|e| {
+                                            let line = e.line;
+                                            let error = e.error.clone();
+                                            view! { <tr><td>{line}</td><td>{move || error.message(lang.get())}</td></tr> }
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                        })}
+                        {(!r.preview.is_empty() && !r.applied).then(|| view! {
+                            <div class="table-wrap">
+                                <table class="table" data-testid="import-preview">
+                                    <tbody>
+                                        {r.preview.iter().map(|row| view! {
+                                            <tr>{row.iter().map(|c| view! { <td>{c.clone()}</td> }).collect_view()}</tr>
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                        })}
+                    </div>
+                }
+            })}
+        </section>
+    }
+}
