@@ -304,6 +304,10 @@ keys! {
     Problem => "Problem", "Ошибка";
     Imported => "Imported.", "Импорт выполнен.";
     ImportBlocked => "Nothing was imported: correct the rows with errors, or choose to import only the valid rows.", "Ничего не импортировано: исправьте строки с ошибками или выберите импорт только верных строк.";
+    DeliverToMyShop => "Deliver to my shop", "Доставить в мой магазин";
+    DeliverFrom => "Delivery from", "Доставка со склада";
+    OrderDelivery => "Order the transfer", "Оформить перемещение";
+    DeliveryCreated => "Transfer created, in transit:", "Перемещение оформлено, товар в пути:";
     NotFoundPage => "Page not found", "Страница не найдена";
 }
 

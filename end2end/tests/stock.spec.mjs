@@ -1,7 +1,7 @@
 import { test, expect, signIn } from './fixtures.mjs';
 
 /** Creates a product through the REST API (as admin) with `qty` at the seller1 shop. */
-async function productWithLastUnit(request, suffix) {
+async function productWithLastUnit(request, suffix, where = 'Магазин «Тверская»', qty = '1') {
   const login = await request.post('/api/v1/auth/login', { data: { login: 'admin', password: 'demo' } });
   const { token } = await login.json();
   const headers = { authorization: `Bearer ${token}` };
@@ -13,10 +13,10 @@ async function productWithLastUnit(request, suffix) {
   expect(created.status()).toBe(201);
   const product = await created.json();
   const locations = await (await request.get('/api/v1/locations', { headers })).json();
-  const shop = locations.find((l) => l.name === 'Магазин «Тверская»');
+  const shop = locations.find((l) => l.name === where);
   const receipt = await request.post('/api/v1/stock/receipts', {
     headers,
-    data: { location_id: shop.id, lines: [{ product_id: product.id, qty: '1' }] },
+    data: { location_id: shop.id, lines: [{ product_id: product.id, qty }] },
   });
   expect(receipt.status()).toBe(201);
   return { product, shop, barcode };
@@ -166,4 +166,27 @@ test('a CSV import is checked row by row, refused with errors, then imports only
   await page.goto('/stock');
   await page.getByTestId('product-search').fill(`CSV ${tag}`);
   await expect(page.getByTestId('search-hits').locator('li')).toHaveCount(2);
+});
+
+test('a seller orders delivery from a warehouse: a transfer goes in transit and arrives at the shop', async ({ page, errors, request }, info) => {
+  const { product, shop: warehouse } = await productWithLastUnit(request, `dlv-${info.project.name}-${Date.now()}`, 'Склад «Подольск»', '5');
+  await signIn(page, 'seller1');
+  await page.goto(`/stock?product=${product.id}`);
+  const row = page.locator(`[data-testid=stock-row][data-location="${warehouse.id}"]`);
+  await expect(row.getByTestId('available')).toHaveText('5');
+  await page.getByTestId(`deliver-${warehouse.id}`).click();
+  const form = page.getByTestId('reserve-form');
+  await form.locator('input[name=qty]').fill('2');
+  await form.locator('input[name=client]').fill('Для клиента Орлова');
+  await form.locator('button[type=submit]').click();
+  await expect(page.getByTestId('delivery-created')).toBeVisible();
+  await expect(row.getByTestId('available')).toHaveText('3');
+  await page.getByTestId('delivery-created').locator('a').click();
+  await expect(page.getByTestId('document-status')).toHaveText('In transit');
+  await page.getByTestId('receive-transfer').click();
+  await expect(page.getByTestId('document-status')).toHaveText('Done');
+  await page.goto(`/stock?product=${product.id}`);
+  const home = page.getByTestId('stock-row').first();
+  await expect(home).toHaveClass(/home/);
+  await expect(home.getByTestId('available')).toHaveText('2');
 });

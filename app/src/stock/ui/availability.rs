@@ -5,8 +5,10 @@ use crate::error::AppError;
 use crate::i18n::{t, Key};
 use crate::live::use_live;
 use crate::quantity::Qty;
-use crate::stock::api::{fulfil_reservation, product_availability, release_reservation, reserve};
-use crate::stock::{Availability, ReserveInput};
+use crate::stock::api::{
+    create_stock_doc, fulfil_reservation, product_availability, release_reservation, reserve,
+};
+use crate::stock::{Availability, DocInput, DocKind, DocLine, ReserveInput};
 use crate::ui::error_box::ErrorBox;
 use crate::ui::outcome::on_outcome;
 use crate::ui::time::format_utc;
@@ -20,7 +22,9 @@ pub fn AvailabilityPanel(product_id: i64) -> impl IntoView {
         |(id, _)| product_availability(id),
     );
     // The reserve form lives outside the refetched table, so a live update keeps it open.
-    let reserving = RwSignal::new(None::<(i64, String)>);
+    // (location id, location name, Some(home) when delivering from there to the home shop)
+    let reserving = RwSignal::new(None::<(i64, String, Option<i64>)>);
+    let delivered = RwSignal::new(None::<i64>);
     let qty = RwSignal::new("1".to_string());
     let client = RwSignal::new(String::new());
     let error = RwSignal::new(None::<AppError>);
@@ -35,13 +39,33 @@ pub fn AvailabilityPanel(product_id: i64) -> impl IntoView {
     on_outcome(release, error, bump);
     let fulfil = Action::new(|id: &i64| fulfil_reservation(*id));
     on_outcome(fulfil, error, bump);
+    let deliver = Action::new(|input: &DocInput| create_stock_doc(input.clone()));
+    Effect::new(move || {
+        if let Some(Ok(doc)) = deliver.value().get() {
+            delivered.set(Some(doc.id));
+        }
+    });
+    on_outcome(deliver, error, move || {
+        reserving.set(None);
+        bump();
+    });
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let Some((location_id, _)) = reserving.get_untracked() else {
+        let Some((location_id, _, deliver_to)) = reserving.get_untracked() else {
             return;
         };
         match Qty::parse(&qty.get_untracked(), crate::error::Field::Quantity) {
+            Ok(q) if deliver_to.is_some() => {
+                deliver.dispatch(DocInput {
+                    kind: DocKind::Transfer,
+                    location_id,
+                    to_location_id: deliver_to,
+                    lines: vec![DocLine { product_id, qty: q }],
+                    reason: String::new(),
+                    comment: client.get_untracked(),
+                });
+            }
             Ok(q) => {
                 reserve_action.dispatch(ReserveInput {
                     product_id,
@@ -54,10 +78,11 @@ pub fn AvailabilityPanel(product_id: i64) -> impl IntoView {
             Err(e) => error.set(Some(e)),
         }
     };
-    let open_form = move |location_id: i64, name: String| {
+    let open_form = move |location_id: i64, name: String, deliver_to: Option<i64>| {
         error.set(None);
+        delivered.set(None);
         qty.set("1".into());
-        reserving.set(Some((location_id, name)));
+        reserving.set(Some((location_id, name, deliver_to)));
     };
 
     view! {
@@ -70,14 +95,19 @@ pub fn AvailabilityPanel(product_id: i64) -> impl IntoView {
             </Transition>
             <Show when=move || reserving.get().is_some()>
                 <form class="card form-grid" data-testid="reserve-form" on:submit=submit>
-                    <h2>{t(Key::ReserveAt)} ": " {move || reserving.get().map(|r| r.1).unwrap_or_default()}</h2>
+                    <h2>
+                        {move || if reserving.get().is_some_and(|r| r.2.is_some()) { t(Key::DeliverFrom)() } else { t(Key::ReserveAt)() }}
+                        ": " {move || reserving.get().map(|r| r.1).unwrap_or_default()}
+                    </h2>
                     <label><span>{t(Key::Quantity)}</span>
                         <input name="qty" inputmode="decimal" bind:value=qty/></label>
                     <label><span>{t(Key::ClientForHold)}</span>
                         <input name="client" bind:value=client/></label>
                     <ErrorBox error/>
                     <div class="buttons">
-                        <button type="submit" class="primary" disabled=move || reserve_action.pending().get()>{t(Key::Reserve)}</button>
+                        <button type="submit" class="primary" disabled=move || reserve_action.pending().get() || deliver.pending().get()>
+                            {move || if reserving.get().is_some_and(|r| r.2.is_some()) { t(Key::OrderDelivery)() } else { t(Key::Reserve)() }}
+                        </button>
                         <button type="button" on:click=move |_| reserving.set(None)>{t(Key::Cancel)}</button>
                     </div>
                 </form>
@@ -85,6 +115,11 @@ pub fn AvailabilityPanel(product_id: i64) -> impl IntoView {
             <Show when=move || reserving.get().is_none()>
                 <ErrorBox error/>
             </Show>
+            {move || delivered.get().map(|id| view! {
+                <p class="notice" data-testid="delivery-created">
+                    {t(Key::DeliveryCreated)} " " <a href=format!("/stock/documents/{id}")>"№" {id}</a>
+                </p>
+            })}
         </div>
     }
 }
@@ -92,11 +127,16 @@ pub fn AvailabilityPanel(product_id: i64) -> impl IntoView {
 #[component]
 fn Numbers(
     a: Availability,
-    open_form: impl Fn(i64, String) + Copy + Send + Sync + 'static,
+    open_form: impl Fn(i64, String, Option<i64>) + Copy + Send + Sync + 'static,
     release: Action<i64, Result<(), AppError>>,
     fulfil: Action<i64, Result<(), AppError>>,
 ) -> impl IntoView {
     let unit = a.product.unit;
+    let home = a
+        .locations
+        .iter()
+        .find(|l| l.is_home)
+        .map(|l| l.location_id);
     let names: Vec<(i64, String)> = a
         .locations
         .iter()
@@ -126,6 +166,11 @@ fn Numbers(
                     {a.locations.into_iter().map(|l| {
                         let free = l.available.is_positive();
                         let (id, name) = (l.location_id, l.name.clone());
+                        let from_warehouse = (l.kind == crate::org::LocationKind::Warehouse && free)
+                            .then_some(home)
+                            .flatten()
+                            .filter(|h| *h != id);
+                        let deliver_name = name.clone();
                         view! {
                             <tr data-testid="stock-row" data-location=l.location_id.to_string() class:home=l.is_home class:empty=!free>
                                 <td>{l.name.clone()} {l.is_home.then(|| view! { <span class="badge">{t(Key::HomeBadge)}</span> })}</td>
@@ -134,11 +179,18 @@ fn Numbers(
                                 <td class="num">{l.on_hand.to_string()}</td>
                                 <td class="num">{l.reserved.to_string()}</td>
                                 <td class="num" data-testid="available">{l.available.to_string()}</td>
-                                <td>{free.then(|| view! {
-                                    <button data-testid=format!("reserve-{id}") on:click=move |_| open_form(id, name.clone())>
-                                        {t(Key::Reserve)}
-                                    </button>
-                                })}</td>
+                                <td class="row-actions">
+                                    {free.then(|| view! {
+                                        <button data-testid=format!("reserve-{id}") on:click=move |_| open_form(id, name.clone(), None)>
+                                            {t(Key::Reserve)}
+                                        </button>
+                                    })}
+                                    {from_warehouse.map(|to| view! {
+                                        <button data-testid=format!("deliver-{id}") on:click=move |_| open_form(id, deliver_name.clone(), Some(to))>
+                                            {t(Key::DeliverToMyShop)}
+                                        </button>
+                                    })}
+                                </td>
                             </tr>
                         }
                     }).collect_view()}
