@@ -184,15 +184,9 @@ async fn serve(db: &Db, url: &str, hub: Hub) -> String {
         db: db.clone(),
         hub,
     };
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+    server::router::spawn_on_free_port(state)
         .await
-        .expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    let router = server::router::app(state);
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, router).await;
-    });
-    format!("http://{addr}")
+        .expect("serve")
 }
 
 async fn reservations(db: &Db, base: &str, token: &str, o: &Options, home: i64) {

@@ -78,3 +78,15 @@ async fn security_headers(req: Request, next: Next) -> Response {
     }
     res
 }
+
+/// Serves `state` on a free loopback port in the background; returns the base URL.
+/// (Integration tests and the benchmark start their instances with it.)
+pub async fn spawn_on_free_port(state: AppState) -> std::io::Result<String> {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    let router = app(state);
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, router).await;
+    });
+    Ok(format!("http://{addr}"))
+}

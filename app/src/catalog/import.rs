@@ -226,29 +226,11 @@ pub async fn import(
                         }
                     }),
                 };
-                let (id,): (i64,) = sqlx::query_as(
-                    "INSERT INTO product (sku, name, name_search, category_id, unit, price, cost, active, created_at, updated_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $8) RETURNING id",
-                )
-                .bind(&input.sku)
-                .bind(&input.name)
-                .bind(crate::catalog::search_key(&input.name))
-                .bind(category_id)
-                .bind(input.unit.as_str())
-                .bind(input.price.0)
-                .bind(input.cost.0)
-                .bind(now)
-                .fetch_one(&mut *tx)
-                .await?;
-                for code in &input.barcodes {
-                    sqlx::query(
-                        "INSERT INTO product_barcode (barcode, product_id) VALUES ($1, $2)",
-                    )
-                    .bind(code)
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
-                }
+                let input = ProductInput {
+                    category_id,
+                    ..input.clone()
+                };
+                crate::catalog::service::insert_product(&mut tx, &input, now).await?;
             }
             tx.commit().await?;
         }

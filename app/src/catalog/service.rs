@@ -89,7 +89,18 @@ pub async fn create_product(
     let input = input.validate()?;
     let mut tx = db.begin_write().await?;
     check_category(&mut tx, input.category_id).await?;
-    let now = now_ms();
+    let id = insert_product(&mut tx, &input, now_ms()).await?;
+    let product = load_product(&mut tx, id).await?;
+    tx.commit().await?;
+    Ok(product)
+}
+
+/// Writes a validated product and its barcodes (the caller owns the transaction).
+pub(crate) async fn insert_product(
+    conn: &mut AnyConnection,
+    input: &ProductInput,
+    now: i64,
+) -> Result<i64, AppError> {
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO product (sku, name, name_search, category_id, unit, price, cost, active, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $8) RETURNING id",
@@ -102,18 +113,16 @@ pub async fn create_product(
     .bind(input.price.0)
     .bind(input.cost.0)
     .bind(now)
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut *conn)
     .await?;
     for code in &input.barcodes {
         sqlx::query("INSERT INTO product_barcode (barcode, product_id) VALUES ($1, $2)")
             .bind(code)
             .bind(id)
-            .execute(&mut *tx)
+            .execute(&mut *conn)
             .await?;
     }
-    let product = load_product(&mut tx, id).await?;
-    tx.commit().await?;
-    Ok(product)
+    Ok(id)
 }
 
 /// Archives (or restores) a product: it stays in history but leaves search.

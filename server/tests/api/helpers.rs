@@ -120,15 +120,9 @@ pub async fn start_instance(url: &str, db: Db) -> String {
         db,
         hub,
     };
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+    server::router::spawn_on_free_port(state)
         .await
-        .expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    let router = server::router::app(state);
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, router).await;
-    });
-    format!("http://{addr}")
+        .expect("serve")
 }
 
 impl TestApp {
