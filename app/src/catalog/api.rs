@@ -53,3 +53,38 @@ pub async fn import_csv(request: ImportRequest) -> Result<ImportReport, AppError
         .await,
     )
 }
+
+/// Archives (`active = false`) or restores a product.
+#[server(endpoint = "catalog/products/active", input = Json)]
+pub async fn set_product_active(id: i64, active: bool) -> Result<Product, AppError> {
+    with_status(
+        async {
+            let (state, caller) = caller().await?;
+            service::set_product_active(&state.db, &caller, id, active).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "catalog/categories/create", input = Json)]
+pub async fn create_category(name: String, parent_id: Option<i64>) -> Result<Category, AppError> {
+    with_status(
+        async {
+            let (state, caller) = caller().await?;
+            service::create_category(&state.db, &caller, &name, parent_id).await
+        }
+        .await,
+    )
+}
+
+/// Makes two products alternatives of each other.
+#[server(endpoint = "catalog/alternatives/link", input = Json)]
+pub async fn link_alternatives(product_id: i64, alternative_id: i64) -> Result<(), AppError> {
+    with_status(
+        async {
+            let (state, caller) = caller().await?;
+            service::link_alternatives(&state.db, &caller, product_id, alternative_id).await
+        }
+        .await,
+    )
+}

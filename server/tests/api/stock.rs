@@ -521,3 +521,68 @@ async fn csv_import_previews_reports_row_errors_and_writes_all_or_only_valid_row
     })
     .await;
 }
+
+#[tokio::test]
+async fn alternatives_link_both_ways_and_archived_products_leave_search() {
+    on_each_backend(|app| async move {
+        let (admin, _) = app.sign_in("admin").await;
+        let shop = location_id(&app, "Тверская").await;
+        let a = product_with_stock(&app, &admin, "ALT-A", &[]).await;
+        let b = product_with_stock(&app, &admin, "ALT-B", &[(shop, "4")]).await;
+        let (status, body) = app
+            .server_fn(
+                &admin,
+                "catalog/alternatives/link",
+                json!({"product_id": a, "alternative_id": b}),
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+        let (status, cat) = app
+            .server_fn(
+                &admin,
+                "catalog/categories/create",
+                json!({"name": "Уровни", "parent_id": null}),
+            )
+            .await;
+        assert_eq!(status, 200, "{cat}");
+        let (_, dup) = app
+            .server_fn(
+                &admin,
+                "catalog/categories/create",
+                json!({"name": "Уровни", "parent_id": null}),
+            )
+            .await;
+        assert_eq!(dup["kind"], "category_taken");
+        for (from, to) in [(a, b), (b, a)] {
+            let (status, availability) = app
+                .server_fn(&admin, "stock/availability", json!({"product_id": from}))
+                .await;
+            assert_eq!(status, 200);
+            assert_eq!(availability["alternatives"][0]["product"]["id"], to);
+        }
+        let (_, with_alt) = app
+            .server_fn(&admin, "stock/availability", json!({"product_id": a}))
+            .await;
+        assert_eq!(with_alt["alternatives"][0]["best_available"], "4");
+        let (status, _) = app
+            .server_fn(
+                &admin,
+                "catalog/products/active",
+                json!({"id": b, "active": false}),
+            )
+            .await;
+        assert_eq!(status, 200);
+        let hits: Vec<Value> = admin
+            .get(app.url("/api/v1/products"))
+            .query(&[("query", "ALT-")])
+            .send()
+            .await
+            .expect("search")
+            .json()
+            .await
+            .expect("json");
+        assert_eq!(hits.len(), 1, "the archived product left the search");
+        app
+    })
+    .await;
+}
