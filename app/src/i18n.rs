@@ -308,6 +308,8 @@ keys! {
     DeliverFrom => "Delivery from", "Доставка со склада";
     OrderDelivery => "Order the transfer", "Оформить перемещение";
     DeliveryCreated => "Transfer created, in transit:", "Перемещение оформлено, товар в пути:";
+    LinkAlternative => "Link an alternative", "Добавить аналог";
+    Archive => "Archive", "В архив";
     NotFoundPage => "Page not found", "Страница не найдена";
 }
 

@@ -45,6 +45,10 @@ pub enum LiveEvent {
     StockDocChanged {
         id: i64,
     },
+    /// A product\'s card changed (archived, alternatives linked…).
+    ProductChanged {
+        id: i64,
+    },
     /// Everyone online now (sent on connect and whenever it changes).
     Presence {
         online: Vec<OnlineUser>,
@@ -82,7 +86,8 @@ impl Live {
             }
             LiveEvent::StockChanged { .. }
             | LiveEvent::ReservationChanged { .. }
-            | LiveEvent::StockDocChanged { .. } => self.stock_version.update(|v| *v += 1),
+            | LiveEvent::StockDocChanged { .. }
+            | LiveEvent::ProductChanged { .. } => self.stock_version.update(|v| *v += 1),
             LiveEvent::Presence { online } => self.online.set(online),
             LiveEvent::Resync => self.resync(),
         }

@@ -190,3 +190,28 @@ test('a seller orders delivery from a warehouse: a transfer goes in transit and 
   await expect(home).toHaveClass(/home/);
   await expect(home.getByTestId('available')).toHaveText('2');
 });
+
+test('a catalog manager links an alternative and archives a product; sellers cannot', async ({ page, errors, openUser, request }, info) => {
+  const tag = `${info.project.name}-${Date.now()}`;
+  const { product: a } = await productWithLastUnit(request, `altA-${tag}`);
+  const { product: b } = await productWithLastUnit(request, `altB-${tag}`);
+  const seller = await openUser();
+  await signIn(seller, 'seller1');
+  await seller.goto(`/stock?product=${a.id}`);
+  await expect(seller.getByTestId('product-name')).toHaveText(a.name);
+  await expect(seller.getByTestId('archive-product')).toHaveCount(0);
+
+  await signIn(page, 'storekeeper1');
+  await page.goto(`/stock?product=${a.id}`);
+  await page.getByTestId('link-alternative').click();
+  await page.getByTestId('link-form').getByTestId('product-search').fill(b.name);
+  await page.getByTestId('link-form').getByTestId('search-hits').locator('button').first().click();
+  await expect(page.getByTestId('alternatives')).toContainText(b.name);
+  // The seller's open screen shows the new alternative too.
+  await expect(seller.getByTestId('alternatives')).toContainText(b.name);
+
+  await page.getByTestId('archive-product').click();
+  await expect(page).toHaveURL(/\/stock$/);
+  await page.getByTestId('product-search').fill(a.sku);
+  await expect(page.getByTestId('search-hits')).toContainText('Nothing found');
+});

@@ -60,7 +60,7 @@ pub async fn set_product_active(id: i64, active: bool) -> Result<Product, AppErr
     with_status(
         async {
             let (state, caller) = caller().await?;
-            service::set_product_active(&state.db, &caller, id, active).await
+            service::set_product_active(&state.db, &state.hub, &caller, id, active).await
         }
         .await,
     )
@@ -83,7 +83,8 @@ pub async fn link_alternatives(product_id: i64, alternative_id: i64) -> Result<(
     with_status(
         async {
             let (state, caller) = caller().await?;
-            service::link_alternatives(&state.db, &caller, product_id, alternative_id).await
+            service::link_alternatives(&state.db, &state.hub, &caller, product_id, alternative_id)
+                .await
         }
         .await,
     )

@@ -5,6 +5,7 @@ use crate::auth::service::Caller;
 use crate::auth::Action;
 use crate::db::{now_ms, Db};
 use crate::error::{AppError, Field, Problem};
+use crate::live::{hub::Hub, LiveEvent};
 use crate::quantity::{Money, Qty};
 use sqlx::AnyConnection;
 
@@ -128,6 +129,7 @@ pub(crate) async fn insert_product(
 /// Archives (or restores) a product: it stays in history but leaves search.
 pub async fn set_product_active(
     db: &Db,
+    hub: &Hub,
     caller: &Caller,
     id: i64,
     active: bool,
@@ -142,11 +144,18 @@ pub async fn set_product_active(
     if done.rows_affected() == 0 {
         return Err(AppError::NotFound);
     }
+    hub.publish(LiveEvent::ProductChanged { id });
     get_product(db, caller, id).await
 }
 
 /// Links two products as alternatives of each other (both ways).
-pub async fn link_alternatives(db: &Db, caller: &Caller, a: i64, b: i64) -> Result<(), AppError> {
+pub async fn link_alternatives(
+    db: &Db,
+    hub: &Hub,
+    caller: &Caller,
+    a: i64,
+    b: i64,
+) -> Result<(), AppError> {
     caller.require(Action::ManageCatalog)?;
     if a == b {
         return Err(AppError::invalid(Field::Product, Problem::Invalid));
@@ -163,6 +172,8 @@ pub async fn link_alternatives(db: &Db, caller: &Caller, a: i64, b: i64) -> Resu
         .await?;
     }
     tx.commit().await?;
+    hub.publish(LiveEvent::ProductChanged { id: a });
+    hub.publish(LiveEvent::ProductChanged { id: b });
     Ok(())
 }
 

@@ -1,6 +1,8 @@
 //! The availability panel: every location's numbers (own shop first, then nearest),
 //! reserve anywhere, who holds what, alternatives. Refetches on every stock event.
 
+use crate::auth::Action as Permission;
+use crate::catalog::api::{link_alternatives, set_product_active};
 use crate::error::AppError;
 use crate::i18n::{t, Key};
 use crate::live::use_live;
@@ -8,11 +10,14 @@ use crate::quantity::Qty;
 use crate::stock::api::{
     create_stock_doc, fulfil_reservation, product_availability, release_reservation, reserve,
 };
+use crate::stock::ui::search::ProductSearch;
 use crate::stock::{Availability, DocInput, DocKind, DocLine, ReserveInput};
 use crate::ui::error_box::ErrorBox;
 use crate::ui::outcome::on_outcome;
+use crate::ui::shell::{me_allows, use_me};
 use crate::ui::time::format_utc;
 use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
 
 #[component]
 pub fn AvailabilityPanel(product_id: i64) -> impl IntoView {
@@ -39,6 +44,18 @@ pub fn AvailabilityPanel(product_id: i64) -> impl IntoView {
     on_outcome(release, error, bump);
     let fulfil = Action::new(|id: &i64| fulfil_reservation(*id));
     on_outcome(fulfil, error, bump);
+    let me = use_me();
+    let linking = RwSignal::new(false);
+    let link = Action::new(move |alternative: &i64| link_alternatives(product_id, *alternative));
+    on_outcome(link, error, move || {
+        linking.set(false);
+        bump();
+    });
+    let navigate = use_navigate();
+    let archive = Action::new(move |_: &()| set_product_active(product_id, false));
+    on_outcome(archive, error, move || {
+        navigate("/stock", Default::default())
+    });
     let deliver = Action::new(|input: &DocInput| create_stock_doc(input.clone()));
     Effect::new(move || {
         if let Some(Ok(doc)) = deliver.value().get() {
@@ -89,10 +106,28 @@ pub fn AvailabilityPanel(product_id: i64) -> impl IntoView {
         <div class="availability" data-testid="availability">
             <Transition fallback=|| view! { <p>{t(Key::Loading)}</p> }>
                 {move || data.get().map(|r| match r {
-                    Ok(a) => view! { <Numbers a open_form release fulfil/> }.into_any(),
+                    Ok(a) => view! {
+                        {me_allows(&me.get().unwrap_or(Ok(None)), Permission::ManageCatalog).then(|| view! {
+                            <div class="buttons catalog-actions">
+                                <button data-testid="link-alternative" on:click=move |_| linking.update(|l| *l = !*l)>
+                                    {t(Key::LinkAlternative)}
+                                </button>
+                                <button class="danger" data-testid="archive-product" on:click=move |_| { archive.dispatch(()); }>
+                                    {t(Key::Archive)}
+                                </button>
+                            </div>
+                        })}
+                        <Numbers a open_form release fulfil/>
+                    }.into_any(),
                     Err(e) => view! { <ErrorBox error=Signal::derive(move || Some(e.clone()))/> }.into_any(),
                 })}
             </Transition>
+            <Show when=move || linking.get()>
+                <div class="card" data-testid="link-form">
+                    <h2>{t(Key::LinkAlternative)}</h2>
+                    <ProductSearch on_pick=move |hit: crate::catalog::ProductHit| { link.dispatch(hit.id); }/>
+                </div>
+            </Show>
             <Show when=move || reserving.get().is_some()>
                 <form class="card form-grid" data-testid="reserve-form" on:submit=submit>
                     <h2>
