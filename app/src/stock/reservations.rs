@@ -275,14 +275,6 @@ fn info_from(row: ReservationRow) -> ReservationInfo {
     }
 }
 
-pub async fn get(db: &Db, id: i64) -> Result<ReservationInfo, AppError> {
-    let row: ReservationRow = sqlx::query_as(&format!("{RESERVATION_SELECT} WHERE r.id = $1"))
-        .bind(id)
-        .fetch_one(&db.pool)
-        .await?;
-    Ok(info_from(row))
-}
-
 /// Active reservations of a product, oldest first.
 pub async fn active_for_product(
     db: &Db,
