@@ -8,5 +8,8 @@ export DATABASE_URL="sqlite://$dir/e2e.db?mode=rwc"
 export VITRINA_DATA_DIR="$dir"
 export LEPTOS_SITE_ADDR="127.0.0.1:${VITRINA_E2E_PORT:-3100}"
 export VITRINA_DEMO_PRODUCTS="${VITRINA_DEMO_PRODUCTS:-300}"
+# Holds last 72 h; warn about every hold at once and sweep each second (notify.spec).
+export VITRINA_HOLD_WARN_HOURS="${VITRINA_HOLD_WARN_HOURS:-100}"
+export VITRINA_SWEEP_SECONDS="${VITRINA_SWEEP_SECONDS:-1}"
 export LEPTOS_SITE_ROOT="${LEPTOS_SITE_ROOT:-target/site}"
 exec "${VITRINA_BIN:-target/debug/vitrina}" serve --demo

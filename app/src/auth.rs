@@ -73,12 +73,14 @@ pub enum Action {
     MoveStock,
     /// Reserve, release and fulfil reservations.
     Reserve,
+    /// Read and clear one's own notifications (the bell).
+    OwnNotifications,
 }
 
 impl Action {
     pub fn allowed(self, role: Role) -> bool {
         match self {
-            Action::ViewOrganisation | Action::ViewStock => true,
+            Action::ViewOrganisation | Action::ViewStock | Action::OwnNotifications => true,
             Action::ManageOrganisation | Action::ManageApiTokens => role == Role::Admin,
             Action::ManageCatalog => {
                 matches!(role, Role::Admin | Role::Director | Role::Storekeeper)

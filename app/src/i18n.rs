@@ -310,6 +310,11 @@ keys! {
     DeliveryCreated => "Transfer created, in transit:", "Перемещение оформлено, товар в пути:";
     LinkAlternative => "Link an alternative", "Добавить аналог";
     Archive => "Archive", "В архив";
+    Notifications => "Notifications", "Уведомления";
+    NoNotifications => "No notifications.", "Уведомлений нет.";
+    MarkAllRead => "Mark all read", "Прочитать все";
+    HoldExpiring => "Client hold ends soon", "Скоро закончится резерв для клиента";
+    Ends => "ends", "до";
     NotFoundPage => "Page not found", "Страница не найдена";
 }
 

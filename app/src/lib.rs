@@ -9,6 +9,7 @@
 //! | stock ledger, availability, reservations, documents | [`stock`] |
 //! | exact quantities and money | [`quantity`] |
 //! | live updates over `/ws` | [`live`] |
+//! | notifications (the bell) | [`notify`] |
 //! | translations (Russian, English) | [`i18n`] |
 //! | errors and their HTTP statuses | [`error`] |
 //! | database pool and migrations (server) | `db` |
@@ -22,6 +23,7 @@ pub mod db;
 pub mod error;
 pub mod i18n;
 pub mod live;
+pub mod notify;
 pub mod org;
 pub mod quantity;
 #[cfg(feature = "ssr")]

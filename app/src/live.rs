@@ -49,12 +49,26 @@ pub enum LiveEvent {
     ProductChanged {
         id: i64,
     },
+    /// Something changed in this employee's notifications (only their sockets get it).
+    Notified {
+        employee_id: i64,
+    },
     /// Everyone online now (sent on connect and whenever it changes).
     Presence {
         online: Vec<OnlineUser>,
     },
     /// The server could not deliver some events to this client: refetch everything.
     Resync,
+}
+
+impl LiveEvent {
+    /// The one employee an event is meant for; `None` for events everyone may see.
+    pub fn audience(&self) -> Option<i64> {
+        match self {
+            LiveEvent::Notified { employee_id } => Some(*employee_id),
+            _ => None,
+        }
+    }
 }
 
 /// Live state of the page, provided by the App root.
@@ -64,6 +78,8 @@ pub struct Live {
     pub org_version: RwSignal<u64>,
     /// Bumped when any stock number, reservation or stock document changes.
     pub stock_version: RwSignal<u64>,
+    /// Bumped when the user's notifications change.
+    pub inbox_version: RwSignal<u64>,
     pub online: RwSignal<Vec<OnlineUser>>,
     pub connected: RwSignal<bool>,
 }
@@ -73,6 +89,7 @@ impl Live {
         Live {
             org_version: RwSignal::new(0),
             stock_version: RwSignal::new(0),
+            inbox_version: RwSignal::new(0),
             online: RwSignal::new(Vec::new()),
             connected: RwSignal::new(false),
         }
@@ -88,6 +105,7 @@ impl Live {
             | LiveEvent::ReservationChanged { .. }
             | LiveEvent::StockDocChanged { .. }
             | LiveEvent::ProductChanged { .. } => self.stock_version.update(|v| *v += 1),
+            LiveEvent::Notified { .. } => self.inbox_version.update(|v| *v += 1),
             LiveEvent::Presence { online } => self.online.set(online),
             LiveEvent::Resync => self.resync(),
         }
@@ -97,6 +115,7 @@ impl Live {
     pub fn resync(&self) {
         self.org_version.update(|v| *v += 1);
         self.stock_version.update(|v| *v += 1);
+        self.inbox_version.update(|v| *v += 1);
     }
 }
 

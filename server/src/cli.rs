@@ -208,12 +208,26 @@ async fn stop_signal() {
     let _ = ctrl_c.await;
 }
 
-/// Releases client holds whose time is up, once a minute.
+/// Warns sellers whose client holds end soon and releases the holds whose time is up,
+/// every `VITRINA_SWEEP_SECONDS` (default 60).
 fn spawn_hold_expiry(db: Db, hub: Hub) {
+    let every = std::env::var("VITRINA_SWEEP_SECONDS")
+        .ok()
+        .and_then(|s| s.parse::<u64>().ok())
+        .filter(|s| *s > 0)
+        .unwrap_or(60);
     tokio::spawn(async move {
-        let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(every));
         loop {
             tick.tick().await;
+            let lead = app::notify::service::hold_warning_ms();
+            match app::notify::service::warn_expiring_holds(&db, &hub, app::db::now_ms(), lead)
+                .await
+            {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(warned = n, "sellers warned of holds ending soon"),
+                Err(e) => tracing::warn!(error = %e, "hold warning failed"),
+            }
             match app::stock::reservations::expire_due(&db, &hub).await {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(expired = n, "client holds released"),

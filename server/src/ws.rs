@@ -41,7 +41,10 @@ async fn run(mut socket: WebSocket, state: AppState, caller: Caller) {
         tokio::select! {
             received = events.recv() => {
                 let msg = match received {
-                    Ok(HubMessage::Event(published)) => Some(Message::Text(published.json.clone())),
+                    Ok(HubMessage::Event(published)) => match published.event.audience() {
+                        Some(who) if who != caller.id => None,
+                        _ => Some(Message::Text(published.json.clone())),
+                    },
                     Ok(HubMessage::Kick(id)) if id == caller.id => break,
                     Ok(HubMessage::Kick(_)) => None,
                     // This socket fell behind: tell the page to refetch what it shows.

@@ -161,6 +161,15 @@ pub async fn link_alternatives(
         return Err(AppError::invalid(Field::Product, Problem::Invalid));
     }
     let mut tx = db.begin_write().await?;
+    let (found,): (i64,) =
+        sqlx::query_as("SELECT CAST(COUNT(*) AS BIGINT) FROM product WHERE id IN ($1, $2)")
+            .bind(a)
+            .bind(b)
+            .fetch_one(&mut *tx)
+            .await?;
+    if found != 2 {
+        return Err(AppError::invalid(Field::Product, Problem::NotFound));
+    }
     for (x, y) in [(a, b), (b, a)] {
         sqlx::query(
             "INSERT INTO product_alternative (product_id, alternative_id) VALUES ($1, $2) \

@@ -6,6 +6,7 @@ use crate::auth::Me;
 use crate::error::AppError;
 use crate::i18n::{t, use_lang, Key, Lang};
 use crate::live::use_live;
+use crate::notify::ui::Bell;
 use crate::ui::browser;
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, Redirect, A};
@@ -71,6 +72,7 @@ pub fn Shell() -> impl IntoView {
                     title=move || if live.connected.get() { Key::Live } else { Key::Offline }.text(lang.get())
                     data-testid="live-status"></span>
                 <OnlineBadge/>
+                <Bell/>
                 <div class="user-menu">
                     <button class="user-button" data-testid="user-menu"
                         on:click=move |_| menu_open.update(|o| *o = !*o)>

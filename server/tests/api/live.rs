@@ -6,10 +6,10 @@ use std::time::Duration;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::{Error as WsError, Message};
 
-type Socket =
+pub(crate) type Socket =
     tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
-async fn open(app: &TestApp, header: Option<(&str, String)>) -> Result<Socket, WsError> {
+pub(crate) async fn open(app: &TestApp, header: Option<(&str, String)>) -> Result<Socket, WsError> {
     open_at(&app.base, header).await
 }
 
@@ -27,7 +27,7 @@ async fn open_at(base: &str, header: Option<(&str, String)>) -> Result<Socket, W
 }
 
 /// The next JSON event matching `pred`, within 5 seconds.
-async fn next_event(socket: &mut Socket, pred: impl Fn(&Value) -> bool) -> Value {
+pub(crate) async fn next_event(socket: &mut Socket, pred: impl Fn(&Value) -> bool) -> Value {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
     loop {
         let msg = tokio::time::timeout_at(deadline, socket.next())

@@ -4,6 +4,7 @@
 mod auth;
 mod helpers;
 mod live;
+mod notify;
 mod org;
 mod roles;
 mod stock;

@@ -2,7 +2,7 @@ use crate::helpers::{on_each_backend, TestApp};
 use serde_json::{json, Value};
 
 /// Creates a product (as admin) and receives `qty` at each given location; returns its id.
-async fn product_with_stock(
+pub(crate) async fn product_with_stock(
     app: &TestApp,
     admin: &reqwest::Client,
     sku: &str,
@@ -36,7 +36,7 @@ async fn product_with_stock(
     id
 }
 
-async fn location_id(app: &TestApp, name_part: &str) -> i64 {
+pub(crate) async fn location_id(app: &TestApp, name_part: &str) -> i64 {
     let (id,): (i64,) = sqlx::query_as("SELECT id FROM location WHERE name LIKE $1")
         .bind(format!("%{name_part}%"))
         .fetch_one(&app.db.pool)

@@ -1,0 +1,56 @@
+//! Personal notifications: the bell in the top bar with its unread count and list.
+//!
+//! A service writes a notification in the same transaction as the change it is about and
+//! publishes [`crate::live::LiveEvent::Notified`] after commit; only the recipient's
+//! sockets get that event, and their bell refetches. Today: a client hold about to lapse
+//! (stock); mentions and chat messages will use the same rows.
+
+use serde::{Deserialize, Serialize};
+
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod service;
+pub mod ui;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NotificationKind {
+    /// A client hold made by the recipient ends soon (subject: product, detail: location
+    /// and client, due: when it ends).
+    HoldExpiring,
+}
+
+impl NotificationKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NotificationKind::HoldExpiring => "hold_expiring",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "hold_expiring" => Some(NotificationKind::HoldExpiring),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Notification {
+    pub id: i64,
+    pub kind: NotificationKind,
+    pub subject: String,
+    pub detail: String,
+    /// Where clicking it leads (an app path).
+    pub link: String,
+    pub due_at: Option<i64>,
+    pub created_at: i64,
+    pub read: bool,
+}
+
+/// The bell: how many are unread and the newest ones.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Inbox {
+    pub unread: i64,
+    pub items: Vec<Notification>,
+}
