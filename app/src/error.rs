@@ -59,6 +59,8 @@ pub enum Conflict {
     SkuTaken,
     BarcodeTaken,
     CategoryTaken,
+    /// The product's unit can't change: it has stock moves in the old unit.
+    UnitInUse,
     /// The reservation is no longer active (released, fulfilled or expired).
     ReservationClosed,
     /// The transfer was already received.
@@ -177,6 +179,7 @@ impl AppError {
                 Conflict::SkuTaken => Key::ErrSkuTaken,
                 Conflict::BarcodeTaken => Key::ErrBarcodeTaken,
                 Conflict::CategoryTaken => Key::ErrCategoryTaken,
+                Conflict::UnitInUse => Key::ErrUnitInUse,
                 Conflict::ReservationClosed => Key::ErrReservationClosed,
                 Conflict::TransferClosed => Key::ErrTransferClosed,
                 Conflict::Other => Key::ErrConflict,

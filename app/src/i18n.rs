@@ -148,8 +148,8 @@ keys! {
     Actions => "Actions", "Действия";
     Create => "Create", "Создать";
     Save => "Save", "Сохранить";
-    Cancel => "Cancel", "Отмена";
     Edit => "Edit", "Изменить";
+    Cancel => "Cancel", "Отмена";
     Deactivate => "Deactivate", "Деактивировать";
     Activate => "Activate", "Активировать";
     NewLocation => "New location", "Новая точка";
@@ -211,6 +211,7 @@ keys! {
     ErrLastAdmin => "The last active administrator cannot be deactivated or demoted.", "Нельзя деактивировать или понизить последнего активного администратора.";
     ErrSkuTaken => "A product with this SKU already exists.", "Товар с таким артикулом уже есть.";
     ErrBarcodeTaken => "This barcode already belongs to another product.", "Этот штрихкод уже принадлежит другому товару.";
+    ErrUnitInUse => "The unit can't change: this product already has stock in its current unit.", "Единицу измерения нельзя изменить: по товару уже есть движения в текущей единице.";
     ErrCategoryTaken => "This category already exists here.", "Такая категория уже есть.";
     ErrReservationClosed => "This reservation is no longer active.", "Этот резерв уже не действует.";
     ErrTransferClosed => "This transfer has already been received.", "Это перемещение уже принято.";
@@ -315,6 +316,11 @@ keys! {
     MarkAllRead => "Mark all read", "Прочитать все";
     HoldExpiring => "Client hold ends soon", "Скоро закончится резерв для клиента";
     Ends => "ends", "до";
+    EditProduct => "Edit product", "Изменить товар";
+    Categories => "Categories", "Категории";
+    ParentCategory => "Parent category", "Родительская категория";
+    NewCategory => "New category", "Новая категория";
+    Products => "Products", "Товаров";
     NotFoundPage => "Page not found", "Страница не найдена";
 }
 

@@ -107,6 +107,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("stock") view=stock::ui::StockPage/>
                     <Route path=path!("stock/overview") view=stock::ui::overview::OverviewPage/>
                     <Route path=path!("stock/products/new") view=catalog::ui::NewProductPage/>
+                    <Route path=path!("stock/products/:id/edit") view=catalog::ui::EditProductPage/>
+                    <Route path=path!("stock/categories") view=catalog::ui::categories::CategoriesPage/>
                     <Route path=path!("stock/import") view=catalog::ui::import::ImportPage/>
                     <Route path=path!("stock/documents") view=stock::ui::documents::DocumentsPage/>
                     <Route path=path!("stock/documents/new") view=stock::ui::new_document::NewDocumentPage/>

@@ -32,6 +32,7 @@ pub struct ErrorDetail {
         crate::rest::stock::search_products,
         crate::rest::stock::create_product,
         crate::rest::stock::get_product,
+        crate::rest::stock::update_product,
         crate::rest::stock::product_availability,
         crate::rest::stock::create_reservation,
         crate::rest::stock::delete_reservation,

@@ -25,7 +25,10 @@ pub fn router() -> Router<AppState> {
             "/products",
             get(stock::search_products).post(stock::create_product),
         )
-        .route("/products/{id}", get(stock::get_product))
+        .route(
+            "/products/{id}",
+            get(stock::get_product).put(stock::update_product),
+        )
         .route(
             "/products/{id}/availability",
             get(stock::product_availability),

@@ -89,3 +89,41 @@ pub async fn link_alternatives(product_id: i64, alternative_id: i64) -> Result<(
         .await,
     )
 }
+
+#[server(endpoint = "catalog/products/get", input = Json)]
+pub async fn get_product(id: i64) -> Result<Product, AppError> {
+    with_status(
+        async {
+            let (state, caller) = caller().await?;
+            service::get_product(&state.db, &caller, id).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "catalog/products/update", input = Json)]
+pub async fn update_product(id: i64, input: ProductInput) -> Result<Product, AppError> {
+    with_status(
+        async {
+            let (state, caller) = caller().await?;
+            service::update_product(&state.db, &state.hub, &caller, id, input).await
+        }
+        .await,
+    )
+}
+
+/// Renames a category or moves it under another parent.
+#[server(endpoint = "catalog/categories/update", input = Json)]
+pub async fn update_category(
+    id: i64,
+    name: String,
+    parent_id: Option<i64>,
+) -> Result<Category, AppError> {
+    with_status(
+        async {
+            let (state, caller) = caller().await?;
+            service::update_category(&state.db, &caller, id, &name, parent_id).await
+        }
+        .await,
+    )
+}

@@ -4,7 +4,7 @@ use super::{search_key, Category, Product, ProductHit, ProductInput, Unit};
 use crate::auth::service::Caller;
 use crate::auth::Action;
 use crate::db::{now_ms, Db};
-use crate::error::{AppError, Field, Problem};
+use crate::error::{AppError, Conflict, Field, Problem};
 use crate::live::{hub::Hub, LiveEvent};
 use crate::quantity::{Money, Qty};
 use sqlx::AnyConnection;
@@ -93,6 +93,69 @@ pub async fn create_product(
     let id = insert_product(&mut tx, &input, now_ms()).await?;
     let product = load_product(&mut tx, id).await?;
     tx.commit().await?;
+    Ok(product)
+}
+
+/// Edits a product's card and replaces its barcodes, all or nothing. The unit cannot
+/// change once the product has stock moves (their quantities are in that unit).
+#[tracing::instrument(skip_all)]
+pub async fn update_product(
+    db: &Db,
+    hub: &Hub,
+    caller: &Caller,
+    id: i64,
+    input: ProductInput,
+) -> Result<Product, AppError> {
+    caller.require(Action::ManageCatalog)?;
+    let input = input.validate()?;
+    let mut tx = db.begin_write().await?;
+    let current: Option<(String,)> = sqlx::query_as("SELECT unit FROM product WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?;
+    let Some((unit,)) = current else {
+        return Err(AppError::NotFound);
+    };
+    if unit != input.unit.as_str() {
+        let moved: Option<(i64,)> =
+            sqlx::query_as("SELECT id FROM stock_move WHERE product_id = $1 LIMIT 1")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if moved.is_some() {
+            return Err(AppError::conflict(Conflict::UnitInUse));
+        }
+    }
+    check_category(&mut tx, input.category_id).await?;
+    sqlx::query(
+        "UPDATE product SET sku = $1, name = $2, name_search = $3, category_id = $4, unit = $5, \
+         price = $6, cost = $7, updated_at = $8 WHERE id = $9",
+    )
+    .bind(&input.sku)
+    .bind(&input.name)
+    .bind(search_key(&input.name))
+    .bind(input.category_id)
+    .bind(input.unit.as_str())
+    .bind(input.price.0)
+    .bind(input.cost.0)
+    .bind(now_ms())
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("DELETE FROM product_barcode WHERE product_id = $1")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    for code in &input.barcodes {
+        sqlx::query("INSERT INTO product_barcode (barcode, product_id) VALUES ($1, $2)")
+            .bind(code)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    let product = load_product(&mut tx, id).await?;
+    tx.commit().await?;
+    hub.publish(LiveEvent::ProductChanged { id });
     Ok(product)
 }
 
@@ -202,6 +265,49 @@ pub async fn create_category(
             .bind(&name)
             .fetch_one(&mut *conn)
             .await?;
+    Ok(Category {
+        id,
+        parent_id,
+        name,
+    })
+}
+
+/// Renames a category and/or moves it under another parent (never under itself or
+/// one of its own subcategories).
+pub async fn update_category(
+    db: &Db,
+    caller: &Caller,
+    id: i64,
+    name: &str,
+    parent_id: Option<i64>,
+) -> Result<Category, AppError> {
+    caller.require(Action::ManageCatalog)?;
+    let name = crate::org::text(name, Field::Name, 120)?;
+    let mut tx = db.begin_write().await?;
+    check_category(&mut tx, parent_id).await?;
+    // Walk up from the new parent: meeting `id` would make a cycle.
+    let mut up = parent_id;
+    while let Some(p) = up {
+        if p == id {
+            return Err(AppError::invalid(Field::Category, Problem::Invalid));
+        }
+        let row: Option<(Option<i64>,)> =
+            sqlx::query_as("SELECT parent_id FROM category WHERE id = $1")
+                .bind(p)
+                .fetch_optional(&mut *tx)
+                .await?;
+        up = row.and_then(|r| r.0);
+    }
+    let done = sqlx::query("UPDATE category SET name = $1, parent_id = $2 WHERE id = $3")
+        .bind(&name)
+        .bind(parent_id)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    if done.rows_affected() == 0 {
+        return Err(AppError::NotFound);
+    }
+    tx.commit().await?;
     Ok(Category {
         id,
         parent_id,

@@ -32,6 +32,7 @@ pub fn StockPage() -> impl IntoView {
                 <div class="buttons">
                     <a class="button" href="/stock/products/new" data-testid="new-product">{t(Key::NewProduct)}</a>
                     <a class="button" href="/stock/overview">{t(Key::StockOverview)}</a>
+                    <a class="button" href="/stock/categories" data-testid="categories-link">{t(Key::Categories)}</a>
                     <a class="button" href="/stock/import" data-testid="import-link">{t(Key::Import)}</a>
                     <a class="button" href="/stock/documents">{t(Key::StockDocuments)}</a>
                 </div>

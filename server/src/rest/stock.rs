@@ -55,6 +55,24 @@ pub async fn create_product(
     ))
 }
 
+/// Edits a product (all fields; barcodes replaced by the given list).
+#[utoipa::path(put, path = "/api/v1/products/{id}", tag = "stock", params(("id" = i64, Path)), request_body = ProductInput,
+    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, body = Product), (status = 403, body = crate::openapi::ErrorBody),
+        (status = 404, body = crate::openapi::ErrorBody),
+        (status = 409, description = "SKU or barcode taken, or the unit has stock", body = crate::openapi::ErrorBody),
+        (status = 422, body = crate::openapi::ErrorBody)))]
+pub async fn update_product(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    Body(input): Body<ProductInput>,
+) -> ApiResult<Product> {
+    Ok(axum::Json(
+        catalog::service::update_product(&state.db, &state.hub, &caller, id, input).await?,
+    ))
+}
+
 #[utoipa::path(get, path = "/api/v1/products/{id}", tag = "stock", params(("id" = i64, Path)), security(("bearer" = []), ("cookie" = [])),
     responses((status = 200, body = Product), (status = 404, body = crate::openapi::ErrorBody)))]
 pub async fn get_product(

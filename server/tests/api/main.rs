@@ -2,6 +2,7 @@
 //! real PostgreSQL server. Every test runs once per backend.
 
 mod auth;
+mod catalog;
 mod helpers;
 mod live;
 mod notify;

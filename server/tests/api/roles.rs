@@ -225,6 +225,36 @@ fn table() -> Vec<Endpoint> {
             401,
         ),
         e(
+            RestJson(
+                "PUT",
+                "/api/v1/products/1",
+                |n| json!({"sku": format!("ROLE-{n}"), "name": "Товар", "unit": "pcs", "price": "1"}),
+            ),
+            CATALOG,
+            401,
+        ),
+        e(
+            ServerFn("catalog/products/get", |_| json!({"id": 999_999})),
+            EVERYONE,
+            401,
+        ),
+        e(
+            ServerFn(
+                "catalog/products/update",
+                |n| json!({"id": 999_999, "input": {"sku": format!("ROLE-{n}"), "name": "Товар", "unit": "pcs", "price": "1"}}),
+            ),
+            CATALOG,
+            401,
+        ),
+        e(
+            ServerFn(
+                "catalog/categories/update",
+                |_| json!({"id": 999_999, "name": "Категория", "parent_id": null}),
+            ),
+            CATALOG,
+            401,
+        ),
+        e(
             ServerFn("notifications/inbox", |_| json!({})),
             EVERYONE,
             401,
@@ -308,6 +338,7 @@ async fn every_endpoint_refuses_exactly_the_roles_it_should() {
                         let mut req = match *method {
                             "GET" => client.get(app.url(path)),
                             "DELETE" => client.delete(app.url(path)),
+                            "PUT" => client.put(app.url(path)),
                             _ => client.post(app.url(path)),
                         };
                         if let Call::RestJson(_, _, body) = &endpoint.call {

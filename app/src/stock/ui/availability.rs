@@ -109,6 +109,8 @@ pub fn AvailabilityPanel(product_id: i64) -> impl IntoView {
                     Ok(a) => view! {
                         {me_allows(&me.get().unwrap_or(Ok(None)), Permission::ManageCatalog).then(|| view! {
                             <div class="buttons catalog-actions">
+                                <a class="button" data-testid="edit-product"
+                                    href=format!("/stock/products/{}/edit", a.product.id)>{t(Key::Edit)}</a>
                                 <button data-testid="link-alternative" on:click=move |_| linking.update(|l| *l = !*l)>
                                     {t(Key::LinkAlternative)}
                                 </button>

@@ -1,0 +1,175 @@
+//! Editing a product's card and the category tree, on both databases.
+
+use crate::helpers::{on_each_backend, TestApp};
+use crate::stock::{location_id, product_with_stock};
+use serde_json::{json, Value};
+
+async fn search(app: &TestApp, client: &reqwest::Client, query: &str) -> Vec<Value> {
+    client
+        .get(app.url(&format!("/api/v1/products?query={query}")))
+        .send()
+        .await
+        .expect("search")
+        .json()
+        .await
+        .expect("json")
+}
+
+#[tokio::test]
+async fn a_product_card_is_edited_all_or_nothing_and_its_unit_is_kept_once_stock_moved() {
+    on_each_backend(|app| async move {
+        let (admin, _) = app.sign_in("admin").await;
+        let shop = location_id(&app, "Тверская").await;
+        let id = product_with_stock(&app, &admin, "EDIT-1", &[(shop, "2")]).await;
+        let other = product_with_stock(&app, &admin, "EDIT-2", &[]).await;
+        let (_, taken) = app
+            .server_fn(&admin, "catalog/products/get", json!({"id": other}))
+            .await;
+        let taken_code = taken["barcodes"][0].as_str().expect("barcode").to_string();
+
+        let edit = |barcodes: Vec<&str>, unit: &str| {
+            json!({"sku": "EDIT-1N", "name": "Дрель ударная 800 Вт", "unit": unit, "price": "5490.50",
+                   "cost": "3300", "barcodes": barcodes})
+        };
+        let res = admin
+            .put(app.url(&format!("/api/v1/products/{id}")))
+            .json(&edit(vec!["4600000000017"], "pcs"))
+            .send()
+            .await
+            .expect("edit");
+        assert_eq!(res.status(), 200);
+        let p: Value = res.json().await.expect("json");
+        assert_eq!(p["name"], "Дрель ударная 800 Вт");
+        assert_eq!(p["price"], "5490.5");
+        assert_eq!(p["barcodes"], json!(["4600000000017"]));
+        // Search follows the new name and barcode; the old barcode is gone.
+        assert_eq!(search(&app, &admin, "4600000000017").await[0]["id"], id);
+        assert_eq!(search(&app, &admin, "ударная").await[0]["id"], id);
+
+        // Another product's barcode: 409, and nothing of the edit is written.
+        let res = admin
+            .put(app.url(&format!("/api/v1/products/{id}")))
+            .json(&json!({"sku": "EDIT-1X", "name": "Другое имя", "unit": "pcs", "price": "1", "barcodes": [taken_code]}))
+            .send()
+            .await
+            .expect("edit");
+        assert_eq!(res.status(), 409);
+        let body: Value = res.json().await.expect("json");
+        assert_eq!(body["error"]["code"], "conflict");
+        let (_, now) = app
+            .server_fn(&admin, "catalog/products/get", json!({"id": id}))
+            .await;
+        assert_eq!(now["sku"], "EDIT-1N");
+        assert_eq!(now["barcodes"], json!(["4600000000017"]));
+
+        // The unit can't change under existing stock; it can where nothing moved.
+        let res = admin
+            .put(app.url(&format!("/api/v1/products/{id}")))
+            .json(&edit(vec![], "kg"))
+            .send()
+            .await
+            .expect("edit");
+        assert_eq!(res.status(), 409);
+        let body: Value = res.json().await.expect("json");
+        assert_eq!(body["error"]["kind"], "unit_in_use", "{body}");
+        let (status, body) = app
+            .server_fn(
+                &admin,
+                "catalog/products/update",
+                json!({"id": other, "input": {"sku": "EDIT-2", "name": "Кабель ВВГ", "unit": "m", "price": "95"}}),
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["unit"], "m");
+
+        // Bad input, unknown product, a seller.
+        let res = admin
+            .put(app.url(&format!("/api/v1/products/{id}")))
+            .json(&json!({"sku": "", "name": "x", "unit": "pcs", "price": "1"}))
+            .send()
+            .await
+            .expect("edit");
+        assert_eq!(res.status(), 422);
+        let res = admin
+            .put(app.url("/api/v1/products/999999"))
+            .json(&edit(vec![], "pcs"))
+            .send()
+            .await
+            .expect("edit");
+        assert_eq!(res.status(), 404);
+        let (seller, _) = app.sign_in("seller1").await;
+        let res = seller
+            .put(app.url(&format!("/api/v1/products/{id}")))
+            .json(&edit(vec![], "pcs"))
+            .send()
+            .await
+            .expect("edit");
+        assert_eq!(res.status(), 403);
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn categories_are_renamed_and_moved_but_never_under_themselves() {
+    on_each_backend(|app| async move {
+        let (admin, _) = app.sign_in("admin").await;
+        let create = |name: &str, parent: Option<i64>| json!({"name": name, "parent_id": parent});
+        let (_, tools) = app
+            .server_fn(&admin, "catalog/categories/create", create("Инструмент", None))
+            .await;
+        let tools = tools["id"].as_i64().expect("id");
+        let (_, drills) = app
+            .server_fn(&admin, "catalog/categories/create", create("Дрели", Some(tools)))
+            .await;
+        let drills = drills["id"].as_i64().expect("id");
+        let (_, cordless) = app
+            .server_fn(&admin, "catalog/categories/create", create("Аккумуляторные", Some(drills)))
+            .await;
+        let cordless = cordless["id"].as_i64().expect("id");
+
+        let update = |id: i64, name: &str, parent: Option<i64>| {
+            json!({"id": id, "name": name, "parent_id": parent})
+        };
+        let (status, body) = app
+            .server_fn(&admin, "catalog/categories/update", update(drills, "Дрели и шуруповёрты", Some(tools)))
+            .await;
+        assert_eq!(status, 200, "{body}");
+        // Under its own grandchild, or under itself: refused.
+        for parent in [cordless, tools] {
+            let target = if parent == tools { tools } else { drills };
+            let (status, body) = app
+                .server_fn(&admin, "catalog/categories/update", update(target, "x", Some(parent)))
+                .await;
+            assert_eq!(status, 422, "{body}");
+            assert_eq!(body["field"], "category");
+        }
+        // Moved to the top level.
+        let (status, _) = app
+            .server_fn(&admin, "catalog/categories/update", update(cordless, "Аккумуляторные", None))
+            .await;
+        assert_eq!(status, 200);
+        let (_, all) = app.server_fn(&admin, "catalog/categories", json!({})).await;
+        let find = |id: i64| {
+            all.as_array()
+                .expect("list")
+                .iter()
+                .find(|c| c["id"] == id)
+                .cloned()
+                .expect("category")
+        };
+        assert_eq!(find(drills)["name"], "Дрели и шуруповёрты");
+        assert_eq!(find(cordless)["parent_id"], Value::Null);
+        let (status, _) = app
+            .server_fn(&admin, "catalog/categories/update", update(999_999, "Нет", None))
+            .await;
+        assert_eq!(status, 404);
+        let (seller, _) = app.sign_in("seller2").await;
+        let (status, _) = app
+            .server_fn(&seller, "catalog/categories/update", update(tools, "Мой", None))
+            .await;
+        assert_eq!(status, 403);
+        app
+    })
+    .await;
+}
