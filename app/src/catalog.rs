@@ -171,6 +171,47 @@ pub struct ImportReport {
     pub applied: bool,
 }
 
+/// Which pass of an import is running.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ImportPhase {
+    Checking,
+    Writing,
+}
+
+/// One line of the streamed import answer: progress while it runs, then the outcome.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ImportUpdate {
+    Progress {
+        phase: ImportPhase,
+        done: usize,
+        total: usize,
+    },
+    Finished(Result<ImportReport, AppError>),
+}
+
+impl ImportUpdate {
+    /// JSON on one line, every non-ASCII character escaped: a stream may be cut into
+    /// chunks anywhere, and an ASCII line never splits a character in two.
+    pub fn to_line(&self) -> String {
+        let json = serde_json::to_string(self).unwrap_or_default();
+        let mut out = String::with_capacity(json.len() + 1);
+        for c in json.chars() {
+            if c.is_ascii() {
+                out.push(c);
+            } else {
+                let mut units = [0u16; 2];
+                for unit in c.encode_utf16(&mut units) {
+                    out.push_str(&format!("\\u{unit:04x}"));
+                }
+            }
+        }
+        out.push('\n');
+        out
+    }
+}
+
 /// Lower-case form used for search ("Дрель" finds "дрель"): SQLite's `lower()` only
 /// folds ASCII, so the folding happens here, once, for both databases.
 pub fn search_key(text: &str) -> String {
@@ -180,6 +221,20 @@ pub fn search_key(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn streamed_import_lines_are_ascii_and_read_back() {
+        let update = ImportUpdate::Finished(Ok(ImportReport {
+            rows: 1,
+            valid: 1,
+            preview: vec![vec!["Дрель 😀".into()]],
+            ..Default::default()
+        }));
+        let line = update.to_line();
+        assert!(line.is_ascii() && line.ends_with('\n'));
+        let back: ImportUpdate = serde_json::from_str(line.trim_end()).expect("json");
+        assert_eq!(back, update);
+    }
 
     #[test]
     fn search_keys_fold_cyrillic_case_and_yo() {

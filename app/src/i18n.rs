@@ -321,6 +321,8 @@ keys! {
     ParentCategory => "Parent category", "Родительская категория";
     NewCategory => "New category", "Новая категория";
     Products => "Products", "Товаров";
+    ImportChecking => "Checking rows", "Проверка строк";
+    ImportWriting => "Writing rows", "Запись строк";
     NotFoundPage => "Page not found", "Страница не найдена";
 }
 

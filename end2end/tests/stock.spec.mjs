@@ -168,6 +168,24 @@ test('a CSV import is checked row by row, refused with errors, then imports only
   await expect(page.getByTestId('search-hits').locator('li')).toHaveCount(2);
 });
 
+test('a large CSV import shows how far it got, then its report', async ({ page, errors }, info) => {
+  const tag = `${info.project.name}${Date.now() % 1000000}`;
+  let csv = 'sku,name,price\n';
+  for (let i = 0; i < 4000; i++) csv += `BIG-${tag}-${i},Дюбель ${tag} ${i},${i % 90 + 1}.90\n`;
+  await signIn(page, 'storekeeper1');
+  await page.goto('/stock/import');
+  await page.waitForSelector('body[data-ready]');
+  await page.locator('input[type=file]').setInputFiles({ name: 'big.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await expect(page.getByTestId('import-check')).toBeEnabled();
+  await page.getByTestId('import-check').click();
+  // The bar shows a percentage while the server works through the rows.
+  await expect(page.getByTestId('import-percent')).toContainText('%');
+  await expect(page.getByTestId('import-percent')).toContainText('/ 4000');
+  await expect(page.getByTestId('rows')).toHaveText('4000', { timeout: 30_000 });
+  await expect(page.getByTestId('valid')).toHaveText('4000');
+  await expect(page.getByTestId('import-progress')).toHaveCount(0);
+});
+
 test('a seller orders delivery from a warehouse: a transfer goes in transit and arrives at the shop', async ({ page, errors, request }, info) => {
   const { product, shop: warehouse } = await productWithLastUnit(request, `dlv-${info.project.name}-${Date.now()}`, 'Склад «Подольск»', '5');
   await signIn(page, 'seller1');

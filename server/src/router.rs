@@ -12,7 +12,8 @@ use axum::Router;
 use http::{header, HeaderValue, StatusCode};
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
-use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::{NotForContentType, Predicate};
+use tower_http::compression::{CompressionLayer, DefaultPredicate};
 use tower_http::trace::TraceLayer;
 
 pub fn app(state: AppState) -> Router {
@@ -39,7 +40,11 @@ pub fn app(state: AppState) -> Router {
         .with_state(state)
         .merge(leptos)
         .layer(middleware::from_fn(security_headers))
-        .layer(CompressionLayer::new())
+        // Streamed answers (the import's progress) must reach the browser chunk by chunk;
+        // a compressor would hold them back until its buffer fills.
+        .layer(CompressionLayer::new().compress_when(
+            DefaultPredicate::new().and(NotForContentType::const_new("application/octet-stream")),
+        ))
         .layer(TraceLayer::new_for_http())
 }
 

@@ -3,7 +3,7 @@
 use super::{Category, ImportReport, ImportRequest, Product, ProductHit, ProductInput};
 use crate::error::AppError;
 use leptos::prelude::*;
-use leptos::server_fn::codec::Json;
+use leptos::server_fn::codec::{Json, StreamingText, TextStream};
 
 #[cfg(feature = "ssr")]
 use {super::service, crate::auth::api::caller, crate::error::with_status};
@@ -48,7 +48,42 @@ pub async fn import_csv(request: ImportRequest) -> Result<ImportReport, AppError
     with_status(
         async {
             let (state, caller) = caller().await?;
-            super::import::import(&state.db, &state.hub, &caller, request).await
+            let progress = super::import::no_progress;
+            super::import::import(&state.db, &state.hub, &caller, request, &progress).await
+        }
+        .await,
+    )
+}
+
+/// The same import, answered as a stream of [`ImportUpdate`] lines: progress while the
+/// rows are checked and written, then the report. The import runs to its end even when
+/// the browser goes away (it is one transaction either way).
+#[server(endpoint = "catalog/import/stream", input = Json, output = StreamingText)]
+pub async fn import_csv_stream(request: ImportRequest) -> Result<TextStream<AppError>, AppError> {
+    with_status(
+        async {
+            let (state, caller) = caller().await?;
+            // Refuse before streaming, so a refusal is a plain HTTP error.
+            match request.target {
+                super::ImportTarget::Catalog => {
+                    caller.require(crate::auth::Action::ManageCatalog)?
+                }
+                super::ImportTarget::Stock { .. } => {
+                    caller.require(crate::auth::Action::MoveStock)?
+                }
+            };
+            let (tx, rx) = futures::channel::mpsc::unbounded::<Result<String, AppError>>();
+            tokio::spawn(async move {
+                let sender = tx.clone();
+                let progress = move |phase, done, total| {
+                    let line = super::ImportUpdate::Progress { phase, done, total }.to_line();
+                    let _ = sender.unbounded_send(Ok(line));
+                };
+                let result =
+                    super::import::import(&state.db, &state.hub, &caller, request, &progress).await;
+                let _ = tx.unbounded_send(Ok(super::ImportUpdate::Finished(result).to_line()));
+            });
+            Ok(TextStream::new(rx))
         }
         .await,
     )

@@ -3,7 +3,7 @@
 //! when any row is wrong unless the user chose to import only the valid ones.
 
 use super::csv;
-use super::{ImportReport, ImportRequest, ImportTarget, ProductInput, RowError, Unit};
+use super::{ImportPhase, ImportReport, ImportRequest, ImportTarget, ProductInput, RowError, Unit};
 use crate::auth::service::Caller;
 use crate::auth::Action;
 use crate::db::{now_ms, Db};
@@ -16,6 +16,14 @@ use std::collections::{HashMap, HashSet};
 /// Largest accepted file.
 pub const MAX_BYTES: usize = 20 * 1024 * 1024;
 const PREVIEW_ROWS: usize = 20;
+/// Progress is reported every this many rows.
+const PROGRESS_EVERY: usize = 250;
+
+/// Told how far an import got: phase, rows done, rows in total.
+pub type Progress<'a> = &'a (dyn Fn(ImportPhase, usize, usize) + Send + Sync);
+
+/// For callers that don't show progress.
+pub fn no_progress(_: ImportPhase, _: usize, _: usize) {}
 
 fn column(header: &[String], names: &[&str]) -> Option<usize> {
     header
@@ -44,6 +52,7 @@ pub async fn import(
     hub: &Hub,
     caller: &Caller,
     req: ImportRequest,
+    progress: Progress<'_>,
 ) -> Result<ImportReport, AppError> {
     match req.target {
         ImportTarget::Catalog => caller.require(Action::ManageCatalog)?,
@@ -53,6 +62,13 @@ pub async fn import(
         return Err(AppError::invalid(Field::File, Problem::TooLong));
     }
     let mut rows = csv::parse(&req.csv).into_iter();
+    let total = rows.len().saturating_sub(1);
+    progress(ImportPhase::Checking, 0, total);
+    let tick = |done: usize| {
+        if done.is_multiple_of(PROGRESS_EVERY) {
+            progress(ImportPhase::Checking, done, total);
+        }
+    };
     let Some((_, header)) = rows.next() else {
         return Err(AppError::invalid(Field::File, Problem::Required));
     };
@@ -77,6 +93,7 @@ pub async fn import(
             let mut seen_code = HashSet::new();
             for (line, fields) in rows {
                 report.rows += 1;
+                tick(report.rows);
                 let get = |i: Option<usize>| {
                     i.and_then(|i| fields.get(i))
                         .map(|s| s.trim().to_string())
@@ -154,6 +171,7 @@ pub async fn import(
             .collect();
             for (line, fields) in rows {
                 report.rows += 1;
+                tick(report.rows);
                 let get = |i: usize| {
                     fields
                         .get(i)
@@ -182,6 +200,7 @@ pub async fn import(
             }
         }
     }
+    progress(ImportPhase::Checking, total, total);
     report.valid = parsed.len();
     report.preview = parsed
         .iter()
@@ -191,12 +210,17 @@ pub async fn import(
     if !req.apply || parsed.is_empty() || (!report.errors.is_empty() && !req.only_valid) {
         return Ok(report);
     }
+    let writing = parsed.len();
+    progress(ImportPhase::Writing, 0, writing);
     match req.target {
         ImportTarget::Catalog => {
             let now = now_ms();
             let mut tx = db.begin_write().await?;
             let mut categories: HashMap<String, i64> = HashMap::new();
-            for (_, row, _) in &parsed {
+            for (n, (_, row, _)) in parsed.iter().enumerate() {
+                if n.is_multiple_of(PROGRESS_EVERY) {
+                    progress(ImportPhase::Writing, n, writing);
+                }
                 let Parsed::Product(input, category) = row else {
                     continue;
                 };
@@ -256,6 +280,7 @@ pub async fn import(
             documents::create(db, hub, caller, doc).await?;
         }
     }
+    progress(ImportPhase::Writing, writing, writing);
     report.applied = true;
     Ok(report)
 }

@@ -173,3 +173,57 @@ async fn categories_are_renamed_and_moved_but_never_under_themselves() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_streamed_import_reports_progress_line_by_line_then_the_report() {
+    on_each_backend(|app| async move {
+        let (admin, _) = app.sign_in("admin").await;
+        let mut csv = String::from("sku,name,price,unit\n");
+        for i in 0..600 {
+            csv.push_str(&format!("STREAM-{i},Саморез {i} мм,{i}.50,шт\n"));
+        }
+        let res = admin
+            .post(app.url("/api/catalog/import/stream"))
+            .json(&json!({"request": {"target": "catalog", "csv": csv, "apply": true, "only_valid": false}}))
+            .send()
+            .await
+            .expect("import");
+        assert_eq!(res.status(), 200);
+        let text = res.text().await.expect("body");
+        assert!(text.is_ascii(), "lines are ASCII");
+        let lines: Vec<Value> = text
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("a JSON line"))
+            .collect();
+        let checking: Vec<i64> = lines
+            .iter()
+            .filter(|l| l["progress"]["phase"] == "checking")
+            .map(|l| l["progress"]["done"].as_i64().expect("done"))
+            .collect();
+        assert_eq!(checking, vec![0, 250, 500, 600]);
+        let writing: Vec<i64> = lines
+            .iter()
+            .filter(|l| l["progress"]["phase"] == "writing")
+            .map(|l| l["progress"]["done"].as_i64().expect("done"))
+            .collect();
+        assert_eq!(writing, vec![0, 0, 250, 500, 600]);
+        let last = lines.last().expect("a last line");
+        let report = &last["finished"]["Ok"];
+        assert_eq!(report["rows"], 600, "{last}");
+        assert_eq!(report["applied"], true);
+        assert_eq!(report["preview"][0][1], "Саморез 0 мм");
+        assert_eq!(search(&app, &admin, "STREAM-599").await.len(), 1);
+
+        // A refusal (a seller importing the catalog) is a plain 403 before any stream.
+        let (seller, _) = app.sign_in("seller1").await;
+        let res = seller
+            .post(app.url("/api/catalog/import/stream"))
+            .json(&json!({"request": {"target": "catalog", "csv": "sku,name,price\n", "apply": false, "only_valid": false}}))
+            .send()
+            .await
+            .expect("import");
+        assert_eq!(res.status(), 403);
+        app
+    })
+    .await;
+}

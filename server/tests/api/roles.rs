@@ -255,6 +255,14 @@ fn table() -> Vec<Endpoint> {
             401,
         ),
         e(
+            ServerFn(
+                "catalog/import/stream",
+                |_| json!({"request": {"target": "catalog", "csv": "sku,name,price\n", "apply": false, "only_valid": false}}),
+            ),
+            CATALOG,
+            401,
+        ),
+        e(
             ServerFn("notifications/inbox", |_| json!({})),
             EVERYONE,
             401,

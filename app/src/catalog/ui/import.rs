@@ -1,8 +1,8 @@
 //! `/stock/import`: choose a CSV file, check it (per-row errors and a preview), then
 //! import all rows, or only the valid ones.
 
-use crate::catalog::api::import_csv;
-use crate::catalog::{ImportReport, ImportRequest, ImportTarget};
+use crate::catalog::api::import_csv_stream;
+use crate::catalog::{ImportPhase, ImportReport, ImportRequest, ImportTarget, ImportUpdate};
 use crate::error::{AppError, Field, Problem};
 use crate::i18n::{t, use_lang, Key};
 use crate::org::api::list_locations;
@@ -20,6 +20,31 @@ async fn read_file(input: web_sys::HtmlInputElement) -> Option<String> {
     text.as_string()
 }
 
+/// Runs the import, moving `progress` as the server's lines arrive; the final report.
+async fn run_import(
+    request: ImportRequest,
+    progress: RwSignal<Option<(ImportPhase, usize, usize)>>,
+) -> Result<ImportReport, AppError> {
+    use futures::StreamExt;
+    let mut stream = import_csv_stream(request).await?.into_inner();
+    let mut buffer = String::new();
+    while let Some(chunk) = stream.next().await {
+        buffer.push_str(&chunk?);
+        while let Some(end) = buffer.find('\n') {
+            let line: String = buffer.drain(..=end).collect();
+            match serde_json::from_str::<ImportUpdate>(line.trim_end()) {
+                Ok(ImportUpdate::Progress { phase, done, total }) => {
+                    progress.set(Some((phase, done, total)))
+                }
+                Ok(ImportUpdate::Finished(result)) => return result,
+                Err(_) => return Err(AppError::Internal),
+            }
+        }
+    }
+    // The stream ended without an outcome: the connection broke.
+    Err(AppError::Unavailable)
+}
+
 #[component]
 pub fn ImportPage() -> impl IntoView {
     let locations = Resource::new(|| (), |_| list_locations());
@@ -30,7 +55,11 @@ pub fn ImportPage() -> impl IntoView {
     let report = RwSignal::new(None::<ImportReport>);
     let last_was_apply = RwSignal::new(false);
     let error = RwSignal::new(None::<AppError>);
-    let run = Action::new(|request: &ImportRequest| import_csv(request.clone()));
+    let progress = RwSignal::new(None::<(ImportPhase, usize, usize)>);
+    let run = Action::new_local(move |request: &ImportRequest| {
+        progress.set(None);
+        run_import(request.clone(), progress)
+    });
     Effect::new(move || {
         if let Some(Ok(r)) = run.value().get() {
             report.set(Some(r));
@@ -111,7 +140,22 @@ pub fn ImportPage() -> impl IntoView {
                         on:click=move |_| request(true)>{t(Key::DoImport)}</button>
                 </div>
                 <Show when=move || run.pending().get()>
-                    <progress data-testid="import-progress"></progress>
+                    {move || match progress.get() {
+                        Some((phase, done, total)) => {
+                            let percent = (done.min(total) * 100).checked_div(total).unwrap_or(100);
+                            let label = match phase {
+                                ImportPhase::Checking => Key::ImportChecking,
+                                ImportPhase::Writing => Key::ImportWriting,
+                            };
+                            view! {
+                                <div class="import-progress">
+                                    <progress data-testid="import-progress" max="100" value=percent.to_string()></progress>
+                                    <span data-testid="import-percent">{t(label)} " " {done} " / " {total} " (" {percent} "%)"</span>
+                                </div>
+                            }.into_any()
+                        }
+                        None => view! { <progress data-testid="import-progress"></progress> }.into_any(),
+                    }}
                 </Show>
             </div>
             {move || report.get().map(|r| {
