@@ -125,28 +125,40 @@ pub async fn publish_levels(db: &Db, hub: &Hub, pairs: &[(i64, i64)]) {
             continue;
         }
         seen.push((product_id, location_id));
-        let level: Result<Option<(i64, i64)>, _> = sqlx::query_as(
-            "SELECT on_hand, reserved FROM stock_level WHERE product_id = $1 AND location_id = $2",
-        )
-        .bind(product_id)
-        .bind(location_id)
-        .fetch_optional(&db.pool)
-        .await;
-        let (on_hand, reserved) = match level {
-            Ok(Some(l)) => l,
-            Ok(None) => (0, 0),
-            Err(e) => {
-                tracing::warn!(error = %e, "could not read a level to publish");
-                continue;
-            }
-        };
-        hub.publish(LiveEvent::StockChanged {
-            product_id,
-            location_id,
-            on_hand: Qty(on_hand),
-            reserved: Qty(reserved),
-        });
+        publish_level(db, hub, product_id, location_id, None).await;
     }
+}
+
+/// Publishes one level's current numbers, naming the reservation that changed them.
+pub async fn publish_level(
+    db: &Db,
+    hub: &Hub,
+    product_id: i64,
+    location_id: i64,
+    reservation_id: Option<i64>,
+) {
+    let level: Result<Option<(i64, i64)>, _> = sqlx::query_as(
+        "SELECT on_hand, reserved FROM stock_level WHERE product_id = $1 AND location_id = $2",
+    )
+    .bind(product_id)
+    .bind(location_id)
+    .fetch_optional(&db.pool)
+    .await;
+    let (on_hand, reserved) = match level {
+        Ok(Some(l)) => l,
+        Ok(None) => (0, 0),
+        Err(e) => {
+            tracing::warn!(error = %e, "could not read a level to publish");
+            return;
+        }
+    };
+    hub.publish(LiveEvent::StockChanged {
+        product_id,
+        location_id,
+        on_hand: Qty(on_hand),
+        reserved: Qty(reserved),
+        reservation_id,
+    });
 }
 
 /// `vitrina check`: every product × location where `on_hand ≠ Σ moves` or

@@ -5,7 +5,7 @@ use super::ledger::{self, Move};
 use super::{ReservationInfo, ReserveInput};
 use crate::auth::service::Caller;
 use crate::auth::Action;
-use crate::db::{now_ms, Db};
+use crate::db::{now_ms, Backend, Db};
 use crate::error::{AppError, Conflict, Field, Problem};
 use crate::live::{hub::Hub, LiveEvent};
 use crate::quantity::Qty;
@@ -43,6 +43,74 @@ async fn check_target(db: &Db, input: &ReserveInput) -> Result<(), AppError> {
     Ok(())
 }
 
+/// The conditional update of `reserved` on an active product at an active location with
+/// enough available, and the reservation row, as one unit: `None` when there is not
+/// enough (nothing written). Returns the reservation id and the level's new numbers.
+async fn write(
+    db: &Db,
+    input: &ReserveInput,
+    client: &str,
+    author: i64,
+    now: i64,
+    expires_at: Option<i64>,
+) -> Result<Option<(i64, i64, i64)>, AppError> {
+    const LEVEL: &str = "UPDATE stock_level SET reserved = reserved + $3, updated_at = $4 \
+         WHERE product_id = $1 AND location_id = $2 AND on_hand - reserved >= $3 \
+           AND EXISTS (SELECT 1 FROM product WHERE id = $1 AND active = 1) \
+           AND EXISTS (SELECT 1 FROM location WHERE id = $2 AND active = 1) \
+         RETURNING on_hand, reserved";
+    const ROW: &str = "INSERT INTO reservation (product_id, location_id, qty, order_id, client, status, created_by, created_at, expires_at)";
+    match db.backend {
+        // PostgreSQL: one statement (a writable CTE) is atomic on its own, so the
+        // reservation costs one round trip instead of BEGIN, UPDATE, INSERT and COMMIT.
+        Backend::Postgres => Ok(sqlx::query_as(&format!(
+            "WITH level AS ({LEVEL}) {ROW} \
+             SELECT $1, $2, $3, $5, $6, 'active', $7, $4, $8 FROM level \
+             RETURNING id, (SELECT on_hand FROM level), (SELECT reserved FROM level)"
+        ))
+        .bind(input.product_id)
+        .bind(input.location_id)
+        .bind(input.qty.0)
+        .bind(now)
+        .bind(input.order_id)
+        .bind(client)
+        .bind(author)
+        .bind(expires_at)
+        .fetch_optional(&db.pool)
+        .await?),
+        // SQLite has no writable CTEs: a write transaction (taken up front, so a
+        // concurrent writer never invalidates what it read) holds both statements.
+        Backend::Sqlite => {
+            let mut tx = db.begin_write().await?;
+            let level: Option<(i64, i64)> = sqlx::query_as(LEVEL)
+                .bind(input.product_id)
+                .bind(input.location_id)
+                .bind(input.qty.0)
+                .bind(now)
+                .fetch_optional(&mut *tx)
+                .await?;
+            let Some((on_hand, reserved)) = level else {
+                return Ok(None);
+            };
+            let (id,): (i64,) = sqlx::query_as(&format!(
+                "{ROW} VALUES ($1, $2, $3, $4, $5, 'active', $6, $7, $8) RETURNING id"
+            ))
+            .bind(input.product_id)
+            .bind(input.location_id)
+            .bind(input.qty.0)
+            .bind(input.order_id)
+            .bind(client)
+            .bind(author)
+            .bind(now)
+            .bind(expires_at)
+            .fetch_one(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            Ok(Some((id, on_hand, reserved)))
+        }
+    }
+}
+
 /// Reserves `qty` at a location. Refused with what is available here and elsewhere when
 /// there is not enough; nothing is written then.
 #[tracing::instrument(skip_all)]
@@ -61,56 +129,21 @@ pub async fn reserve(
         return Err(AppError::invalid(Field::Name, Problem::TooLong));
     }
     let now = now_ms();
-    let mut tx = db.begin_write().await?;
-    // One conditional update does the work: it only matches an active product at an
-    // active location with enough available, and returns the new numbers for the event.
-    let level: Option<(i64, i64)> = sqlx::query_as(
-        "UPDATE stock_level SET reserved = reserved + $3, updated_at = $4 \
-         WHERE product_id = $1 AND location_id = $2 AND on_hand - reserved >= $3 \
-           AND EXISTS (SELECT 1 FROM product WHERE id = $1 AND active = 1) \
-           AND EXISTS (SELECT 1 FROM location WHERE id = $2 AND active = 1) \
-         RETURNING on_hand, reserved",
-    )
-    .bind(input.product_id)
-    .bind(input.location_id)
-    .bind(input.qty.0)
-    .bind(now)
-    .fetch_optional(&mut *tx)
-    .await?;
-    let Some((on_hand, reserved)) = level else {
-        drop(tx);
+    let expires_at = input.order_id.is_none().then(|| now + hold_ttl_ms());
+    let written = write(db, &input, &client, caller.id, now, expires_at).await?;
+    let Some((id, on_hand, reserved)) = written else {
         check_target(db, &input).await?;
         let mut conn = db.pool.acquire().await?;
         return Err(
             ledger::shortage(&mut conn, input.product_id, input.location_id, input.qty).await?,
         );
     };
-    let expires_at = input.order_id.is_none().then(|| now + hold_ttl_ms());
-    let (id,): (i64,) = sqlx::query_as(
-        "INSERT INTO reservation (product_id, location_id, qty, order_id, client, status, created_by, created_at, expires_at) \
-         VALUES ($1, $2, $3, $4, $5, 'active', $6, $7, $8) RETURNING id",
-    )
-    .bind(input.product_id)
-    .bind(input.location_id)
-    .bind(input.qty.0)
-    .bind(input.order_id)
-    .bind(&client)
-    .bind(caller.id)
-    .bind(now)
-    .bind(expires_at)
-    .fetch_one(&mut *tx)
-    .await?;
-    tx.commit().await?;
     hub.publish(LiveEvent::StockChanged {
         product_id: input.product_id,
         location_id: input.location_id,
         on_hand: Qty(on_hand),
         reserved: Qty(reserved),
-    });
-    hub.publish(LiveEvent::ReservationChanged {
-        id,
-        product_id: input.product_id,
-        location_id: input.location_id,
+        reservation_id: Some(id),
     });
     Ok(ReservationInfo {
         id,
@@ -124,15 +157,6 @@ pub async fn reserve(
         expires_at,
         status: "active".into(),
     })
-}
-
-async fn announce(db: &Db, hub: &Hub, id: i64, product_id: i64, location_id: i64) {
-    ledger::publish_levels(db, hub, &[(product_id, location_id)]).await;
-    hub.publish(LiveEvent::ReservationChanged {
-        id,
-        product_id,
-        location_id,
-    });
 }
 
 /// Closes an active reservation as `released`, `expired` or `fulfilled` (the last one
@@ -197,7 +221,7 @@ async fn close(
         ledger::record(&mut tx, &m, now).await?;
     }
     tx.commit().await?;
-    announce(db, hub, id, product_id, location_id).await;
+    ledger::publish_level(db, hub, product_id, location_id, Some(id)).await;
     Ok(())
 }
 
