@@ -75,17 +75,26 @@ pub enum Action {
     Reserve,
     /// Read and clear one's own notifications (the bell).
     OwnNotifications,
+    /// Search clients and open their cards.
+    ViewClients,
+    /// Create and edit client cards.
+    EditClients,
 }
 
 impl Action {
     pub fn allowed(self, role: Role) -> bool {
         match self {
-            Action::ViewOrganisation | Action::ViewStock | Action::OwnNotifications => true,
+            Action::ViewOrganisation
+            | Action::ViewStock
+            | Action::OwnNotifications
+            | Action::ViewClients => true,
             Action::ManageOrganisation | Action::ManageApiTokens => role == Role::Admin,
             Action::ManageCatalog => {
                 matches!(role, Role::Admin | Role::Director | Role::Storekeeper)
             }
             Action::MoveStock | Action::Reserve => role != Role::Accountant,
+            // Storekeepers work with goods, not buyers.
+            Action::EditClients => role != Role::Storekeeper,
         }
     }
 }

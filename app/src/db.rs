@@ -27,6 +27,36 @@ pub enum Backend {
 pub struct Db {
     pub pool: AnyPool,
     pub backend: Backend,
+    /// SQLite only: this process's writers queue here (see [`WriteTx`]).
+    write_gate: std::sync::Arc<tokio::sync::Mutex<()>>,
+}
+
+/// A write transaction. On SQLite it also holds this process's write gate, so writers
+/// wait their turn in order on an async lock instead of polling SQLite's busy handler
+/// (which sleeps in steps of milliseconds while the lock is taken); another process (the
+/// CLI) still meets the busy timeout. Use it like a connection: `&mut *tx`.
+pub struct WriteTx {
+    tx: sqlx::Transaction<'static, sqlx::Any>,
+    _gate: Option<tokio::sync::OwnedMutexGuard<()>>,
+}
+
+impl WriteTx {
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        self.tx.commit().await
+    }
+}
+
+impl std::ops::Deref for WriteTx {
+    type Target = sqlx::AnyConnection;
+    fn deref(&self) -> &Self::Target {
+        &self.tx
+    }
+}
+
+impl std::ops::DerefMut for WriteTx {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.tx
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -96,7 +126,11 @@ impl Db {
             })
             .connect_with(options)
             .await?;
-        Ok(Db { pool, backend })
+        Ok(Db {
+            pool,
+            backend,
+            write_gate: Default::default(),
+        })
     }
 
     /// Applies pending migrations of this dialect.
@@ -111,10 +145,25 @@ impl Db {
     /// Starts a transaction that will write. On SQLite it takes the write lock at once
     /// (`BEGIN IMMEDIATE`), so concurrent writers queue on the busy timeout instead of
     /// failing when a read lock cannot be upgraded; PostgreSQL needs nothing special.
-    pub async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+    pub async fn begin_write(&self) -> Result<WriteTx, sqlx::Error> {
         match self.backend {
-            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
-            Backend::Postgres => self.pool.begin().await,
+            Backend::Sqlite => {
+                // Bounded like SQLite's own busy timeout: a writer never waits forever.
+                let gate = tokio::time::timeout(
+                    Duration::from_secs(10),
+                    self.write_gate.clone().lock_owned(),
+                )
+                .await
+                .map_err(|_| sqlx::Error::PoolTimedOut)?;
+                Ok(WriteTx {
+                    tx: self.pool.begin_with("BEGIN IMMEDIATE").await?,
+                    _gate: Some(gate),
+                })
+            }
+            Backend::Postgres => Ok(WriteTx {
+                tx: self.pool.begin().await?,
+                _gate: None,
+            }),
         }
     }
 

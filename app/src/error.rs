@@ -35,6 +35,9 @@ pub enum Field {
     Barcode,
     Reason,
     File,
+    Phone,
+    Email,
+    Notes,
 }
 
 /// What is wrong with a field.

@@ -323,6 +323,18 @@ keys! {
     Products => "Products", "Товаров";
     ImportChecking => "Checking rows", "Проверка строк";
     ImportWriting => "Writing rows", "Запись строк";
+    FieldPhone => "Phone", "Телефон";
+    FieldEmail => "Email", "Email";
+    FieldNotes => "Notes", "Заметки";
+    Phones => "Phones", "Телефоны";
+    AddPhone => "Add a phone", "Добавить телефон";
+    Consent => "Agrees to receive mailings", "Согласие на рассылки";
+    NewClient => "New client", "Новый клиент";
+    ClientCard => "Client", "Клиент";
+    SearchClients => "Phone or name", "Телефон или имя";
+    NoClients => "No clients found.", "Клиенты не найдены.";
+    PhoneOnAnotherCard => "This phone is already on the card of", "Этот телефон уже есть в карточке";
+    CreatedBy => "Created by", "Создал";
     NotFoundPage => "Page not found", "Страница не найдена";
 }
 
@@ -348,6 +360,9 @@ pub fn field_key(field: Field) -> Key {
         Field::Barcode => Key::FieldBarcode,
         Field::Reason => Key::FieldReason,
         Field::File => Key::FieldFile,
+        Field::Phone => Key::FieldPhone,
+        Field::Email => Key::FieldEmail,
+        Field::Notes => Key::FieldNotes,
     }
 }
 

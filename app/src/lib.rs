@@ -7,6 +7,7 @@
 //! | locations (shops, warehouses), employees | [`org`] |
 //! | products, categories, barcodes, alternatives | [`catalog`] |
 //! | stock ledger, availability, reservations, documents | [`stock`] |
+//! | clients (cards, phones, search) | [`customers`] |
 //! | exact quantities and money | [`quantity`] |
 //! | live updates over `/ws` | [`live`] |
 //! | notifications (the bell) | [`notify`] |
@@ -18,6 +19,7 @@
 
 pub mod auth;
 pub mod catalog;
+pub mod customers;
 #[cfg(feature = "ssr")]
 pub mod db;
 pub mod error;
@@ -114,7 +116,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("stock/documents/new") view=stock::ui::new_document::NewDocumentPage/>
                     <Route path=path!("stock/documents/:id") view=stock::ui::documents::DocumentPage/>
                     <Route path=path!("orders") view=|| view! { <Section which=Which::Orders/> }/>
-                    <Route path=path!("clients") view=|| view! { <Section which=Which::Clients/> }/>
+                    <Route path=path!("clients") view=customers::ui::ClientsPage/>
+                    <Route path=path!("clients/new") view=customers::ui::card::NewClientPage/>
+                    <Route path=path!("clients/:id") view=customers::ui::card::ClientPage/>
                     <Route path=path!("chat") view=|| view! { <Section which=Which::Chat/> }/>
                     <Route path=path!("documents") view=|| view! { <Section which=Which::Documents/> }/>
                     <Route path=path!("reports") view=|| view! { <Section which=Which::Reports/> }/>

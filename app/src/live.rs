@@ -48,6 +48,10 @@ pub enum LiveEvent {
     ProductChanged {
         id: i64,
     },
+    /// A client card was created or edited.
+    ClientChanged {
+        id: i64,
+    },
     /// Something changed in this employee's notifications (only their sockets get it).
     Notified {
         employee_id: i64,
@@ -77,6 +81,8 @@ pub struct Live {
     pub org_version: RwSignal<u64>,
     /// Bumped when any stock number, reservation or stock document changes.
     pub stock_version: RwSignal<u64>,
+    /// Bumped when a client card changes.
+    pub clients_version: RwSignal<u64>,
     /// Bumped when the user's notifications change.
     pub inbox_version: RwSignal<u64>,
     pub online: RwSignal<Vec<OnlineUser>>,
@@ -89,6 +95,7 @@ impl Live {
             org_version: RwSignal::new(0),
             stock_version: RwSignal::new(0),
             inbox_version: RwSignal::new(0),
+            clients_version: RwSignal::new(0),
             online: RwSignal::new(Vec::new()),
             connected: RwSignal::new(false),
         }
@@ -104,6 +111,7 @@ impl Live {
             | LiveEvent::StockDocChanged { .. }
             | LiveEvent::ProductChanged { .. } => self.stock_version.update(|v| *v += 1),
             LiveEvent::Notified { .. } => self.inbox_version.update(|v| *v += 1),
+            LiveEvent::ClientChanged { .. } => self.clients_version.update(|v| *v += 1),
             LiveEvent::Presence { online } => self.online.set(online),
             LiveEvent::Resync => self.resync(),
         }
@@ -114,6 +122,7 @@ impl Live {
         self.org_version.update(|v| *v += 1);
         self.stock_version.update(|v| *v += 1);
         self.inbox_version.update(|v| *v += 1);
+        self.clients_version.update(|v| *v += 1);
     }
 }
 

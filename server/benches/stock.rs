@@ -189,7 +189,7 @@ async fn serve(db: &Db, url: &str, hub: Hub) -> String {
         .expect("serve")
 }
 
-async fn reservations(db: &Db, base: &str, token: &str, o: &Options, home: i64) {
+async fn reservations(db: &Db, base: &str, token: &str, o: &Options, home: i64, ceiling: f64) {
     let window = Duration::from_secs(o.seconds);
     let o_products = o.products;
     // Bare conditional UPDATE, the floor the API is compared with.
@@ -261,12 +261,15 @@ async fn reservations(db: &Db, base: &str, token: &str, o: &Options, home: i64) 
     }
     let api = done.load(Ordering::Relaxed) as f64 / started.elapsed().as_secs_f64();
     out(format!(
-        "  reservations, {} clients: API {:.0}/s, bare conditional UPDATE {:.0}/s, ratio {:.0} %  (API errors: {})",
+        "  reservations, {} clients: API {:.0}/s, bare conditional UPDATE {:.0}/s, ratio {:.0} %  (API errors: {}); \
+         the API is {:.0} % of the transport ceiling, and that ceiling is {:.0} % of the bare UPDATE",
         o.clients,
         api,
         bare,
         100.0 * api / bare.max(1.0),
-        refused.load(Ordering::Relaxed)
+        refused.load(Ordering::Relaxed),
+        100.0 * api / ceiling.max(1.0),
+        100.0 * ceiling / bare.max(1.0),
     ));
     let (oversold, mismatched): (i64, i64) = sqlx::query_as(
         "SELECT (SELECT COUNT(*) FROM stock_level WHERE reserved > on_hand), \
@@ -391,6 +394,62 @@ async fn live_fanout(db: &Db, base: &str, hub: &Hub, token: &str, o: &Options, h
     );
 }
 
+/// The transport's ceiling: the same clients POSTing the same JSON to a bare axum handler
+/// that parses it and answers 201, with no authentication and no database.
+async fn bare_http(o: &Options) -> f64 {
+    let app = axum::Router::new().route(
+        "/api/v1/reservations",
+        axum::routing::post(
+            |axum::Json(body): axum::Json<serde_json::Value>| async move {
+                (
+                    http::StatusCode::CREATED,
+                    axum::Json(serde_json::json!({"id": body["product_id"]})),
+                )
+            },
+        ),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    let window = Duration::from_secs(o.seconds);
+    let done = Arc::new(AtomicU64::new(0));
+    let client = reqwest::Client::new();
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for c in 0..o.clients {
+        let (client, done) = (client.clone(), done.clone());
+        let url = format!("http://{addr}/api/v1/reservations");
+        tasks.push(tokio::spawn(async move {
+            let mut i = 0i64;
+            while started.elapsed() < window {
+                let res = client
+                    .post(&url)
+                    .bearer_auth("bench")
+                    .json(&serde_json::json!({"product_id": c as i64 * 1000 + i, "location_id": 1, "qty": 1, "order_id": 1}))
+                    .send()
+                    .await;
+                if matches!(res.map(|r| r.status().as_u16()), Ok(201)) {
+                    done.fetch_add(1, Ordering::Relaxed);
+                }
+                i += 1;
+            }
+        }));
+    }
+    for t in tasks {
+        let _ = t.await;
+    }
+    let rate = done.load(Ordering::Relaxed) as f64 / started.elapsed().as_secs_f64();
+    out(format!(
+        "== transport ceiling: bare axum POST + JSON, no auth, no database, {} clients: {rate:.0}/s",
+        o.clients
+    ));
+    rate
+}
+
 /// The floor: a bare axum `/ws` fed by a tokio broadcast channel, same machine, same run.
 async fn bare_fanout(o: &Options) {
     use axum::extract::ws::{Message as AxMessage, WebSocketUpgrade};
@@ -446,6 +505,7 @@ fn main() {
         .build()
         .expect("runtime");
     runtime.block_on(async {
+        let ceiling = bare_http(&o).await;
         for backend in &o.dbs {
             out(format!(
                 "== {backend:?}: {} products × {} locations",
@@ -482,7 +542,7 @@ fn main() {
                 .await
                 .expect("json");
             let token = login["token"].as_str().expect("token").to_string();
-            reservations(&db, &base, &token, &o, home).await;
+            reservations(&db, &base, &token, &o, home, ceiling).await;
             live_fanout(&db, &base, &hub, &token, &o, home).await;
             db.pool.close().await;
             if let Some((admin, name)) = cleanup {

@@ -9,6 +9,7 @@ use axum::routing::{delete, get, post};
 use axum::Router;
 
 pub mod auth;
+pub mod clients;
 pub mod org;
 pub mod stock;
 
@@ -45,6 +46,14 @@ pub fn router() -> Router<AppState> {
         .route(
             "/stock/documents/{id}/receive",
             post(stock::receive_transfer),
+        )
+        .route(
+            "/clients",
+            get(clients::search_clients).post(clients::create_client),
+        )
+        .route(
+            "/clients/{id}",
+            get(clients::get_client).put(clients::update_client),
         )
         .route("/openapi.json", get(crate::openapi::document))
         .fallback(|| async { AppError::NotFound })

@@ -3,6 +3,7 @@
 
 mod auth;
 mod catalog;
+mod clients;
 mod helpers;
 mod live;
 mod notify;

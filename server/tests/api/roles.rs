@@ -24,6 +24,7 @@ const EVERYONE: &[Who] = &[
 const ADMIN: &[Who] = &[Who::Admin];
 const CATALOG: &[Who] = &[Who::Admin, Who::Director, Who::Storekeeper];
 const NOT_ACCOUNTANT: &[Who] = &[Who::Admin, Who::Director, Who::Manager, Who::Storekeeper];
+const NOT_STOREKEEPER: &[Who] = &[Who::Admin, Who::Director, Who::Accountant, Who::Manager];
 
 impl Who {
     fn login(self) -> Option<&'static str> {
@@ -260,6 +261,52 @@ fn table() -> Vec<Endpoint> {
                 |_| json!({"request": {"target": "catalog", "csv": "sku,name,price\n", "apply": false, "only_valid": false}}),
             ),
             CATALOG,
+            401,
+        ),
+        e(Rest("GET", "/api/v1/clients?query=916"), EVERYONE, 401),
+        e(
+            RestJson(
+                "POST",
+                "/api/v1/clients",
+                |n| json!({"name": format!("Клиент {n}"), "phones": ["+7 916 000-00-00"]}),
+            ),
+            NOT_STOREKEEPER,
+            401,
+        ),
+        e(Rest("GET", "/api/v1/clients/1"), EVERYONE, 401),
+        e(
+            RestJson(
+                "PUT",
+                "/api/v1/clients/1",
+                |n| json!({"name": format!("Клиент {n}")}),
+            ),
+            NOT_STOREKEEPER,
+            401,
+        ),
+        e(
+            ServerFn("clients/search", |_| json!({"query": "9"})),
+            EVERYONE,
+            401,
+        ),
+        e(
+            ServerFn("clients/get", |_| json!({"id": 999_999})),
+            EVERYONE,
+            401,
+        ),
+        e(
+            ServerFn(
+                "clients/save",
+                |n| json!({"id": null, "input": {"name": format!("Клиент {n}")}}),
+            ),
+            NOT_STOREKEEPER,
+            401,
+        ),
+        e(
+            ServerFn(
+                "clients/phone_owners",
+                |_| json!({"phones": ["+7 916 000-00-00"], "except": null}),
+            ),
+            EVERYONE,
             401,
         ),
         e(
