@@ -58,7 +58,7 @@ pub fn ClientForm(
         }
     };
     view! {
-        <form class="card form-grid" data-testid="client-form" on:submit=submit>
+        <form class="card form-grid" data-testid="client-form" novalidate on:submit=submit>
             <label><span>{t(Key::FieldName)}</span><input name="name" autocomplete="off" bind:value=name/></label>
             <fieldset class="phones">
                 <legend>{t(Key::Phones)}</legend>
@@ -70,7 +70,7 @@ pub fn ClientForm(
                             phones.update(|p| if let Some(slot) = p.get_mut(i) { *slot = value });
                         }/>
                 </For>
-                <button type="button" class="chip" data-testid="add-phone" disabled=move || phones.with(Vec::len) >= 5
+                <button type="button" class="chip" data-testid="add-phone" disabled=move || { phones.with(Vec::len) >= 5 }
                     on:click=move |_| phones.update(|p| p.push(String::new()))>{t(Key::AddPhone)}</button>
             </fieldset>
             <Transition>
