@@ -9,6 +9,7 @@ use crate::db::{now_ms, Db};
 use crate::error::{AppError, Conflict, Field, Problem};
 use crate::live::{hub::Hub, LiveEvent};
 use crate::quantity::Qty;
+use sqlx::AnyConnection;
 
 async fn check_location(db: &Db, id: i64) -> Result<(), AppError> {
     let found: Option<(i64,)> = sqlx::query_as("SELECT active FROM location WHERE id = $1")
@@ -65,12 +66,27 @@ pub async fn create(
         check_location(db, to).await?;
     }
     let now = now_ms();
+    let mut tx = db.begin_write().await?;
+    let (doc_id, touched) = create_on(&mut tx, caller.id, &input, now).await?;
+    tx.commit().await?;
+    ledger::publish_levels(db, hub, &touched).await;
+    hub.publish(LiveEvent::StockDocChanged { id: doc_id });
+    get(db, caller, doc_id).await
+}
+
+/// Writes a validated document with its moves on a connection whose transaction the
+/// caller owns; returns its id and the levels it touched (publish after commit).
+pub(crate) async fn create_on(
+    conn: &mut AnyConnection,
+    author_id: i64,
+    input: &DocInput,
+    now: i64,
+) -> Result<(i64, Vec<(i64, i64)>), AppError> {
     let status = if input.kind == DocKind::Transfer {
         "in_transit"
     } else {
         "done"
     };
-    let mut tx = db.begin_write().await?;
     let (doc_id,): (i64,) = sqlx::query_as(
         "INSERT INTO stock_doc (kind, status, location_id, to_location_id, reason, comment, author_id, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
@@ -81,15 +97,15 @@ pub async fn create(
     .bind(input.to_location_id.filter(|_| input.kind == DocKind::Transfer))
     .bind(input.reason.trim())
     .bind(input.comment.trim())
-    .bind(caller.id)
+    .bind(author_id)
     .bind(now)
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut *conn)
     .await?;
     let mut touched = Vec::with_capacity(input.lines.len());
     for line in &input.lines {
         let active: Option<(i64,)> = sqlx::query_as("SELECT active FROM product WHERE id = $1")
             .bind(line.product_id)
-            .fetch_optional(&mut *tx)
+            .fetch_optional(&mut *conn)
             .await?;
         if active.is_none() {
             return Err(AppError::invalid(Field::Product, Problem::NotFound));
@@ -105,7 +121,7 @@ pub async fn create(
                 )
                 .bind(line.product_id)
                 .bind(input.location_id)
-                .fetch_optional(&mut *tx)
+                .fetch_optional(&mut *conn)
                 .await?;
                 (
                     line.qty.0 - on_hand.map(|r| r.0).unwrap_or(0),
@@ -126,7 +142,7 @@ pub async fn create(
             qty.abs()
         })
         .bind(counted)
-        .execute(&mut *tx)
+        .execute(&mut *conn)
         .await?;
         if qty != 0 {
             let m = Move {
@@ -136,16 +152,13 @@ pub async fn create(
                 kind,
                 doc_id: Some(doc_id),
                 reservation_id: None,
-                author_id: caller.id,
+                author_id,
             };
-            ledger::apply(&mut tx, &m).await?;
+            ledger::apply(conn, &m).await?;
         }
         touched.push((line.product_id, input.location_id));
     }
-    tx.commit().await?;
-    ledger::publish_levels(db, hub, &touched).await;
-    hub.publish(LiveEvent::StockDocChanged { id: doc_id });
-    get(db, caller, doc_id).await
+    Ok((doc_id, touched))
 }
 
 /// Receives a transfer at its destination: the goods arrive there.

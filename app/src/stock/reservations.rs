@@ -9,6 +9,7 @@ use crate::db::{now_ms, Backend, Db};
 use crate::error::{AppError, Conflict, Field, Problem};
 use crate::live::{hub::Hub, LiveEvent};
 use crate::quantity::Qty;
+use sqlx::AnyConnection;
 use std::sync::OnceLock;
 
 /// How long a client hold lasts: `VITRINA_HOLD_HOURS` (default 72 hours, three days).
@@ -43,6 +44,13 @@ async fn check_target(db: &Db, input: &ReserveInput) -> Result<(), AppError> {
     Ok(())
 }
 
+const LEVEL: &str = "UPDATE stock_level SET reserved = reserved + $3, updated_at = $4 \
+         WHERE product_id = $1 AND location_id = $2 AND on_hand - reserved >= $3 \
+           AND EXISTS (SELECT 1 FROM product WHERE id = $1 AND active = 1) \
+           AND EXISTS (SELECT 1 FROM location WHERE id = $2 AND active = 1) \
+         RETURNING on_hand, reserved";
+const ROW: &str = "INSERT INTO reservation (product_id, location_id, qty, order_id, client, status, created_by, created_at, expires_at)";
+
 /// The conditional update of `reserved` on an active product at an active location with
 /// enough available, and the reservation row, as one unit: `None` when there is not
 /// enough (nothing written). Returns the reservation id and the level's new numbers.
@@ -54,12 +62,6 @@ async fn write(
     now: i64,
     expires_at: Option<i64>,
 ) -> Result<Option<(i64, i64, i64)>, AppError> {
-    const LEVEL: &str = "UPDATE stock_level SET reserved = reserved + $3, updated_at = $4 \
-         WHERE product_id = $1 AND location_id = $2 AND on_hand - reserved >= $3 \
-           AND EXISTS (SELECT 1 FROM product WHERE id = $1 AND active = 1) \
-           AND EXISTS (SELECT 1 FROM location WHERE id = $2 AND active = 1) \
-         RETURNING on_hand, reserved";
-    const ROW: &str = "INSERT INTO reservation (product_id, location_id, qty, order_id, client, status, created_by, created_at, expires_at)";
     match db.backend {
         // PostgreSQL: one statement (a writable CTE) is atomic on its own, so the
         // reservation costs one round trip instead of BEGIN, UPDATE, INSERT and COMMIT.
@@ -82,33 +84,50 @@ async fn write(
         // concurrent writer never invalidates what it read) holds both statements.
         Backend::Sqlite => {
             let mut tx = db.begin_write().await?;
-            let level: Option<(i64, i64)> = sqlx::query_as(LEVEL)
-                .bind(input.product_id)
-                .bind(input.location_id)
-                .bind(input.qty.0)
-                .bind(now)
-                .fetch_optional(&mut *tx)
-                .await?;
-            let Some((on_hand, reserved)) = level else {
-                return Ok(None);
-            };
-            let (id,): (i64,) = sqlx::query_as(&format!(
-                "{ROW} VALUES ($1, $2, $3, $4, $5, 'active', $6, $7, $8) RETURNING id"
-            ))
-            .bind(input.product_id)
-            .bind(input.location_id)
-            .bind(input.qty.0)
-            .bind(input.order_id)
-            .bind(client)
-            .bind(author)
-            .bind(now)
-            .bind(expires_at)
-            .fetch_one(&mut *tx)
-            .await?;
-            tx.commit().await?;
-            Ok(Some((id, on_hand, reserved)))
+            let written = reserve_on(&mut tx, input, client, author, now, expires_at).await?;
+            if written.is_some() {
+                tx.commit().await?;
+            }
+            Ok(written)
         }
     }
+}
+
+/// The conditional update and the reservation row on a connection whose transaction
+/// the caller owns (an order's stage change reserves its lines this way). `None`: not
+/// enough available (nothing written).
+pub(crate) async fn reserve_on(
+    conn: &mut AnyConnection,
+    input: &ReserveInput,
+    client: &str,
+    author: i64,
+    now: i64,
+    expires_at: Option<i64>,
+) -> Result<Option<(i64, i64, i64)>, AppError> {
+    let level: Option<(i64, i64)> = sqlx::query_as(LEVEL)
+        .bind(input.product_id)
+        .bind(input.location_id)
+        .bind(input.qty.0)
+        .bind(now)
+        .fetch_optional(&mut *conn)
+        .await?;
+    let Some((on_hand, reserved)) = level else {
+        return Ok(None);
+    };
+    let (id,): (i64,) = sqlx::query_as(&format!(
+        "{ROW} VALUES ($1, $2, $3, $4, $5, 'active', $6, $7, $8) RETURNING id"
+    ))
+    .bind(input.product_id)
+    .bind(input.location_id)
+    .bind(input.qty.0)
+    .bind(input.order_id)
+    .bind(client)
+    .bind(author)
+    .bind(now)
+    .bind(expires_at)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(Some((id, on_hand, reserved)))
 }
 
 /// Reserves `qty` at a location. Refused with what is available here and elsewhere when
@@ -168,8 +187,22 @@ async fn close(
     id: i64,
     status: &'static str,
 ) -> Result<(), AppError> {
-    let now = now_ms();
     let mut tx = db.begin_write().await?;
+    let (product_id, location_id) = close_on(&mut tx, author_id, id, status, now_ms()).await?;
+    tx.commit().await?;
+    ledger::publish_level(db, hub, product_id, location_id, Some(id)).await;
+    Ok(())
+}
+
+/// [`close`] on a connection whose transaction the caller owns; returns the product and
+/// location whose level changed (publish after commit).
+pub(crate) async fn close_on(
+    conn: &mut AnyConnection,
+    author_id: i64,
+    id: i64,
+    status: &'static str,
+    now: i64,
+) -> Result<(i64, i64), AppError> {
     let closed: Option<(i64, i64, i64)> = sqlx::query_as(
         "UPDATE reservation SET status = $1, closed_at = $2 WHERE id = $3 AND status = 'active' \
          RETURNING product_id, location_id, qty",
@@ -177,12 +210,12 @@ async fn close(
     .bind(status)
     .bind(now)
     .bind(id)
-    .fetch_optional(&mut *tx)
+    .fetch_optional(&mut *conn)
     .await?;
     let Some((product_id, location_id, qty)) = closed else {
         let exists: Option<(i64,)> = sqlx::query_as("SELECT id FROM reservation WHERE id = $1")
             .bind(id)
-            .fetch_optional(&mut *tx)
+            .fetch_optional(&mut *conn)
             .await?;
         return Err(match exists {
             Some(_) => AppError::conflict(Conflict::ReservationClosed),
@@ -199,7 +232,7 @@ async fn close(
     .bind(qty)
     .bind(take)
     .bind(now)
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await?;
     if done.rows_affected() == 0 {
         tracing::error!(
@@ -218,11 +251,9 @@ async fn close(
             reservation_id: Some(id),
             author_id,
         };
-        ledger::record(&mut tx, &m, now).await?;
+        ledger::record(conn, &m, now).await?;
     }
-    tx.commit().await?;
-    ledger::publish_level(db, hub, product_id, location_id, Some(id)).await;
-    Ok(())
+    Ok((product_id, location_id))
 }
 
 pub async fn release(db: &Db, hub: &Hub, caller: &Caller, id: i64) -> Result<(), AppError> {
