@@ -79,6 +79,14 @@ pub enum Action {
     ViewClients,
     /// Create and edit client cards.
     EditClients,
+    /// Design business processes (stages, transitions, actions) and funds.
+    ManageProcesses,
+    /// See orders (of one's shops, or all for directors, accountants and admins).
+    ViewOrders,
+    /// Create orders and work on them (stage moves are further limited per transition).
+    EditOrders,
+    /// Record payments (in, out, planned).
+    RecordPayments,
 }
 
 impl Action {
@@ -87,8 +95,18 @@ impl Action {
             Action::ViewOrganisation
             | Action::ViewStock
             | Action::OwnNotifications
-            | Action::ViewClients => true,
-            Action::ManageOrganisation | Action::ManageApiTokens => role == Role::Admin,
+            | Action::ViewClients
+            | Action::ViewOrders => true,
+            Action::ManageOrganisation | Action::ManageApiTokens | Action::ManageProcesses => {
+                role == Role::Admin
+            }
+            Action::EditOrders => matches!(role, Role::Admin | Role::Director | Role::Manager),
+            Action::RecordPayments => {
+                matches!(
+                    role,
+                    Role::Admin | Role::Director | Role::Accountant | Role::Manager
+                )
+            }
             Action::ManageCatalog => {
                 matches!(role, Role::Admin | Role::Director | Role::Storekeeper)
             }

@@ -38,6 +38,16 @@ pub enum Field {
     Phone,
     Email,
     Notes,
+    Stage,
+    Color,
+    Action,
+    Transition,
+    Process,
+    Client,
+    Discount,
+    Fund,
+    Amount,
+    Order,
 }
 
 /// What is wrong with a field.
@@ -64,6 +74,10 @@ pub enum Conflict {
     CategoryTaken,
     /// The product's unit can't change: it has stock moves in the old unit.
     UnitInUse,
+    /// A stage can't be removed while records sit on it.
+    StageInUse,
+    /// The record moved meanwhile, or this move is not allowed from its stage.
+    StageMoved,
     /// The reservation is no longer active (released, fulfilled or expired).
     ReservationClosed,
     /// The transfer was already received.
@@ -183,6 +197,8 @@ impl AppError {
                 Conflict::BarcodeTaken => Key::ErrBarcodeTaken,
                 Conflict::CategoryTaken => Key::ErrCategoryTaken,
                 Conflict::UnitInUse => Key::ErrUnitInUse,
+                Conflict::StageInUse => Key::ErrStageInUse,
+                Conflict::StageMoved => Key::ErrStageMoved,
                 Conflict::ReservationClosed => Key::ErrReservationClosed,
                 Conflict::TransferClosed => Key::ErrTransferClosed,
                 Conflict::Other => Key::ErrConflict,

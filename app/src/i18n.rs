@@ -211,6 +211,8 @@ keys! {
     ErrLastAdmin => "The last active administrator cannot be deactivated or demoted.", "Нельзя деактивировать или понизить последнего активного администратора.";
     ErrSkuTaken => "A product with this SKU already exists.", "Товар с таким артикулом уже есть.";
     ErrBarcodeTaken => "This barcode already belongs to another product.", "Этот штрихкод уже принадлежит другому товару.";
+    ErrStageInUse => "This stage still has records on it; move them first.", "На этом этапе ещё есть записи; сначала переместите их.";
+    ErrStageMoved => "The order is no longer on that stage (someone moved it). Refresh and try again.", "Заказ уже не на этом этапе (его переместили). Обновите и попробуйте снова.";
     ErrUnitInUse => "The unit can't change: this product already has stock in its current unit.", "Единицу измерения нельзя изменить: по товару уже есть движения в текущей единице.";
     ErrCategoryTaken => "This category already exists here.", "Такая категория уже есть.";
     ErrReservationClosed => "This reservation is no longer active.", "Этот резерв уже не действует.";
@@ -335,6 +337,17 @@ keys! {
     NoClients => "No clients found.", "Клиенты не найдены.";
     PhoneOnAnotherCard => "This phone is already on the card of", "Этот телефон уже есть в карточке";
     CreatedBy => "Created by", "Создал";
+    FieldStage => "Stage", "Этап";
+    FieldColor => "Colour", "Цвет";
+    FieldAction => "Stage action", "Действие этапа";
+    FieldTransition => "Transition", "Переход";
+    FieldProcess => "Business process", "Бизнес-процесс";
+    FieldClient => "Client", "Клиент";
+    FieldDiscount => "Discount", "Скидка";
+    FieldFund => "Fund", "Фонд";
+    FieldAmount => "Amount", "Сумма";
+    FieldOrder => "Order", "Заказ";
+    OrderStageReached => "An order moved to a stage", "Заказ перешёл на этап";
     NotFoundPage => "Page not found", "Страница не найдена";
 }
 
@@ -363,6 +376,16 @@ pub fn field_key(field: Field) -> Key {
         Field::Phone => Key::FieldPhone,
         Field::Email => Key::FieldEmail,
         Field::Notes => Key::FieldNotes,
+        Field::Stage => Key::FieldStage,
+        Field::Color => Key::FieldColor,
+        Field::Action => Key::FieldAction,
+        Field::Transition => Key::FieldTransition,
+        Field::Process => Key::FieldProcess,
+        Field::Client => Key::FieldClient,
+        Field::Discount => Key::FieldDiscount,
+        Field::Fund => Key::FieldFund,
+        Field::Amount => Key::FieldAmount,
+        Field::Order => Key::FieldOrder,
     }
 }
 

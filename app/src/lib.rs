@@ -8,6 +8,9 @@
 //! | products, categories, barcodes, alternatives | [`catalog`] |
 //! | stock ledger, availability, reservations, documents | [`stock`] |
 //! | clients (cards, phones, search) | [`customers`] |
+//! | business processes (stages, transitions, stage actions) | [`process`] |
+//! | orders (lines, stage moves, history, shop scoping) | [`orders`] |
+//! | payments, funds, client balances | [`payments`] |
 //! | exact quantities and money | [`quantity`] |
 //! | live updates over `/ws` | [`live`] |
 //! | notifications (the bell) | [`notify`] |
@@ -26,7 +29,10 @@ pub mod error;
 pub mod i18n;
 pub mod live;
 pub mod notify;
+pub mod orders;
 pub mod org;
+pub mod payments;
+pub mod process;
 pub mod quantity;
 #[cfg(feature = "ssr")]
 pub mod state;

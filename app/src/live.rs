@@ -48,6 +48,10 @@ pub enum LiveEvent {
     ProductChanged {
         id: i64,
     },
+    /// An order was created, moved, edited or paid.
+    OrderChanged {
+        id: i64,
+    },
     /// A client card was created or edited.
     ClientChanged {
         id: i64,
@@ -81,6 +85,8 @@ pub struct Live {
     pub org_version: RwSignal<u64>,
     /// Bumped when any stock number, reservation or stock document changes.
     pub stock_version: RwSignal<u64>,
+    /// Bumped when any order changes.
+    pub orders_version: RwSignal<u64>,
     /// Bumped when a client card changes.
     pub clients_version: RwSignal<u64>,
     /// Bumped when the user's notifications change.
@@ -96,6 +102,7 @@ impl Live {
             stock_version: RwSignal::new(0),
             inbox_version: RwSignal::new(0),
             clients_version: RwSignal::new(0),
+            orders_version: RwSignal::new(0),
             online: RwSignal::new(Vec::new()),
             connected: RwSignal::new(false),
         }
@@ -112,6 +119,7 @@ impl Live {
             | LiveEvent::ProductChanged { .. } => self.stock_version.update(|v| *v += 1),
             LiveEvent::Notified { .. } => self.inbox_version.update(|v| *v += 1),
             LiveEvent::ClientChanged { .. } => self.clients_version.update(|v| *v += 1),
+            LiveEvent::OrderChanged { .. } => self.orders_version.update(|v| *v += 1),
             LiveEvent::Presence { online } => self.online.set(online),
             LiveEvent::Resync => self.resync(),
         }
@@ -123,6 +131,7 @@ impl Live {
         self.stock_version.update(|v| *v += 1);
         self.inbox_version.update(|v| *v += 1);
         self.clients_version.update(|v| *v += 1);
+        self.orders_version.update(|v| *v += 1);
     }
 }
 

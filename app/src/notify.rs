@@ -18,18 +18,23 @@ pub enum NotificationKind {
     /// A client hold made by the recipient ends soon (subject: product, detail: location
     /// and client, due: when it ends).
     HoldExpiring,
+    /// An order the recipient should know about entered a stage (subject: the order's
+    /// number, detail: the stage).
+    OrderStage,
 }
 
 impl NotificationKind {
     pub fn as_str(self) -> &'static str {
         match self {
             NotificationKind::HoldExpiring => "hold_expiring",
+            NotificationKind::OrderStage => "order_stage",
         }
     }
 
     pub fn parse(s: &str) -> Option<Self> {
         match s {
             "hold_expiring" => Some(NotificationKind::HoldExpiring),
+            "order_stage" => Some(NotificationKind::OrderStage),
             _ => None,
         }
     }

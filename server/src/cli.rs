@@ -90,6 +90,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
     let settings = Settings::from_env()?;
     let db = Db::connect(&settings.database_url).await?;
     db.migrate().await?;
+    app::process::service::ensure_defaults(&db).await?;
     match cli.command {
         Command::Migrate => say("migrations applied"),
         Command::Check => {

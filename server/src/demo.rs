@@ -135,6 +135,20 @@ pub async fn load_with(db: &Db, force: bool, products: usize) -> Result<(), Demo
         }
         let mut tx = db.pool.begin().await?;
         for table in [
+            "employee_shop",
+            "payment",
+            "fund",
+            "order_event",
+            "order_line",
+            "orders",
+            "stage_action",
+            "stage_transition",
+            "stage",
+            "process",
+            "counter",
+            "notification",
+            "client_phone",
+            "client",
             "stock_move",
             "reservation",
             "stock_doc_line",
@@ -156,6 +170,7 @@ pub async fn load_with(db: &Db, force: bool, products: usize) -> Result<(), Demo
         }
         tx.commit().await?;
     }
+    app::process::service::ensure_defaults(db).await?;
     let now = now_ms();
     let mut ids = Vec::with_capacity(LOCATIONS.len());
     for l in &LOCATIONS {

@@ -60,6 +60,7 @@ pub fn Bell() -> impl IntoView {
                             list.into_iter().map(|n| {
                                 let title = match n.kind {
                                     NotificationKind::HoldExpiring => Key::HoldExpiring,
+                                    NotificationKind::OrderStage => Key::OrderStageReached,
                                 };
                                 let due = n.due_at.map(format_utc);
                                 let unread = !n.read;

@@ -7,6 +7,7 @@ mod clients;
 mod helpers;
 mod live;
 mod notify;
+mod orders;
 mod org;
 mod roles;
 mod stock;

@@ -24,6 +24,8 @@ const EVERYONE: &[Who] = &[
 const ADMIN: &[Who] = &[Who::Admin];
 const CATALOG: &[Who] = &[Who::Admin, Who::Director, Who::Storekeeper];
 const NOT_ACCOUNTANT: &[Who] = &[Who::Admin, Who::Director, Who::Manager, Who::Storekeeper];
+const SELLERS: &[Who] = &[Who::Admin, Who::Director, Who::Manager];
+const PAYERS: &[Who] = &[Who::Admin, Who::Director, Who::Accountant, Who::Manager];
 const NOT_STOREKEEPER: &[Who] = &[Who::Admin, Who::Director, Who::Accountant, Who::Manager];
 
 impl Who {
@@ -306,6 +308,72 @@ fn table() -> Vec<Endpoint> {
                 "clients/phone_owners",
                 |_| json!({"phones": ["+7 916 000-00-00"], "except": null}),
             ),
+            EVERYONE,
+            401,
+        ),
+        e(
+            ServerFn("processes/list", |_| json!({"kind": null})),
+            EVERYONE,
+            401,
+        ),
+        e(
+            ServerFn("processes/save", |n| {
+                json!({"id": null, "input": {"name": format!("Процесс {n}"), "kind": "task",
+                    "stages": [{"name": "Новая", "kind": "open"}], "transitions": []}})
+            }),
+            ADMIN,
+            401,
+        ),
+        e(
+            ServerFn("orders/list", |_| json!({"filter": {}})),
+            EVERYONE,
+            401,
+        ),
+        e(
+            ServerFn("orders/get", |_| json!({"id": 999_999})),
+            EVERYONE,
+            401,
+        ),
+        e(
+            ServerFn(
+                "orders/create",
+                |_| json!({"input": {"fulfilment": "pickup", "lines": [{"product_id": 999_999, "location_id": 1, "qty": "1"}]}}),
+            ),
+            SELLERS,
+            401,
+        ),
+        e(
+            ServerFn("orders/move", |_| json!({"id": 999_999, "stage_id": 1})),
+            EVERYONE,
+            401,
+        ),
+        e(ServerFn("funds/list", |_| json!({})), EVERYONE, 401),
+        e(
+            ServerFn(
+                "funds/save",
+                |n| json!({"id": null, "name": format!("Фонд {n}"), "active": true}),
+            ),
+            ADMIN,
+            401,
+        ),
+        e(
+            ServerFn(
+                "payments/record",
+                |_| json!({"input": {"direction": "in", "method": "cash", "amount": "1", "fund_id": 999_999, "client_id": 999_999}}),
+            ),
+            PAYERS,
+            401,
+        ),
+        e(
+            ServerFn(
+                "payments/list",
+                |_| json!({"order_id": 999_999, "client_id": null}),
+            ),
+            EVERYONE,
+            401,
+        ),
+        e(
+            ServerFn("clients/balance", |_| json!({"client_id": 999_999})),
             EVERYONE,
             401,
         ),

@@ -1,0 +1,642 @@
+//! Rules and SQL for orders: shop scoping, creation (numbered, lines priced and summed
+//! exactly, first stage's actions run), the order card, the list and stage moves.
+
+use super::actions::{self, Effects, OrderCtx};
+use super::{
+    line_amount, Fulfilment, Order, OrderEvent, OrderFilter, OrderInput, OrderLine, OrderSummary,
+    StageRef,
+};
+use crate::auth::service::Caller;
+use crate::auth::{Action, Role};
+use crate::db::{now_ms, Db};
+use crate::error::{AppError, Conflict, Field, Problem};
+use crate::live::{hub::Hub, LiveEvent};
+use crate::process::{service as processes, ProcessKind, StageKind};
+use crate::quantity::{Money, Qty};
+use sqlx::AnyConnection;
+
+/// The shops whose orders the caller sees and works on; `None` means all of them.
+/// Directors, accountants and admins see every shop; others their home shop and the
+/// shops an admin added for them.
+pub async fn visible_shops(
+    conn: &mut AnyConnection,
+    caller: &Caller,
+) -> Result<Option<Vec<i64>>, AppError> {
+    if matches!(caller.role, Role::Admin | Role::Director | Role::Accountant) {
+        return Ok(None);
+    }
+    let mut shops: Vec<i64> =
+        sqlx::query_as::<_, (i64,)>("SELECT location_id FROM employee_shop WHERE employee_id = $1")
+            .bind(caller.id)
+            .fetch_all(&mut *conn)
+            .await?
+            .into_iter()
+            .map(|r| r.0)
+            .collect();
+    if let Some(home) = caller.home_location_id {
+        shops.push(home);
+    }
+    Ok(Some(shops))
+}
+
+fn check_shop(scope: &Option<Vec<i64>>, shop_id: i64) -> Result<(), AppError> {
+    match scope {
+        Some(shops) if !shops.contains(&shop_id) => Err(AppError::Forbidden),
+        _ => Ok(()),
+    }
+}
+
+/// Next value of a named counter, inside the caller's transaction (gapless: a rolled
+/// back transaction gives its number back).
+pub async fn next_number(conn: &mut AnyConnection, name: &str) -> Result<i64, AppError> {
+    sqlx::query("INSERT INTO counter (name, value) VALUES ($1, 0) ON CONFLICT (name) DO NOTHING")
+        .bind(name)
+        .execute(&mut *conn)
+        .await?;
+    let (value,): (i64,) =
+        sqlx::query_as("UPDATE counter SET value = value + 1 WHERE name = $1 RETURNING value")
+            .bind(name)
+            .fetch_one(&mut *conn)
+            .await?;
+    Ok(value)
+}
+
+fn year_of(ms: i64) -> i64 {
+    // Days since the epoch to the civil year (UTC), as in ui::time.
+    let days = ms.div_euclid(86_400_000);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    yoe + era * 400 + i64::from(m <= 2)
+}
+
+async fn active(
+    conn: &mut AnyConnection,
+    table: &str,
+    id: i64,
+    field: Field,
+) -> Result<(), AppError> {
+    let row: Option<(i64,)> = sqlx::query_as(&format!("SELECT active FROM {table} WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    match row {
+        Some((1,)) => Ok(()),
+        _ => Err(AppError::invalid(field, Problem::NotFound)),
+    }
+}
+
+/// Publishes what a committed change did.
+fn publish(hub: &Hub, order_id: i64, fx: &Effects, levels: Vec<(i64, i64, i64, i64, Option<i64>)>) {
+    for (product_id, location_id, on_hand, reserved, reservation_id) in levels {
+        hub.publish(LiveEvent::StockChanged {
+            product_id,
+            location_id,
+            on_hand: Qty(on_hand),
+            reserved: Qty(reserved),
+            reservation_id,
+        });
+    }
+    for id in &fx.docs {
+        hub.publish(LiveEvent::StockDocChanged { id: *id });
+    }
+    for employee_id in &fx.notified {
+        hub.publish(LiveEvent::Notified {
+            employee_id: *employee_id,
+        });
+    }
+    hub.publish(LiveEvent::OrderChanged { id: order_id });
+}
+
+/// Reads the numbers of the levels an action touched (inside the transaction, so the
+/// events carry exactly what was committed).
+async fn level_numbers(
+    conn: &mut AnyConnection,
+    fx: &Effects,
+) -> Result<Vec<(i64, i64, i64, i64, Option<i64>)>, AppError> {
+    let mut out = Vec::with_capacity(fx.levels.len());
+    for &(product_id, location_id, reservation) in &fx.levels {
+        let (on_hand, reserved): (i64, i64) = sqlx::query_as(
+            "SELECT on_hand, reserved FROM stock_level WHERE product_id = $1 AND location_id = $2",
+        )
+        .bind(product_id)
+        .bind(location_id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .unwrap_or((0, 0));
+        out.push((product_id, location_id, on_hand, reserved, reservation));
+    }
+    Ok(out)
+}
+
+/// Creates an order with its lines on the first stage of its process and runs that
+/// stage's actions (typically: reserve every line), all or nothing. Not enough stock
+/// for a line answers 409 with what is available where, and nothing is written.
+#[tracing::instrument(skip_all)]
+pub async fn create(
+    db: &Db,
+    hub: &Hub,
+    caller: &Caller,
+    input: OrderInput,
+) -> Result<Order, AppError> {
+    caller.require(Action::EditOrders)?;
+    let input = input.validate()?;
+    let now = now_ms();
+    let mut tx = db.begin_write().await?;
+    let scope = visible_shops(&mut tx, caller).await?;
+    let process_id = match input.process_id {
+        Some(id) => id,
+        None => sqlx::query_as::<_, (i64,)>(
+            "SELECT id FROM process WHERE kind = 'order' AND active = 1 ORDER BY id LIMIT 1",
+        )
+        .fetch_optional(&mut *tx)
+        .await?
+        .map(|r| r.0)
+        .ok_or(AppError::invalid(Field::Process, Problem::Required))?,
+    };
+    let process = match processes::load(&mut tx, process_id).await {
+        Ok(p) if p.kind == ProcessKind::Order && p.active => p,
+        Ok(_) | Err(AppError::NotFound) => {
+            return Err(AppError::invalid(Field::Process, Problem::NotFound))
+        }
+        Err(e) => return Err(e),
+    };
+    let first = process
+        .stages
+        .first()
+        .ok_or(AppError::invalid(Field::Process, Problem::Invalid))?
+        .clone();
+    let shop_id = input
+        .shop_id
+        .or(caller.home_location_id)
+        .ok_or(AppError::invalid(Field::Location, Problem::Required))?;
+    active(&mut tx, "location", shop_id, Field::Location).await?;
+    check_shop(&scope, shop_id)?;
+    if let Some(p) = input.pickup_location_id {
+        active(&mut tx, "location", p, Field::Location).await?;
+    }
+    let client = match input.client_id {
+        Some(id) => Some(
+            sqlx::query_as::<_, (String,)>("SELECT name FROM client WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or(AppError::invalid(Field::Client, Problem::NotFound))?
+                .0,
+        ),
+        None => None,
+    };
+    let mut priced = Vec::with_capacity(input.lines.len());
+    let mut total: i64 = 0;
+    for line in &input.lines {
+        let product: Option<(i64, i64)> =
+            sqlx::query_as("SELECT price, active FROM product WHERE id = $1")
+                .bind(line.product_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let Some((price, 1)) = product else {
+            return Err(AppError::invalid(Field::Product, Problem::NotFound));
+        };
+        active(&mut tx, "location", line.location_id, Field::Location).await?;
+        let price = line.price.unwrap_or(Money(price));
+        let amount = line_amount(line.qty, price, line.discount)?;
+        total = total
+            .checked_add(amount.0)
+            .ok_or(AppError::invalid(Field::Amount, Problem::OutOfRange))?;
+        priced.push((line, price, amount));
+    }
+    let year = year_of(now);
+    let seq = next_number(&mut tx, &format!("order:{year}")).await?;
+    let number = format!("{year}-{seq:06}");
+    let (order_id,): (i64,) = sqlx::query_as(
+        "INSERT INTO orders (number, process_id, stage_id, client_id, manager_id, shop_id, fulfilment, \
+            pickup_location_id, delivery_address, comment, total, created_by, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id",
+    )
+    .bind(&number)
+    .bind(process.id)
+    .bind(first.id)
+    .bind(input.client_id)
+    .bind(caller.id)
+    .bind(shop_id)
+    .bind(input.fulfilment.as_str())
+    .bind(input.pickup_location_id)
+    .bind(&input.delivery_address)
+    .bind(&input.comment)
+    .bind(total)
+    .bind(caller.id)
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await?;
+    for (position, (line, price, amount)) in priced.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO order_line (order_id, position, product_id, location_id, qty, price, discount, amount) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(order_id)
+        .bind(position as i64)
+        .bind(line.product_id)
+        .bind(line.location_id)
+        .bind(line.qty.0)
+        .bind(price.0)
+        .bind(line.discount.0)
+        .bind(amount.0)
+        .execute(&mut *tx)
+        .await?;
+    }
+    actions::event(&mut tx, order_id, Some(caller.id), "created", &first.name).await?;
+    let ctx = OrderCtx {
+        id: order_id,
+        number,
+        client: client.unwrap_or_default(),
+        manager_id: caller.id,
+        shop_id,
+        pickup_location_id: input.pickup_location_id,
+    };
+    let fx = actions::enter_stage(&mut tx, &ctx, &first, caller.id).await?;
+    let levels = level_numbers(&mut tx, &fx).await?;
+    tx.commit().await?;
+    publish(hub, order_id, &fx, levels);
+    get(db, caller, order_id).await
+}
+
+/// Moves an order to another stage of its process and runs that stage's actions in the
+/// same transaction. Refused: a move the process does not allow for the caller's role
+/// (403), an order that left `from` meanwhile (409), an action that can't run (409 with
+/// its reason, e.g. not enough stock) — and then nothing changes.
+#[tracing::instrument(skip_all)]
+pub async fn move_to(
+    db: &Db,
+    hub: &Hub,
+    caller: &Caller,
+    order_id: i64,
+    to_stage_id: i64,
+) -> Result<Order, AppError> {
+    caller.require(Action::ViewOrders)?;
+    let mut tx = db.begin_write().await?;
+    let scope = visible_shops(&mut tx, caller).await?;
+    let row: Option<MoveRow> = sqlx::query_as(
+        "SELECT o.process_id, o.stage_id, o.number, c.name, o.manager_id, o.shop_id, o.pickup_location_id \
+         FROM orders o LEFT JOIN client c ON c.id = o.client_id WHERE o.id = $1",
+    )
+    .bind(order_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let (process_id, from, number, client, manager_id, shop_id, pickup_location_id) =
+        row.ok_or(AppError::NotFound)?;
+    check_shop(&scope, shop_id)?;
+    let process = processes::load(&mut tx, process_id).await?;
+    let target = process
+        .stage(to_stage_id)
+        .ok_or(AppError::invalid(Field::Stage, Problem::NotFound))?
+        .clone();
+    if !process
+        .transitions
+        .iter()
+        .any(|t| t.from_stage_id == from && t.to_stage_id == to_stage_id)
+    {
+        return Err(AppError::conflict(Conflict::StageMoved));
+    }
+    if !process.may_move(from, to_stage_id, caller.role) {
+        return Err(AppError::Forbidden);
+    }
+    let now = now_ms();
+    let closes = matches!(target.kind, StageKind::Done | StageKind::Cancelled);
+    let moved = sqlx::query(
+        "UPDATE orders SET stage_id = $1, updated_at = $2, closed_at = $3 WHERE id = $4 AND stage_id = $5",
+    )
+    .bind(to_stage_id)
+    .bind(now)
+    .bind(closes.then_some(now))
+    .bind(order_id)
+    .bind(from)
+    .execute(&mut *tx)
+    .await?;
+    if moved.rows_affected() == 0 {
+        return Err(AppError::conflict(Conflict::StageMoved));
+    }
+    let from_name = process
+        .stage(from)
+        .map(|s| s.name.clone())
+        .unwrap_or_default();
+    actions::event(
+        &mut tx,
+        order_id,
+        Some(caller.id),
+        "stage",
+        &format!("{from_name} → {}", target.name),
+    )
+    .await?;
+    let ctx = OrderCtx {
+        id: order_id,
+        number,
+        client: client.unwrap_or_default(),
+        manager_id,
+        shop_id,
+        pickup_location_id,
+    };
+    let fx = actions::enter_stage(&mut tx, &ctx, &target, caller.id).await?;
+    let levels = level_numbers(&mut tx, &fx).await?;
+    tx.commit().await?;
+    publish(hub, order_id, &fx, levels);
+    get(db, caller, order_id).await
+}
+
+/// process, stage, number, client, manager, shop, pickup location
+type MoveRow = (i64, i64, String, Option<String>, i64, i64, Option<i64>);
+
+/// id, product, name, sku, location, name, qty, price, discount, amount, reservation, status
+type LineRow = (
+    i64,
+    i64,
+    String,
+    String,
+    i64,
+    String,
+    i64,
+    i64,
+    i64,
+    i64,
+    Option<i64>,
+    Option<String>,
+);
+
+#[derive(sqlx::FromRow)]
+struct OrderRow {
+    id: i64,
+    number: String,
+    process_id: i64,
+    process_name: String,
+    stage_id: i64,
+    client_id: Option<i64>,
+    client: Option<String>,
+    manager_id: i64,
+    manager: String,
+    shop_id: i64,
+    shop: String,
+    fulfilment: String,
+    pickup_location_id: Option<i64>,
+    delivery_address: String,
+    comment: String,
+    total: i64,
+    created_at: i64,
+}
+
+/// The order card: lines with their reservations, payments so far, history, and the
+/// stages the caller may move it to.
+pub async fn get(db: &Db, caller: &Caller, id: i64) -> Result<Order, AppError> {
+    caller.require(Action::ViewOrders)?;
+    let mut conn = db.pool.acquire().await?;
+    let scope = visible_shops(&mut conn, caller).await?;
+    let row: Option<OrderRow> = sqlx::query_as(
+        "SELECT o.id AS id, o.number AS number, o.process_id AS process_id, p.name AS process_name, \
+                o.stage_id AS stage_id, o.client_id AS client_id, c.name AS client, o.manager_id AS manager_id, \
+                e.name AS manager, o.shop_id AS shop_id, l.name AS shop, o.fulfilment AS fulfilment, \
+                o.pickup_location_id AS pickup_location_id, o.delivery_address AS delivery_address, \
+                o.comment AS comment, o.total AS total, o.created_at AS created_at \
+         FROM orders o JOIN process p ON p.id = o.process_id JOIN employee e ON e.id = o.manager_id \
+              JOIN location l ON l.id = o.shop_id LEFT JOIN client c ON c.id = o.client_id \
+         WHERE o.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let OrderRow {
+        id,
+        number,
+        process_id,
+        process_name,
+        stage_id,
+        client_id,
+        client,
+        manager_id,
+        manager,
+        shop_id,
+        shop,
+        fulfilment,
+        pickup_location_id,
+        delivery_address,
+        comment,
+        total,
+        created_at,
+    } = row.ok_or(AppError::NotFound)?;
+    check_shop(&scope, shop_id)?;
+    let process = processes::load(&mut conn, process_id).await?;
+    let stage = process
+        .stage(stage_id)
+        .map(StageRef::from)
+        .ok_or(AppError::Internal)?;
+    let lines: Vec<LineRow> =
+        sqlx::query_as(
+            "SELECT ol.id, ol.product_id, p.name, p.sku, ol.location_id, l.name, ol.qty, ol.price, ol.discount, ol.amount, \
+                    ol.reservation_id, r.status \
+             FROM order_line ol JOIN product p ON p.id = ol.product_id JOIN location l ON l.id = ol.location_id \
+                  LEFT JOIN reservation r ON r.id = ol.reservation_id \
+             WHERE ol.order_id = $1 ORDER BY ol.position",
+        )
+        .bind(id)
+        .fetch_all(&mut *conn)
+        .await?;
+    let history: Vec<(i64, Option<String>, String, String)> = sqlx::query_as(
+        "SELECT ev.at, e.name, ev.kind, ev.detail FROM order_event ev LEFT JOIN employee e ON e.id = ev.author_id \
+         WHERE ev.order_id = $1 ORDER BY ev.id",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let paid = paid_for(&mut conn, id).await?;
+    let moves = process
+        .moves_from(stage_id, caller.role)
+        .into_iter()
+        .map(StageRef::from)
+        .collect();
+    Ok(Order {
+        id,
+        number,
+        process_id,
+        process: process_name,
+        stage,
+        client_id,
+        client,
+        manager_id,
+        manager,
+        shop_id,
+        shop,
+        fulfilment: Fulfilment::parse(&fulfilment).ok_or(AppError::Internal)?,
+        pickup_location_id,
+        delivery_address,
+        comment,
+        total: Money(total),
+        paid: Money(paid),
+        balance: Money(paid - total),
+        lines: lines
+            .into_iter()
+            .map(
+                |(
+                    lid,
+                    product_id,
+                    product,
+                    sku,
+                    location_id,
+                    location,
+                    qty,
+                    price,
+                    discount,
+                    amount,
+                    reservation_id,
+                    status,
+                )| {
+                    OrderLine {
+                        id: lid,
+                        product_id,
+                        product,
+                        sku,
+                        location_id,
+                        location,
+                        qty: Qty(qty),
+                        price: Money(price),
+                        discount: Money(discount),
+                        amount: Money(amount),
+                        reservation_id,
+                        reservation_status: status,
+                    }
+                },
+            )
+            .collect(),
+        moves,
+        history: history
+            .into_iter()
+            .map(|(at, author, kind, detail)| OrderEvent {
+                at,
+                author,
+                kind,
+                detail,
+            })
+            .collect(),
+        created_at,
+    })
+}
+
+/// Received minus refunded for an order (actual payments only).
+pub async fn paid_for(conn: &mut AnyConnection, order_id: i64) -> Result<i64, AppError> {
+    let (paid,): (i64,) = sqlx::query_as(
+        "SELECT CAST(COALESCE(SUM(CASE WHEN direction = 'in' THEN amount ELSE -amount END), 0) AS BIGINT) \
+         FROM payment WHERE order_id = $1 AND planned = 0",
+    )
+    .bind(order_id)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(paid)
+}
+
+/// Orders the caller may see, newest first, filtered.
+#[tracing::instrument(skip_all)]
+pub async fn list(
+    db: &Db,
+    caller: &Caller,
+    f: &OrderFilter,
+) -> Result<Vec<OrderSummary>, AppError> {
+    caller.require(Action::ViewOrders)?;
+    let mut conn = db.pool.acquire().await?;
+    let scope = visible_shops(&mut conn, caller).await?;
+    let mut sql = String::from(
+        "SELECT o.id, o.number, o.stage_id, s.name, s.color, s.kind, c.name, e.name, l.name, o.total, \
+                CAST(COALESCE((SELECT SUM(CASE WHEN py.direction = 'in' THEN py.amount ELSE -py.amount END) \
+                               FROM payment py WHERE py.order_id = o.id AND py.planned = 0), 0) AS BIGINT), \
+                o.created_at \
+         FROM orders o JOIN stage s ON s.id = o.stage_id JOIN employee e ON e.id = o.manager_id \
+              JOIN location l ON l.id = o.shop_id LEFT JOIN client c ON c.id = o.client_id WHERE 1 = 1",
+    );
+    // Every filter value is a bound parameter; only the clause text is assembled here.
+    let mut binds: Vec<i64> = Vec::new();
+    let mut add = |clause: &str, value: Option<i64>, binds: &mut Vec<i64>| {
+        if let Some(v) = value {
+            binds.push(v);
+            sql.push_str(&clause.replace('?', &format!("${}", binds.len())));
+        }
+    };
+    add(" AND o.process_id = ?", f.process_id, &mut binds);
+    add(" AND o.stage_id = ?", f.stage_id, &mut binds);
+    add(" AND o.shop_id = ?", f.shop_id, &mut binds);
+    add(" AND o.manager_id = ?", f.manager_id, &mut binds);
+    add(" AND o.client_id = ?", f.client_id, &mut binds);
+    add(" AND o.created_at >= ?", f.from, &mut binds);
+    add(" AND o.created_at < ?", f.to, &mut binds);
+    if let Some(shops) = &scope {
+        if shops.is_empty() {
+            return Ok(Vec::new());
+        }
+        let marks: Vec<String> = shops
+            .iter()
+            .map(|s| {
+                binds.push(*s);
+                format!("${}", binds.len())
+            })
+            .collect();
+        sql.push_str(&format!(" AND o.shop_id IN ({})", marks.join(", ")));
+    }
+    binds.push(f.limit.unwrap_or(200).clamp(1, 1000));
+    sql.push_str(&format!(
+        " ORDER BY o.created_at DESC, o.id DESC LIMIT ${}",
+        binds.len()
+    ));
+    let mut q = sqlx::query_as::<
+        _,
+        (
+            i64,
+            String,
+            i64,
+            String,
+            String,
+            String,
+            Option<String>,
+            String,
+            String,
+            i64,
+            i64,
+            i64,
+        ),
+    >(&sql);
+    for b in &binds {
+        q = q.bind(*b);
+    }
+    let rows = q.fetch_all(&mut *conn).await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(
+                id,
+                number,
+                stage_id,
+                stage,
+                color,
+                kind,
+                client,
+                manager,
+                shop,
+                total,
+                paid,
+                created_at,
+            )| OrderSummary {
+                id,
+                number,
+                stage: StageRef {
+                    id: stage_id,
+                    name: stage,
+                    color,
+                    kind: StageKind::parse(&kind).unwrap_or(StageKind::Open),
+                },
+                client,
+                manager,
+                shop,
+                total: Money(total),
+                paid: Money(paid),
+                created_at,
+            },
+        )
+        .collect())
+}

@@ -1,0 +1,338 @@
+//! Orders on both databases: lines reserved at two locations on creation, stage moves
+//! running their actions all or nothing, exact totals and balances, numbering without
+//! gaps, shop scoping and transition roles.
+
+use crate::helpers::{on_each_backend, TestApp};
+use crate::stock::{location_id, product_with_stock};
+use serde_json::{json, Value};
+
+async fn stage(app: &TestApp, client: &reqwest::Client, name: &str) -> i64 {
+    let (status, list) = app
+        .server_fn(client, "processes/list", json!({"kind": "order"}))
+        .await;
+    assert_eq!(status, 200, "{list}");
+    list[0]["stages"]
+        .as_array()
+        .expect("stages")
+        .iter()
+        .find(|s| s["name"] == name)
+        .and_then(|s| s["id"].as_i64())
+        .expect("stage")
+}
+
+async fn level(app: &TestApp, product: i64, location: i64) -> (i64, i64) {
+    sqlx::query_as(
+        "SELECT on_hand, reserved FROM stock_level WHERE product_id = $1 AND location_id = $2",
+    )
+    .bind(product)
+    .bind(location)
+    .fetch_one(&app.db.pool)
+    .await
+    .expect("level")
+}
+
+async fn move_to(app: &TestApp, client: &reqwest::Client, order: i64, stage: i64) -> (u16, Value) {
+    app.server_fn(
+        client,
+        "orders/move",
+        json!({"id": order, "stage_id": stage}),
+    )
+    .await
+}
+
+async fn fund(app: &TestApp, client: &reqwest::Client) -> i64 {
+    let (_, funds) = app.server_fn(client, "funds/list", json!({})).await;
+    funds[0]["id"].as_i64().expect("fund")
+}
+
+#[tokio::test]
+async fn an_order_with_lines_from_two_locations_runs_to_done_and_is_paid_off() {
+    on_each_backend(|app| async move {
+        let (admin, _) = app.sign_in("admin").await;
+        let shop = location_id(&app, "Тверская").await;
+        let warehouse = location_id(&app, "Подольск").await;
+        let drill = product_with_stock(&app, &admin, "ORD-1", &[(shop, "2"), (warehouse, "5")]).await;
+        let (seller, _) = app.sign_in("seller1").await;
+        let (_, client) = app
+            .server_fn(&seller, "clients/save", json!({"id": null, "input": {"name": "Олег Сидоров", "phones": ["+7 903 111-22-33"]}}))
+            .await;
+        let client_id = client["id"].as_i64().expect("client");
+        let order_input = |qty_shop: &str| {
+            json!({"input": {"client_id": client_id, "fulfilment": "pickup", "lines": [
+                {"product_id": drill, "location_id": shop, "qty": qty_shop, "price": "4990.00", "discount": "490.00"},
+                {"product_id": drill, "location_id": warehouse, "qty": "2"}
+            ]}})
+        };
+        let (status, order) = app.server_fn(&seller, "orders/create", order_input("1")).await;
+        assert_eq!(status, 200, "{order}");
+        let id = order["id"].as_i64().expect("id");
+        let year = order["number"].as_str().expect("number")[..4].to_string();
+        assert_eq!(order["number"], format!("{year}-000001"));
+        assert_eq!(order["stage"]["name"], "Новый");
+        // 1 × 4990 − 490 + 2 × 4990 (the product's price) = 14 480.
+        assert_eq!(order["total"], "14480");
+        assert_eq!(order["balance"], "-14480");
+        for line in order["lines"].as_array().expect("lines") {
+            assert_eq!(line["reservation_status"], "active", "{line}");
+        }
+        assert_eq!(level(&app, drill, shop).await, (2000, 1000));
+        assert_eq!(level(&app, drill, warehouse).await, (5000, 2000));
+
+        // Not enough at the shop for a second order: 409 with where there is some, and
+        // nothing written — the next order still gets the next number.
+        let (status, refused) = app.server_fn(&seller, "orders/create", order_input("2")).await;
+        assert_eq!(status, 409, "{refused}");
+        assert_eq!(refused["code"], "not_enough_stock");
+        let (orders,): (i64,) = sqlx::query_as("SELECT CAST(COUNT(*) AS BIGINT) FROM orders")
+            .fetch_one(&app.db.pool)
+            .await
+            .expect("count");
+        assert_eq!(orders, 1);
+        assert_eq!(level(&app, drill, warehouse).await, (5000, 2000));
+
+        // Through the stages to done: the sale takes the goods, reservations clear.
+        for name in ["Подтверждён", "Собран", "Выдан"] {
+            let to = stage(&app, &seller, name).await;
+            let (status, moved) = move_to(&app, &seller, id, to).await;
+            assert_eq!(status, 200, "{name}: {moved}");
+            assert_eq!(moved["stage"]["name"], name);
+        }
+        assert_eq!(level(&app, drill, shop).await, (1000, 0));
+        assert_eq!(level(&app, drill, warehouse).await, (3000, 0));
+        let problems = app::stock::ledger::check(&app.db).await.expect("check");
+        assert!(problems.is_empty(), "{problems:?}");
+        // The accountant was told.
+        let (accountant, _) = app.sign_in("accountant").await;
+        let (_, inbox) = app.server_fn(&accountant, "notifications/inbox", json!({})).await;
+        assert_eq!(inbox["items"][0]["kind"], "order_stage");
+        assert_eq!(inbox["items"][0]["link"], format!("/orders/{id}"));
+
+        // Paid in two parts by the accountant: the balance reaches zero to the kopeck.
+        let fund = fund(&app, &accountant).await;
+        for amount in ["10000.50", "4479.50"] {
+            let (status, p) = app
+                .server_fn(&accountant, "payments/record", json!({"input": {"direction": "in", "method": "card",
+                    "amount": amount, "fund_id": fund, "order_id": id}}))
+                .await;
+            assert_eq!(status, 200, "{p}");
+            assert_eq!(p["client_id"], client_id, "the order's client is taken");
+        }
+        let (_, order) = app.server_fn(&seller, "orders/get", json!({"id": id})).await;
+        assert_eq!(order["paid"], "14480");
+        assert_eq!(order["balance"], "0");
+        let (_, balance) = app
+            .server_fn(&seller, "clients/balance", json!({"client_id": client_id}))
+            .await;
+        assert_eq!(balance["balance"], "0");
+        assert_eq!(balance["obligations"], "14480");
+        // History: created, stage moves, reservations, sale, payments — in order.
+        let kinds: Vec<&str> = order["history"]
+            .as_array()
+            .expect("history")
+            .iter()
+            .map(|e| e["kind"].as_str().expect("kind"))
+            .collect();
+        assert_eq!(
+            kinds,
+            vec!["created", "reserved", "stage", "stage", "stage", "fulfilled", "payment", "payment"]
+        );
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_stage_whose_action_cannot_run_changes_nothing() {
+    on_each_backend(|app| async move {
+        let (admin, _) = app.sign_in("admin").await;
+        let shop = location_id(&app, "Тверская").await;
+        let saw = product_with_stock(&app, &admin, "ORD-2", &[(shop, "1")]).await;
+        let (seller, _) = app.sign_in("seller1").await;
+        let line = json!({"input": {"fulfilment": "pickup", "lines": [{"product_id": saw, "location_id": shop, "qty": "1"}]}});
+        let (_, first) = app.server_fn(&seller, "orders/create", line.clone()).await;
+        let first_id = first["id"].as_i64().expect("id");
+        // Cancelled: its unit is released and another order takes it.
+        let cancelled = stage(&app, &seller, "Отменён").await;
+        let (status, _) = move_to(&app, &seller, first_id, cancelled).await;
+        assert_eq!(status, 200);
+        assert_eq!(level(&app, saw, shop).await, (1000, 0));
+        let (status, _) = app.server_fn(&seller, "orders/create", line).await;
+        assert_eq!(status, 200);
+        // Reopening the first needs the unit again: refused with the reason, and the
+        // order stays cancelled with no new history.
+        let (director, _) = app.sign_in("director").await;
+        let new = stage(&app, &director, "Новый").await;
+        let before: (i64,) = sqlx::query_as("SELECT CAST(COUNT(*) AS BIGINT) FROM order_event WHERE order_id = $1")
+            .bind(first_id)
+            .fetch_one(&app.db.pool)
+            .await
+            .expect("events");
+        let (status, refused) = move_to(&app, &director, first_id, new).await;
+        assert_eq!(status, 409, "{refused}");
+        assert_eq!(refused["code"], "not_enough_stock");
+        let (_, order) = app.server_fn(&director, "orders/get", json!({"id": first_id})).await;
+        assert_eq!(order["stage"]["name"], "Отменён");
+        let after: (i64,) = sqlx::query_as("SELECT CAST(COUNT(*) AS BIGINT) FROM order_event WHERE order_id = $1")
+            .bind(first_id)
+            .fetch_one(&app.db.pool)
+            .await
+            .expect("events");
+        assert_eq!(before, after);
+        assert_eq!(level(&app, saw, shop).await, (1000, 1000));
+        // A seller may not reopen (the process gives that move to directors and admins).
+        let (status, _) = move_to(&app, &seller, first_id, new).await;
+        assert_eq!(status, 403);
+        // A move that is not from the current stage: 409.
+        let done = stage(&app, &seller, "Выдан").await;
+        let (status, body) = move_to(&app, &seller, first_id, done).await;
+        assert_eq!(status, 409, "{body}");
+        assert_eq!(body["kind"], "stage_moved");
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn managers_see_and_work_on_their_own_shops_orders_only() {
+    on_each_backend(|app| async move {
+        let (admin, _) = app.sign_in("admin").await;
+        let shop = location_id(&app, "Тверская").await;
+        let kazan = location_id(&app, "Баумана").await;
+        let item = product_with_stock(&app, &admin, "ORD-3", &[(shop, "3")]).await;
+        let (seller1, _) = app.sign_in("seller1").await;
+        let (_, order) = app
+            .server_fn(
+                &seller1,
+                "orders/create",
+                json!({"input": {"fulfilment": "pickup",
+                "lines": [{"product_id": item, "location_id": shop, "qty": "1"}]}}),
+            )
+            .await;
+        let id = order["id"].as_i64().expect("id");
+        // A Kazan seller: no such order in the list, 403 on the card, the move and a payment.
+        let (seller3, _) = app.sign_in("seller3").await;
+        let (_, list) = app
+            .server_fn(&seller3, "orders/list", json!({"filter": {}}))
+            .await;
+        assert_eq!(list, json!([]));
+        let (status, _) = app
+            .server_fn(&seller3, "orders/get", json!({"id": id}))
+            .await;
+        assert_eq!(status, 403);
+        let confirmed = stage(&app, &seller3, "Подтверждён").await;
+        let (status, _) = move_to(&app, &seller3, id, confirmed).await;
+        assert_eq!(status, 403);
+        let fund = fund(&app, &seller3).await;
+        let (status, _) = app
+            .server_fn(
+                &seller3,
+                "payments/record",
+                json!({"input": {"direction": "in", "method": "cash",
+                "amount": "100", "fund_id": fund, "order_id": id}}),
+            )
+            .await;
+        assert_eq!(status, 403);
+        // Nor can they sell for another shop.
+        let (status, _) = app
+            .server_fn(
+                &seller3,
+                "orders/create",
+                json!({"input": {"fulfilment": "pickup", "shop_id": shop,
+                "lines": [{"product_id": item, "location_id": shop, "qty": "1"}]}}),
+            )
+            .await;
+        assert_eq!(status, 403);
+        // An admin widens seller3's shops: now they see it.
+        let seller3_id = app.id_of_employee("seller3").await;
+        sqlx::query("INSERT INTO employee_shop (employee_id, location_id) VALUES ($1, $2)")
+            .bind(seller3_id)
+            .bind(shop)
+            .execute(&app.db.pool)
+            .await
+            .expect("widen");
+        let (status, _) = app
+            .server_fn(&seller3, "orders/get", json!({"id": id}))
+            .await;
+        assert_eq!(status, 200);
+        // Directors and accountants see every shop; the filter narrows.
+        let (director, _) = app.sign_in("director").await;
+        let (_, all) = app
+            .server_fn(
+                &director,
+                "orders/list",
+                json!({"filter": {"shop_id": shop}}),
+            )
+            .await;
+        assert_eq!(all.as_array().expect("list").len(), 1);
+        let (_, none) = app
+            .server_fn(
+                &director,
+                "orders/list",
+                json!({"filter": {"shop_id": kazan}}),
+            )
+            .await;
+        assert_eq!(none, json!([]));
+        // Accountants record payments but do not take orders; storekeepers can't confirm.
+        let (accountant, _) = app.sign_in("accountant").await;
+        let (status, _) = app
+            .server_fn(
+                &accountant,
+                "orders/create",
+                json!({"input": {"fulfilment": "pickup",
+                "lines": [{"product_id": item, "location_id": shop, "qty": "1"}]}}),
+            )
+            .await;
+        assert_eq!(status, 403);
+        let (storekeeper, _) = app.sign_in("storekeeper1").await;
+        let (status, _) = move_to(&app, &storekeeper, id, confirmed).await;
+        assert_eq!(status, 403);
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_admin_designs_a_process_and_bad_definitions_are_refused() {
+    on_each_backend(|app| async move {
+        let (admin, _) = app.sign_in("admin").await;
+        let def = json!({"id": null, "input": {"name": "Заказ с предоплатой", "kind": "order", "stages": [
+            {"name": "Новый", "kind": "open", "actions": [{"action": "reserve_all"}]},
+            {"name": "Предоплата", "color": "#BF8700", "kind": "open", "actions": [{"action": "notify", "param": "role:accountant"}]},
+            {"name": "Выдан", "kind": "done", "actions": [{"action": "fulfil"}]}
+        ], "transitions": [{"from": 0, "to": 1, "roles": ["manager", "admin"]}, {"from": 1, "to": 2, "roles": ["accountant"]}]}});
+        let (status, p) = app.server_fn(&admin, "processes/save", def.clone()).await;
+        assert_eq!(status, 200, "{p}");
+        assert_eq!(p["stages"][1]["color"], "#bf8700");
+        assert_eq!(p["transitions"][1]["roles"], json!(["accountant"]));
+        let (seller, _) = app.sign_in("seller1").await;
+        let (status, _) = app.server_fn(&seller, "processes/save", def.clone()).await;
+        assert_eq!(status, 403);
+        let mut bad = def.clone();
+        bad["input"]["transitions"][0]["to"] = json!(7);
+        let (status, body) = app.server_fn(&admin, "processes/save", bad).await;
+        assert_eq!(status, 422, "{body}");
+        let mut dup = def;
+        dup["input"]["name"] = json!("Другой");
+        dup["input"]["stages"][1]["name"] = json!("новый");
+        let (status, _) = app.server_fn(&admin, "processes/save", dup).await;
+        assert_eq!(status, 422);
+        // A stage with orders on it can't be dropped.
+        let pid = p["id"].as_i64().expect("id");
+        let shop = location_id(&app, "Тверская").await;
+        let item = product_with_stock(&app, &admin, "ORD-4", &[(shop, "1")]).await;
+        let (status, o) = app
+            .server_fn(&seller, "orders/create", json!({"input": {"process_id": pid, "fulfilment": "pickup",
+                "lines": [{"product_id": item, "location_id": shop, "qty": "1"}]}}))
+            .await;
+        assert_eq!(status, 200, "{o}");
+        let keep_last_two = json!({"id": pid, "input": {"name": "Заказ с предоплатой", "kind": "order", "stages": [
+            {"id": p["stages"][1]["id"], "name": "Предоплата", "kind": "open"},
+            {"id": p["stages"][2]["id"], "name": "Выдан", "kind": "done"}
+        ], "transitions": []}});
+        let (status, body) = app.server_fn(&admin, "processes/save", keep_last_two).await;
+        assert_eq!(status, 409, "{body}");
+        assert_eq!(body["kind"], "stage_in_use");
+        app
+    })
+    .await;
+}
