@@ -10,6 +10,7 @@ use axum::Router;
 
 pub mod auth;
 pub mod clients;
+pub mod orders;
 pub mod org;
 pub mod stock;
 
@@ -55,6 +56,16 @@ pub fn router() -> Router<AppState> {
             "/clients/{id}",
             get(clients::get_client).put(clients::update_client),
         )
+        .route(
+            "/orders",
+            get(orders::list_orders).post(orders::create_order),
+        )
+        .route("/orders/{id}", get(orders::get_order))
+        .route("/orders/{id}/stage", post(orders::change_stage))
+        .route("/payments", post(orders::record_payment))
+        .route("/funds", get(orders::list_funds))
+        .route("/processes", get(orders::list_processes))
+        .route("/clients/{id}/balance", get(orders::client_balance))
         .route("/openapi.json", get(crate::openapi::document))
         .fallback(|| async { AppError::NotFound })
 }

@@ -336,3 +336,87 @@ async fn an_admin_designs_a_process_and_bad_definitions_are_refused() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_rest_api_takes_an_order_moves_it_and_records_a_payment() {
+    on_each_backend(|app| async move {
+        let (admin, _) = app.sign_in("admin").await;
+        let shop = location_id(&app, "Тверская").await;
+        let item = product_with_stock(&app, &admin, "ORD-5", &[(shop, "4")]).await;
+        let res = admin
+            .post(app.url("/api/v1/orders"))
+            .json(&json!({"shop_id": shop, "fulfilment": "delivery", "delivery_address": "Москва, ул. Тверская, 7",
+                          "lines": [{"product_id": item, "location_id": shop, "qty": "3", "price": "100.10"}]}))
+            .send()
+            .await
+            .expect("create");
+        assert_eq!(res.status(), 201);
+        let order: Value = res.json().await.expect("json");
+        assert_eq!(order["total"], "300.3");
+        let id = order["id"].as_i64().expect("id");
+        let processes: Value = admin
+            .get(app.url("/api/v1/processes"))
+            .send()
+            .await
+            .expect("processes")
+            .json()
+            .await
+            .expect("json");
+        let retail = processes
+            .as_array()
+            .expect("list")
+            .iter()
+            .find(|p| p["kind"] == "order")
+            .expect("order process");
+        let cancelled = retail["stages"]
+            .as_array()
+            .expect("stages")
+            .iter()
+            .find(|s| s["kind"] == "cancelled")
+            .expect("cancelled stage")["id"]
+            .clone();
+        let res = admin
+            .post(app.url(&format!("/api/v1/orders/{id}/stage")))
+            .json(&json!({"stage_id": cancelled}))
+            .send()
+            .await
+            .expect("move");
+        assert_eq!(res.status(), 200);
+        assert_eq!(level(&app, item, shop).await, (4000, 0));
+        // Without an order or a client a payment has nowhere to land.
+        let funds: Value = admin
+            .get(app.url("/api/v1/funds"))
+            .send()
+            .await
+            .expect("funds")
+            .json()
+            .await
+            .expect("json");
+        let res = admin
+            .post(app.url("/api/v1/payments"))
+            .json(&json!({"direction": "in", "method": "bank", "amount": "300.30", "fund_id": funds[0]["id"]}))
+            .send()
+            .await
+            .expect("pay");
+        assert_eq!(res.status(), 422);
+        let res = admin
+            .post(app.url("/api/v1/payments"))
+            .json(&json!({"direction": "in", "method": "bank", "amount": "300.30", "fund_id": funds[0]["id"], "order_id": id}))
+            .send()
+            .await
+            .expect("pay");
+        assert_eq!(res.status(), 201);
+        let order: Value = admin
+            .get(app.url(&format!("/api/v1/orders/{id}")))
+            .send()
+            .await
+            .expect("get")
+            .json()
+            .await
+            .expect("json");
+        assert_eq!(order["paid"], "300.3");
+        assert_eq!(order["stage"]["kind"], "cancelled");
+        app
+    })
+    .await;
+}
