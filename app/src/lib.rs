@@ -121,7 +121,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("stock/documents") view=stock::ui::documents::DocumentsPage/>
                     <Route path=path!("stock/documents/new") view=stock::ui::new_document::NewDocumentPage/>
                     <Route path=path!("stock/documents/:id") view=stock::ui::documents::DocumentPage/>
-                    <Route path=path!("orders") view=|| view! { <Section which=Which::Orders/> }/>
+                    <Route path=path!("orders") view=orders::ui::OrdersPage/>
+                    <Route path=path!("orders/board") view=orders::ui::board::BoardPage/>
+                    <Route path=path!("orders/new") view=orders::ui::new::NewOrderPage/>
+                    <Route path=path!("orders/:id") view=orders::ui::card::OrderPage/>
                     <Route path=path!("clients") view=customers::ui::ClientsPage/>
                     <Route path=path!("clients/new") view=customers::ui::card::NewClientPage/>
                     <Route path=path!("clients/:id") view=customers::ui::card::ClientPage/>

@@ -14,6 +14,7 @@ pub mod actions;
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod service;
+pub mod ui;
 
 string_enum!(
     /// How the client gets the goods.

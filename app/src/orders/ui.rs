@@ -1,0 +1,103 @@
+//! Order screens: the list with filters (`/orders`), the board by stage (`/orders/board`),
+//! a new order (`/orders/new`) and the order card (`/orders/:id`).
+
+pub mod board;
+pub mod card;
+pub mod new;
+
+use super::api::list_orders;
+use super::{OrderFilter, StageRef};
+use crate::i18n::{t, Key};
+use crate::live::use_live;
+use crate::org::api::list_locations;
+use crate::process::api::list_processes;
+use crate::process::ProcessKind;
+use crate::ui::time::format_utc;
+use leptos::prelude::*;
+
+/// A stage as a coloured chip.
+#[component]
+pub fn StageChip(stage: StageRef) -> impl IntoView {
+    view! {
+        <span class="stage-chip" data-testid="stage" style=format!("--stage: {}", stage.color)>{stage.name}</span>
+    }
+}
+
+#[component]
+pub fn OrdersPage() -> impl IntoView {
+    let live = use_live();
+    let stage = RwSignal::new(String::new());
+    let shop = RwSignal::new(String::new());
+    let processes = Resource::new(|| (), |_| list_processes(Some(ProcessKind::Order)));
+    let locations = Resource::new(|| (), |_| list_locations());
+    let orders = Resource::new(
+        move || (stage.get(), shop.get(), live.orders_version.get()),
+        |(stage, shop, _)| {
+            list_orders(OrderFilter {
+                stage_id: stage.parse().ok(),
+                shop_id: shop.parse().ok(),
+                ..Default::default()
+            })
+        },
+    );
+    view! {
+        <section class="page">
+            <div class="page-head">
+                <h1>{t(Key::NavOrders)}</h1>
+                <div class="buttons">
+                    <a class="button" href="/orders/board" data-testid="board-link">{t(Key::Board)}</a>
+                    <a class="button primary" href="/orders/new" data-testid="new-order">{t(Key::NewOrder)}</a>
+                </div>
+            </div>
+            <Transition>
+                {move || Suspend::new(async move {
+                    let stages = processes.await.unwrap_or_default().into_iter().flat_map(|p| p.stages).collect::<Vec<_>>();
+                    let shops = locations.await.unwrap_or_default();
+                    view! {
+                        <div class="filters">
+                            <select name="stage" bind:value=stage>
+                                <option value="">{t(Key::AllStages)}</option>
+                                {stages.into_iter().map(|s| view! { <option value=s.id.to_string()>{s.name}</option> }).collect_view()}
+                            </select>
+                            <select name="shop" bind:value=shop>
+                                <option value="">{t(Key::AllShops)}</option>
+                                {shops.into_iter().map(|l| view! { <option value=l.id.to_string()>{l.name}</option> }).collect_view()}
+                            </select>
+                        </div>
+                    }
+                })}
+            </Transition>
+            <Transition fallback=|| view! { <p>{t(Key::Loading)}</p> }>
+                {move || orders.get().map(|r| {
+                    let list = r.unwrap_or_default();
+                    view! {
+                        <div class="table-wrap">
+                            <table class="table" data-testid="orders-table">
+                                <thead><tr>
+                                    <th>"№"</th><th>{t(Key::FieldStage)}</th><th>{t(Key::FieldClient)}</th>
+                                    <th>{t(Key::Manager)}</th><th>{t(Key::Shop)}</th>
+                                    <th class="num">{t(Key::Total)}</th><th class="num">{t(Key::Paid)}</th><th>{t(Key::Created)}</th>
+                                </tr></thead>
+                                <tbody>
+                                    {list.is_empty().then(|| view! { <tr><td colspan="8" class="muted">{t(Key::NoOrders)}</td></tr> })}
+                                    {list.into_iter().map(|o| view! {
+                                        <tr data-testid="order-row">
+                                            <td><a href=format!("/orders/{}", o.id)>{o.number}</a></td>
+                                            <td><StageChip stage=o.stage/></td>
+                                            <td>{o.client.unwrap_or_default()}</td>
+                                            <td>{o.manager}</td>
+                                            <td>{o.shop}</td>
+                                            <td class="num">{o.total.to_string()}</td>
+                                            <td class="num">{o.paid.to_string()}</td>
+                                            <td>{format_utc(o.created_at)}</td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}

@@ -1,0 +1,251 @@
+//! `/orders/:id`: the order card — lines with their sources and reservations, totals,
+//! payments and balance, the stage moves the user may make, a payment form and the
+//! history. Live: any change to the order refetches it.
+
+use super::StageChip;
+use crate::error::AppError;
+use crate::i18n::{t, Key};
+use crate::live::use_live;
+use crate::orders::api::{get_order, move_order};
+use crate::orders::Order;
+use crate::payments::api::{list_funds, record_payment};
+use crate::payments::{Direction, Method, PaymentInput};
+use crate::quantity::Money;
+use crate::ui::error_box::ErrorBox;
+use crate::ui::shell::{me_allows, use_me};
+use crate::ui::time::format_utc;
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+#[component]
+pub fn OrderPage() -> impl IntoView {
+    let live = use_live();
+    let params = use_params_map();
+    let id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|s| s.parse::<i64>().ok())
+            .unwrap_or(0)
+    };
+    let order = Resource::new(
+        move || (id(), live.orders_version.get()),
+        |(id, _)| get_order(id),
+    );
+    let error = RwSignal::new(None::<AppError>);
+    let shift = Action::new(|(id, stage): &(i64, i64)| move_order(*id, *stage));
+    Effect::new(move || match shift.value().get() {
+        Some(Ok(_)) => {
+            error.set(None);
+            order.refetch();
+        }
+        Some(Err(e)) => error.set(Some(e)),
+        None => {}
+    });
+    view! {
+        <section class="page">
+            <Transition fallback=|| view! { <p>{t(Key::Loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match order.await {
+                        Err(e) => view! { <ErrorBox error=Signal::derive(move || Some(e.clone()))/> }.into_any(),
+                        Ok(o) => view! { <OrderView o error shift/> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn OrderView(
+    o: Order,
+    error: RwSignal<Option<AppError>>,
+    shift: Action<(i64, i64), Result<Order, AppError>>,
+) -> impl IntoView {
+    let id = o.id;
+    let fulfilment = match o.fulfilment {
+        crate::orders::Fulfilment::Pickup => Key::PickupHere,
+        crate::orders::Fulfilment::PickupOther => Key::PickupOther,
+        crate::orders::Fulfilment::Delivery => Key::Delivery,
+    };
+    view! {
+        <div class="page-head">
+            <h1 data-testid="order-number">{t(Key::FieldOrder)} " " {o.number.clone()}</h1>
+            <StageChip stage=o.stage.clone()/>
+        </div>
+        <div class="buttons stage-moves" data-testid="stage-moves">
+            {o.moves.iter().map(|s| {
+                let to = s.id;
+                view! {
+                    <button class="stage-move" data-testid="move" data-stage=to.to_string()
+                        style=format!("--stage: {}", s.color)
+                        disabled=move || shift.pending().get()
+                        on:click=move |_| { shift.dispatch((id, to)); }>
+                        "→ " {s.name.clone()}
+                    </button>
+                }
+            }).collect_view()}
+        </div>
+        <ErrorBox error/>
+        <dl class="card facts">
+            <dt>{t(Key::FieldClient)}</dt>
+            <dd data-testid="order-client">{match (o.client_id, o.client.clone()) {
+                (Some(cid), Some(name)) => view! { <a href=format!("/clients/{cid}")>{name}</a> }.into_any(),
+                _ => view! { <span class="muted">"—"</span> }.into_any(),
+            }}</dd>
+            <dt>{t(Key::Manager)}</dt><dd>{o.manager.clone()}</dd>
+            <dt>{t(Key::Shop)}</dt><dd>{o.shop.clone()}</dd>
+            <dt>{t(Key::Fulfilment)}</dt><dd>{t(fulfilment)} " " {o.delivery_address.clone()}</dd>
+            <dt>{t(Key::FieldProcess)}</dt><dd>{o.process.clone()}</dd>
+        </dl>
+        <div class="table-wrap">
+            <table class="table" data-testid="order-lines">
+                <thead><tr>
+                    <th>{t(Key::FieldProduct)}</th><th>{t(Key::Location)}</th><th class="num">{t(Key::FieldQuantity)}</th>
+                    <th class="num">{t(Key::Price)}</th><th class="num">{t(Key::FieldDiscount)}</th>
+                    <th class="num">{t(Key::FieldAmount)}</th><th>{t(Key::Reservation)}</th>
+                </tr></thead>
+                <tbody>
+                    {o.lines.iter().map(|l| view! {
+                        <tr data-testid="order-line">
+                            <td><a href=format!("/stock?product={}", l.product_id)>{l.product.clone()}</a></td>
+                            <td>{l.location.clone()}</td>
+                            <td class="num">{l.qty.to_string()}</td>
+                            <td class="num">{l.price.to_string()}</td>
+                            <td class="num">{l.discount.to_string()}</td>
+                            <td class="num">{l.amount.to_string()}</td>
+                            <td data-testid="line-reservation">{l.reservation_status.clone().unwrap_or_else(|| "—".into())}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+        <p class="totals">
+            {t(Key::Total)} ": " <b data-testid="order-total">{o.total.to_string()}</b> " ₽ · "
+            {t(Key::Paid)} ": " <b data-testid="order-paid">{o.paid.to_string()}</b> " ₽ · "
+            {t(Key::Balance)} ": " <b data-testid="order-balance" class:debt={o.balance.0 < 0}>{o.balance.to_string()}</b> " ₽"
+        </p>
+        <PaymentForm order_id=id due=Money(-o.balance.0)/>
+        <h2>{t(Key::History)}</h2>
+        <ul class="card history" data-testid="order-history">
+            {o.history.iter().map(|e| view! {
+                <li>
+                    <span class="muted">{format_utc(e.at)}</span> " "
+                    <b>{e.author.clone().unwrap_or_default()}</b> " "
+                    {history_text(&e.kind)} " " {e.detail.clone()}
+                </li>
+            }).collect_view()}
+        </ul>
+    }
+}
+
+fn history_text(kind: &str) -> impl Fn() -> &'static str + Clone + Send + Sync + 'static {
+    t(match kind {
+        "created" => Key::EvCreated,
+        "stage" => Key::EvStage,
+        "reserved" => Key::EvReserved,
+        "released" => Key::EvReleased,
+        "fulfilled" => Key::EvFulfilled,
+        "transfer" => Key::EvTransfer,
+        "payment" => Key::EvPayment,
+        "payment_planned" => Key::EvPaymentPlanned,
+        _ => Key::EvOther,
+    })
+}
+
+#[component]
+fn PaymentForm(order_id: i64, due: Money) -> impl IntoView {
+    let me = use_me();
+    let funds = Resource::new(|| (), |_| list_funds());
+    let amount = RwSignal::new(if due.0 > 0 {
+        due.to_string()
+    } else {
+        String::new()
+    });
+    let method = RwSignal::new("cash".to_string());
+    let fund = RwSignal::new(String::new());
+    let refund = RwSignal::new(false);
+    let planned = RwSignal::new(false);
+    let error = RwSignal::new(None::<AppError>);
+    let pay = Action::new(|input: &PaymentInput| record_payment(input.clone()));
+    Effect::new(move || match pay.value().get() {
+        Some(Ok(_)) => error.set(None),
+        Some(Err(e)) => error.set(Some(e)),
+        None => {}
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let input = (|| {
+            PaymentInput {
+                direction: if refund.get_untracked() {
+                    Direction::Out
+                } else {
+                    Direction::In
+                },
+                method: Method::parse(&method.get_untracked()).unwrap_or(Method::Cash),
+                amount: Money::parse(&amount.get_untracked(), crate::error::Field::Amount)?,
+                planned: planned.get_untracked(),
+                paid_at: None,
+                // The select shows the first active fund until another is picked.
+                fund_id: fund
+                    .get_untracked()
+                    .parse()
+                    .ok()
+                    .or_else(|| {
+                        funds
+                            .get_untracked()
+                            .and_then(|r| r.ok())
+                            .and_then(|l| l.into_iter().find(|f| f.active).map(|f| f.id))
+                    })
+                    .ok_or(AppError::invalid(
+                        crate::error::Field::Fund,
+                        crate::error::Problem::Required,
+                    ))?,
+                order_id: Some(order_id),
+                client_id: None,
+                comment: String::new(),
+            }
+            .validate()
+        })();
+        match input {
+            Ok(input) => {
+                pay.dispatch(input);
+            }
+            Err(e) => error.set(Some(e)),
+        }
+    };
+    view! {
+        <Suspense>
+            {move || Suspend::new(async move {
+                if !me_allows(&me.await, crate::auth::Action::RecordPayments) {
+                    return None;
+                }
+                let list = funds.await.unwrap_or_default();
+                Some(view! {
+                    <form class="card form-grid payment-form" data-testid="payment-form" novalidate on:submit=submit>
+                        <h2>{t(Key::RecordPayment)}</h2>
+                        <label><span>{t(Key::FieldAmount)}</span><input name="amount" inputmode="decimal" bind:value=amount/></label>
+                        <label><span>{t(Key::Method)}</span>
+                            <select name="method" bind:value=method>
+                                <option value="cash">{t(Key::Cash)}</option>
+                                <option value="card">{t(Key::Card)}</option>
+                                <option value="bank">{t(Key::BankTransfer)}</option>
+                            </select>
+                        </label>
+                        <label><span>{t(Key::FieldFund)}</span>
+                            <select name="fund" bind:value=fund>
+                                {list.into_iter().filter(|f| f.active).map(|f| view! { <option value=f.id.to_string()>{f.name}</option> }).collect_view()}
+                            </select>
+                        </label>
+                        <label class="check"><input type="checkbox" name="refund" bind:checked=refund/><span>{t(Key::Refund)}</span></label>
+                        <label class="check"><input type="checkbox" name="planned" bind:checked=planned/><span>{t(Key::PlannedPayment)}</span></label>
+                        <ErrorBox error/>
+                        <div class="buttons">
+                            <button type="submit" class="primary" disabled=move || pay.pending().get()>{t(Key::RecordPayment)}</button>
+                        </div>
+                    </form>
+                })
+            })}
+        </Suspense>
+    }
+}

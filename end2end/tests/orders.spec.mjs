@@ -1,0 +1,111 @@
+import { test, expect, signIn } from './fixtures.mjs';
+
+async function adminHeaders(request) {
+  const login = await request.post('/api/v1/auth/login', { data: { login: 'admin', password: 'demo' } });
+  const { token } = await login.json();
+  return { authorization: `Bearer ${token}` };
+}
+
+/** A product with `qty` at the seller1 shop and at the Podolsk warehouse. */
+async function stocked(request, tag) {
+  const headers = await adminHeaders(request);
+  const created = await request.post('/api/v1/products', {
+    headers,
+    data: { sku: `E2E-ORD-${tag}`, name: `Ламинат тестовый ${tag}`, unit: 'pcs', price: '1500' },
+  });
+  expect(created.status()).toBe(201);
+  const product = await created.json();
+  const locations = await (await request.get('/api/v1/locations', { headers })).json();
+  const shop = locations.find((l) => l.name === 'Магазин «Тверская»');
+  const warehouse = locations.find((l) => l.name === 'Склад «Подольск»');
+  for (const [where, qty] of [[shop, '2'], [warehouse, '5']]) {
+    expect((await request.post('/api/v1/stock/receipts', {
+      headers, data: { location_id: where.id, lines: [{ product_id: product.id, qty }] },
+    })).status()).toBe(201);
+  }
+  return { product, shop, warehouse, headers };
+}
+
+test('an order with lines from two locations goes to done: stock falls, reservations clear, a payment zeroes the balance', async ({ page, errors, request }, info) => {
+  const tag = `${info.project.name}${Date.now() % 1000000}`;
+  const { product, shop, warehouse, headers } = await stocked(request, tag);
+  await signIn(page, 'seller1');
+  // The client.
+  await page.goto('/clients/new');
+  await page.waitForSelector('body[data-ready]');
+  await page.getByTestId('client-form').locator('input[name=name]').fill(`Покупатель ${tag}`);
+  await page.getByTestId('client-form').getByTestId('client-phone').first().fill(`+7 999 ${String(Date.now()).slice(-7)}`);
+  await page.getByTestId('client-form').locator('button[type=submit]').click();
+  await expect(page.getByTestId('client-name')).toHaveText(`Покупатель ${tag}`);
+
+  // The order: the client, one unit from the shop and two from the warehouse.
+  await page.goto('/orders/new');
+  await page.waitForSelector('body[data-ready]');
+  await page.getByTestId('order-client-search').fill(`Покупатель ${tag}`);
+  await page.getByTestId('client-hits').locator('button').first().click();
+  await expect(page.getByTestId('picked-client')).toContainText(`Покупатель ${tag}`);
+  for (const [where, qty] of [[shop, '1'], [warehouse, '2']]) {
+    await page.getByTestId('product-search').fill(`E2E-ORD-${tag}`);
+    await page.getByTestId('search-hits').locator('button').first().click();
+    await page.locator(`[data-testid=take-from][data-location="${where.id}"]`).click();
+    await page.getByTestId('draft-line').last().locator('input.qty').fill(qty);
+  }
+  await expect(page.getByTestId('draft-line')).toHaveCount(2);
+  await page.getByTestId('create-order').click();
+  await expect(page.getByTestId('order-number')).toBeVisible();
+  await expect(page.getByTestId('order-total')).toHaveText('4500');
+  await expect(page.getByTestId('line-reservation')).toHaveText(['active', 'active']);
+  let availability = await (await request.get(`/api/v1/products/${product.id}/availability`, { headers })).json();
+  expect(availability.find((l) => l.location_id === shop.id).reserved).toBe('1');
+  expect(availability.find((l) => l.location_id === warehouse.id).reserved).toBe('2');
+
+  // Through the stages to done.
+  for (const stage of ['Подтверждён', 'Собран', 'Выдан']) {
+    await page.getByTestId('move').filter({ hasText: stage }).click();
+    await expect(page.getByTestId('stage')).toHaveText(stage);
+  }
+  await expect(page.getByTestId('line-reservation')).toHaveText(['fulfilled', 'fulfilled']);
+  availability = await (await request.get(`/api/v1/products/${product.id}/availability`, { headers })).json();
+  const atShop = availability.find((l) => l.location_id === shop.id);
+  const atWarehouse = availability.find((l) => l.location_id === warehouse.id);
+  expect([atShop.on_hand, atShop.reserved]).toEqual(['1', '0']);
+  expect([atWarehouse.on_hand, atWarehouse.reserved]).toEqual(['3', '0']);
+
+  // Paid in full: the balance is zero.
+  await expect(page.getByTestId('order-balance')).toHaveText('-4500');
+  const form = page.getByTestId('payment-form');
+  await expect(form.locator('input[name=amount]')).toHaveValue('4500');
+  await form.locator('select[name=method]').selectOption('card');
+  await form.locator('button[type=submit]').click();
+  await expect(page.getByTestId('order-balance')).toHaveText('0');
+  await expect(page.getByTestId('order-paid')).toHaveText('4500');
+  await expect(page.getByTestId('order-history')).toContainText('recorded a payment');
+});
+
+test('an order card is dragged to the next stage on the board', async ({ page, errors, request }, info) => {
+  const tag = `drag${info.project.name}${Date.now() % 1000000}`;
+  const { product, shop, headers } = await stocked(request, tag);
+  const created = await request.post('/api/v1/orders', {
+    headers,
+    data: { shop_id: shop.id, fulfilment: 'pickup', lines: [{ product_id: product.id, location_id: shop.id, qty: '1' }] },
+  });
+  expect(created.status()).toBe(201);
+  const order = await created.json();
+  await signIn(page, 'seller1');
+  await page.goto('/orders/board');
+  await page.waitForSelector('body[data-ready]');
+  const card = page.locator(`[data-testid=order-card][data-order="${order.id}"]`);
+  const target = page.getByTestId('board-column').filter({ has: page.getByRole('heading', { name: /^Подтверждён/ }) });
+  await expect(card).toBeVisible();
+  await target.scrollIntoViewIfNeeded();
+  const from = await card.boundingBox();
+  const to = await target.boundingBox();
+  // A finger or a mouse: pointer down on the card, move over the column, release.
+  await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(to.x + to.width / 2, to.y + 60, { steps: 8 });
+  await page.mouse.up();
+  await expect(target.locator(`[data-testid=order-card][data-order="${order.id}"]`)).toBeVisible();
+  const moved = await (await request.get(`/api/v1/orders/${order.id}`, { headers })).json();
+  expect(moved.stage.name).toBe('Подтверждён');
+});
