@@ -82,7 +82,7 @@ test('an order with lines from two locations goes to done: stock falls, reservat
   await expect(page.getByTestId('order-history')).toContainText('recorded a payment');
 });
 
-test('an order card is dragged to the next stage on the board', async ({ page, errors, request }, info) => {
+test('an order card is dragged to the next stage on the board (by finger on the tablet)', async ({ page, errors, request }, info) => {
   const tag = `drag${info.project.name}${Date.now() % 1000000}`;
   const { product, shop, headers } = await stocked(request, tag);
   const created = await request.post('/api/v1/orders', {
@@ -100,11 +100,24 @@ test('an order card is dragged to the next stage on the board', async ({ page, e
   await target.scrollIntoViewIfNeeded();
   const from = await card.boundingBox();
   const to = await target.boundingBox();
-  // A finger or a mouse: pointer down on the card, move over the column, release.
-  await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
-  await page.mouse.down();
-  await page.mouse.move(to.x + to.width / 2, to.y + 60, { steps: 8 });
-  await page.mouse.up();
+  const start = { x: from.x + from.width / 2, y: from.y + from.height / 2 };
+  const end = { x: to.x + to.width / 2, y: to.y + 60 };
+  if (info.project.use.hasTouch) {
+    // A finger on the tablet: real touch events through the DevTools protocol.
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [start] });
+    for (let i = 1; i <= 8; i++) {
+      const x = start.x + ((end.x - start.x) * i) / 8;
+      const y = start.y + ((end.y - start.y) * i) / 8;
+      await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: [{ x, y }] });
+    }
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+  } else {
+    await page.mouse.move(start.x, start.y);
+    await page.mouse.down();
+    await page.mouse.move(end.x, end.y, { steps: 8 });
+    await page.mouse.up();
+  }
   await expect(target.locator(`[data-testid=order-card][data-order="${order.id}"]`)).toBeVisible();
   const moved = await (await request.get(`/api/v1/orders/${order.id}`, { headers })).json();
   expect(moved.stage.name).toBe('Подтверждён');

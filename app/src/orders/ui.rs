@@ -15,11 +15,22 @@ use crate::process::ProcessKind;
 use crate::ui::time::format_utc;
 use leptos::prelude::*;
 
-/// A stage as a coloured chip.
+/// A stage's colour as a dot. SVG `fill` is an attribute, not a style, so the strict
+/// Content-Security-Policy (no inline styles) lets an admin-chosen colour through.
+#[component]
+pub fn StageDot(color: String) -> impl IntoView {
+    view! {
+        <svg class="stage-dot" viewBox="0 0 10 10" width="10" height="10" aria-hidden="true">
+            <circle cx="5" cy="5" r="5" fill=color/>
+        </svg>
+    }
+}
+
+/// A stage as a chip with its colour.
 #[component]
 pub fn StageChip(stage: StageRef) -> impl IntoView {
     view! {
-        <span class="stage-chip" data-testid="stage" style=format!("--stage: {}", stage.color)>{stage.name}</span>
+        <span class="stage-chip"><StageDot color=stage.color/><span data-testid="stage">{stage.name}</span></span>
     }
 }
 

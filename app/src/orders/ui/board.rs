@@ -2,6 +2,7 @@
 //! dragged to another column with a mouse or a finger (pointer events, so it works on a
 //! tablet); the move runs the stage's actions, and a refusal shows why.
 
+use super::StageDot;
 use crate::error::AppError;
 use crate::i18n::{t, Key};
 use crate::live::use_live;
@@ -96,9 +97,8 @@ pub fn BoardPage() -> impl IntoView {
                                 let cards: Vec<_> = list.iter().filter(|o| o.stage.id == sid).cloned().collect();
                                 view! {
                                     <div class="column" data-stage=sid.to_string() data-testid="board-column"
-                                        class:over=move || over.get() == Some(sid)
-                                        style=format!("--stage: {}", stage.color)>
-                                        <h2>{stage.name.clone()} <span class="muted">{cards.len()}</span></h2>
+                                        class:over=move || over.get() == Some(sid)>
+                                        <h2><StageDot color=stage.color.clone()/> " " {stage.name.clone()} " " <span class="muted">{cards.len()}</span></h2>
                                         {cards.into_iter().map(|o| {
                                             let id = o.id;
                                             view! {

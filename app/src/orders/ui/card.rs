@@ -2,7 +2,7 @@
 //! payments and balance, the stage moves the user may make, a payment form and the
 //! history. Live: any change to the order refetches it.
 
-use super::StageChip;
+use super::{StageChip, StageDot};
 use crate::error::AppError;
 use crate::i18n::{t, Key};
 use crate::live::use_live;
@@ -78,10 +78,9 @@ fn OrderView(
                 let to = s.id;
                 view! {
                     <button class="stage-move" data-testid="move" data-stage=to.to_string()
-                        style=format!("--stage: {}", s.color)
                         disabled=move || shift.pending().get()
                         on:click=move |_| { shift.dispatch((id, to)); }>
-                        "→ " {s.name.clone()}
+                        "→ " <StageDot color=s.color.clone()/> " " {s.name.clone()}
                     </button>
                 }
             }).collect_view()}
