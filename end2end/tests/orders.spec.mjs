@@ -80,6 +80,11 @@ test('an order with lines from two locations goes to done: stock falls, reservat
   await expect(page.getByTestId('order-balance')).toHaveText('0');
   await expect(page.getByTestId('order-paid')).toHaveText('4500');
   await expect(page.getByTestId('order-history')).toContainText('recorded a payment');
+  // The client's card shows the order, the payment and a zero balance.
+  await page.getByTestId('order-client').locator('a').click();
+  await expect(page.getByTestId('client-balance')).toHaveText('0');
+  await expect(page.getByTestId('client-orders')).toContainText('Выдан');
+  await expect(page.getByTestId('client-payments')).toContainText('4500');
 });
 
 test('an order card is dragged to the next stage on the board (by finger on the tablet)', async ({ page, errors, request }, info) => {

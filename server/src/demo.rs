@@ -2,6 +2,7 @@
 //! and a catalog with stock ([`catalog`]).
 
 pub mod catalog;
+pub mod orders;
 
 use app::auth::Role;
 use app::db::{now_ms, Db};
@@ -208,6 +209,8 @@ pub async fn load_with(db: &Db, force: bool, products: usize) -> Result<(), Demo
         .await?;
     }
     catalog::load(db, products, &sites).await?;
+    // About one order for every ten products: 300 with the default catalog.
+    orders::load(db, products / 10).await?;
     Ok(())
 }
 

@@ -85,16 +85,16 @@ const BRANDS: &[(&str, &str)] = &[
 ];
 
 /// Deterministic pseudo-random numbers, so every demo chain is the same.
-struct Dice(u64);
+pub(super) struct Dice(pub(super) u64);
 
 impl Dice {
-    fn next(&mut self) -> u64 {
+    pub(super) fn next(&mut self) -> u64 {
         self.0 ^= self.0 << 13;
         self.0 ^= self.0 >> 7;
         self.0 ^= self.0 << 17;
         self.0
     }
-    fn below(&mut self, n: u64) -> u64 {
+    pub(super) fn below(&mut self, n: u64) -> u64 {
         self.next() % n.max(1)
     }
 }
@@ -110,7 +110,7 @@ fn ean13(n: u64) -> String {
     format!("{body}{}", (10 - sum % 10) % 10)
 }
 
-fn caller(id: i64, role: Role, home: Option<i64>) -> Caller {
+pub(super) fn caller(id: i64, role: Role, home: Option<i64>) -> Caller {
     Caller {
         id,
         login: String::new(),

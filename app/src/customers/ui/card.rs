@@ -51,6 +51,7 @@ pub fn ClientPage() -> impl IntoView {
                         Err(e) => view! { <ErrorBox error=Signal::derive(move || Some(e.clone()))/> }.into_any(),
                         Ok(c) => {
                             let form_client = c.clone();
+                            let client_id = c.id;
                             view! {
                                 <div class="page-head">
                                     <h1 data-testid="client-name">{c.name.clone()}</h1>
@@ -64,6 +65,7 @@ pub fn ClientPage() -> impl IntoView {
                                     fallback=move || view! { <ClientFacts c=c.clone()/> }>
                                     <ClientForm client=Some(form_client.clone()) on_saved=saved/>
                                 </Show>
+                                <ClientMoney client_id=client_id/>
                             }.into_any()
                         }
                     }
@@ -90,5 +92,57 @@ fn ClientFacts(c: crate::customers::Client) -> impl IntoView {
             <dt>{t(Key::CreatedBy)}</dt>
             <dd>{c.created_by.clone()} ", " {format_utc(c.created_at)}</dd>
         </dl>
+    }
+}
+
+/// The client's balance, orders and payments (live: orders and payments bump it).
+#[component]
+fn ClientMoney(client_id: i64) -> impl IntoView {
+    use crate::orders::ui::StageChip;
+    use crate::orders::{api::list_orders, OrderFilter};
+    use crate::payments::api::{get_client_balance, list_payments};
+    use crate::payments::Direction;
+    let live = use_live();
+    let version = move || (live.orders_version.get(), live.clients_version.get());
+    let balance = Resource::new(version, move |_| get_client_balance(client_id));
+    let orders = Resource::new(version, move |_| {
+        list_orders(OrderFilter {
+            client_id: Some(client_id),
+            ..Default::default()
+        })
+    });
+    let payments = Resource::new(version, move |_| list_payments(None, Some(client_id)));
+    view! {
+        <Transition>
+            {move || Suspend::new(async move {
+                let b = balance.await.unwrap_or_default();
+                let orders = orders.await.unwrap_or_default();
+                let payments = payments.await.unwrap_or_default();
+                view! {
+                    <p class="totals">
+                        {t(Key::Balance)} ": " <b data-testid="client-balance" class:debt={b.balance.0 < 0}>{b.balance.to_string()}</b> " ₽ · "
+                        {t(Key::Paid)} ": " {(b.received - b.refunded).to_string()} " ₽ · "
+                        {t(Key::Total)} ": " {b.obligations.to_string()} " ₽"
+                    </p>
+                    <h2>{t(Key::ClientOrders)}</h2>
+                    <ul class="card history" data-testid="client-orders">
+                        {orders.into_iter().map(|o| view! {
+                            <li><a href=format!("/orders/{}", o.id)>{o.number}</a> " " <StageChip stage=o.stage/> " "
+                                {o.total.to_string()} " ₽ · " {o.shop}</li>
+                        }).collect_view()}
+                    </ul>
+                    <h2>{t(Key::ClientPayments)}</h2>
+                    <ul class="card history" data-testid="client-payments">
+                        {payments.into_iter().map(|p| view! {
+                            <li>
+                                <span class="muted">{format_utc(p.paid_at)}</span> " "
+                                {if p.direction == Direction::Out { "−" } else { "" }} {p.amount.to_string()} " ₽ · "
+                                {p.fund} {p.planned.then_some(" · ⏳")} " " {p.order_number.unwrap_or_default()}
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }
+            })}
+        </Transition>
     }
 }

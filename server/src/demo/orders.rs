@@ -1,0 +1,216 @@
+//! Demo clients, orders and payments: orders over the last four months at every shop,
+//! taken by that shop's seller through the real services (so stock, reservations and
+//! the ledger agree), moved through the retail process — most sold, some cancelled, some
+//! still open — and paid in several funds, with some debt left and planned payments.
+
+use super::catalog::{caller, Dice};
+use app::auth::Role;
+use app::customers::{service as customers, ClientInput};
+use app::db::{now_ms, Db};
+use app::error::AppError;
+use app::live::hub::Hub;
+use app::orders::{service as orders, Fulfilment, OrderInput, OrderLineInput};
+use app::payments::{service as payments, Direction, Method, PaymentInput};
+use app::process::{service as processes, ProcessKind};
+use app::quantity::{Money, Qty};
+
+const FIRST: [&str; 12] = [
+    "Алексей",
+    "Мария",
+    "Дмитрий",
+    "Елена",
+    "Сергей",
+    "Ольга",
+    "Андрей",
+    "Наталья",
+    "Игорь",
+    "Татьяна",
+    "Павел",
+    "Светлана",
+];
+const LAST: [&str; 10] = [
+    "Соколов",
+    "Морозов",
+    "Новиков",
+    "Фёдоров",
+    "Волков",
+    "Алексеев",
+    "Лебедев",
+    "Семёнов",
+    "Егоров",
+    "Павлов",
+];
+const DAY: i64 = 86_400_000;
+
+/// Loads `count` orders (and a client for every four of them).
+pub async fn load(db: &Db, count: usize) -> Result<(), AppError> {
+    if count == 0 {
+        return Ok(());
+    }
+    let hub = Hub::new();
+    let mut dice = Dice(0x0bad_5eed_0dde_0001);
+    let (admin_id,): (i64,) =
+        sqlx::query_as("SELECT id FROM employee WHERE role = 'admin' ORDER BY id LIMIT 1")
+            .fetch_one(&db.pool)
+            .await?;
+    let admin = caller(admin_id, Role::Admin, None);
+    let accountant: Option<(i64,)> =
+        sqlx::query_as("SELECT id FROM employee WHERE role = 'accountant' ORDER BY id LIMIT 1")
+            .fetch_optional(&db.pool)
+            .await?;
+    let payer = accountant
+        .map(|(id,)| caller(id, Role::Accountant, None))
+        .unwrap_or_else(|| admin.clone());
+    let mut clients = Vec::new();
+    for i in 0..count.div_ceil(4) {
+        let name = format!(
+            "{} {}",
+            FIRST[i % FIRST.len()],
+            LAST[(i / FIRST.len() + i) % LAST.len()]
+        );
+        let input = ClientInput {
+            name,
+            phones: vec![format!(
+                "+7 9{:02} {:03}-{:02}-{:02}",
+                10 + i % 90,
+                100 + i % 900,
+                i % 100,
+                (i * 7) % 100
+            )],
+            email: if i % 3 == 0 {
+                format!("client{i}@example.ru")
+            } else {
+                String::new()
+            },
+            notes: String::new(),
+            consent: i % 2 == 0,
+        };
+        clients.push(customers::save(db, &hub, &admin, None, input).await?.id);
+    }
+    let sellers: Vec<(i64, Option<i64>)> = sqlx::query_as(
+        "SELECT id, home_location_id FROM employee WHERE role = 'manager' AND active = 1 ORDER BY login",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    let sellers: Vec<(i64, i64)> = sellers
+        .into_iter()
+        .filter_map(|(id, home)| home.map(|h| (id, h)))
+        .collect();
+    let process = processes::list(db, &admin, Some(ProcessKind::Order))
+        .await?
+        .into_iter()
+        .next()
+        .ok_or(AppError::Internal)?;
+    let stage = |name: &str| process.stages.iter().find(|s| s.name == name).map(|s| s.id);
+    let (Some(confirmed), Some(packed), Some(done), Some(cancelled)) = (
+        stage("Подтверждён"),
+        stage("Собран"),
+        stage("Выдан"),
+        stage("Отменён"),
+    ) else {
+        // An admin reshaped the process: no demo orders then.
+        return Ok(());
+    };
+    let funds = payments::list_funds(db, &admin).await?;
+    let now = now_ms();
+    for i in 0..count {
+        if sellers.is_empty() {
+            break;
+        }
+        let (seller_id, shop) = sellers[i % sellers.len()];
+        let seller = caller(seller_id, Role::Manager, Some(shop));
+        let stocked: Vec<(i64,)> = sqlx::query_as(
+            "SELECT product_id FROM stock_level WHERE location_id = $1 AND on_hand - reserved >= 2000 \
+             ORDER BY product_id LIMIT 200",
+        )
+        .bind(shop)
+        .fetch_all(&db.pool)
+        .await?;
+        if stocked.is_empty() {
+            continue;
+        }
+        let lines = (0..1 + dice.below(3))
+            .map(|_| OrderLineInput {
+                product_id: stocked[dice.below(stocked.len() as u64) as usize].0,
+                location_id: shop,
+                qty: Qty(1000),
+                price: None,
+                discount: Money::ZERO,
+            })
+            .collect();
+        let input = OrderInput {
+            process_id: Some(process.id),
+            client_id: (dice.below(10) > 0)
+                .then(|| clients[dice.below(clients.len() as u64) as usize]),
+            shop_id: Some(shop),
+            fulfilment: Fulfilment::Pickup,
+            pickup_location_id: None,
+            delivery_address: String::new(),
+            comment: String::new(),
+            lines,
+        };
+        let Ok(order) = orders::create(db, &hub, &seller, input).await else {
+            continue;
+        };
+        let fate = dice.below(100);
+        let path: &[i64] = match fate {
+            0..=59 => &[confirmed, packed, done],
+            60..=71 => &[cancelled],
+            72..=84 => &[confirmed],
+            85..=91 => &[confirmed, packed],
+            _ => &[],
+        };
+        for to in path {
+            orders::move_to(db, &hub, &seller, order.id, *to).await?;
+        }
+        let fund = &funds[dice.below(funds.len().min(2) as u64) as usize];
+        let method = [Method::Cash, Method::Card, Method::Bank][dice.below(3) as usize];
+        let pay = |amount: i64, planned: bool| PaymentInput {
+            direction: Direction::In,
+            method,
+            amount: Money(amount),
+            planned,
+            paid_at: None,
+            fund_id: fund.id,
+            order_id: Some(order.id),
+            client_id: None,
+            comment: String::new(),
+        };
+        let total = order.total.0;
+        let payment = match fate {
+            // Sold: mostly paid in full, some left owing a part.
+            0..=49 => Some(pay(total, false)),
+            50..=59 => Some(pay(total / 2, false)),
+            // Open orders: a prepayment, or a payment expected.
+            72..=78 => Some(pay(total / 3, false)),
+            79..=84 => Some(pay(total, true)),
+            _ => None,
+        };
+        if let Some(p) = payment.filter(|p| p.amount.0 > 0) {
+            payments::record(db, &hub, &payer, p).await?;
+        }
+        // Spread over the last four months.
+        let at = now - (1 + dice.below(120) as i64) * DAY - dice.below(DAY as u64) as i64;
+        sqlx::query("UPDATE orders SET created_at = $1, updated_at = $1, closed_at = CASE WHEN closed_at IS NULL THEN NULL ELSE $2 END WHERE id = $3")
+            .bind(at)
+            .bind(at + DAY / 4)
+            .bind(order.id)
+            .execute(&db.pool)
+            .await?;
+        sqlx::query("UPDATE order_event SET at = $1 + id % 1000 * 60000 WHERE order_id = $2")
+            .bind(at)
+            .bind(order.id)
+            .execute(&db.pool)
+            .await?;
+        sqlx::query("UPDATE payment SET paid_at = $1, created_at = $1 WHERE order_id = $2")
+            .bind(at + DAY / 3)
+            .bind(order.id)
+            .execute(&db.pool)
+            .await?;
+    }
+    // The stage notifications of the demo's past are old news.
+    sqlx::query("UPDATE notification SET read_at = created_at WHERE kind = 'order_stage'")
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
