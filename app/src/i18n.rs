@@ -387,6 +387,21 @@ keys! {
     ClientOrders => "Orders", "Заказы";
     ClientPayments => "Payments", "Платежи";
     Owes => "owes", "долг";
+    Processes => "Business processes", "Бизнес-процессы";
+    NewProcess => "New process", "Новый процесс";
+    Stages => "Stages", "Этапы";
+    AddAction => "Add an action on entering…", "Добавить действие при входе…";
+    ActReserveAll => "Reserve all lines", "Зарезервировать все позиции";
+    ActReleaseAll => "Release reservations", "Снять резервы";
+    ActFulfil => "Fulfil (reservations become sales)", "Отгрузить (резервы становятся продажами)";
+    ActCreateTransfer => "Create a transfer for delivery", "Создать перемещение для доставки";
+    ActNotify => "Notify", "Уведомить";
+    StageOpen => "open", "в работе";
+    StageDone => "done", "завершён";
+    StageCancelled => "cancelled", "отменён";
+    AddStage => "Add a stage", "Добавить этап";
+    Transitions => "Allowed moves and who may make them", "Разрешённые переходы и кто их выполняет";
+    AddTransition => "Add a move", "Добавить переход";
     NotFoundPage => "Page not found", "Страница не найдена";
 }
 

@@ -135,6 +135,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("settings/locations") view=org::ui::locations::LocationsPage/>
                     <Route path=path!("settings/employees") view=org::ui::employees::EmployeesPage/>
                     <Route path=path!("settings/tokens") view=auth::ui::tokens::TokensPage/>
+                    <Route path=path!("settings/processes") view=process::ui::ProcessesPage/>
                 </ParentRoute>
             </Routes>
         </Router>

@@ -16,6 +16,7 @@ pub fn SettingsHome() -> impl IntoView {
                     {move || Suspend::new(async move {
                         me_allows(&me.await, Action::ManageApiTokens).then(|| view! {
                             <a class="tile" href="/settings/tokens">{t(Key::ApiTokens)}</a>
+                            <a class="tile" href="/settings/processes" data-testid="processes-link">{t(Key::Processes)}</a>
                         })
                     })}
                 </Suspense>
