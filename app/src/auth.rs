@@ -87,6 +87,8 @@ pub enum Action {
     EditOrders,
     /// Record payments (in, out, planned).
     RecordPayments,
+    /// Create, see and move tasks and projects.
+    Tasks,
 }
 
 impl Action {
@@ -96,7 +98,8 @@ impl Action {
             | Action::ViewStock
             | Action::OwnNotifications
             | Action::ViewClients
-            | Action::ViewOrders => true,
+            | Action::ViewOrders
+            | Action::Tasks => true,
             Action::ManageOrganisation | Action::ManageApiTokens | Action::ManageProcesses => {
                 role == Role::Admin
             }

@@ -402,6 +402,17 @@ keys! {
     AddStage => "Add a stage", "Добавить этап";
     Transitions => "Allowed moves and who may make them", "Разрешённые переходы и кто их выполняет";
     AddTransition => "Add a move", "Добавить переход";
+    TaskAssigned => "A task was assigned to you", "Вам назначена задача";
+    TaskStageReached => "A task moved to a stage", "Задача перешла на этап";
+    NavTasks => "Tasks", "Задачи";
+    Projects => "Projects", "Проекты";
+    NewTask => "New task", "Новая задача";
+    NewProject => "New project", "Новый проект";
+    Assignee => "Assignee", "Исполнитель";
+    Due => "Due", "Срок";
+    Description => "Description", "Описание";
+    Tasks => "Tasks", "Задачи";
+    NoTasks => "No tasks.", "Задач нет.";
     NotFoundPage => "Page not found", "Страница не найдена";
 }
 

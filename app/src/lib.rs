@@ -11,6 +11,7 @@
 //! | business processes (stages, transitions, stage actions) | [`process`] |
 //! | orders (lines, stage moves, history, shop scoping) | [`orders`] |
 //! | payments, funds, client balances | [`payments`] |
+//! | tasks and projects | [`tasks`] |
 //! | exact quantities and money | [`quantity`] |
 //! | live updates over `/ws` | [`live`] |
 //! | notifications (the bell) | [`notify`] |
@@ -37,6 +38,7 @@ pub mod quantity;
 #[cfg(feature = "ssr")]
 pub mod state;
 pub mod stock;
+pub mod tasks;
 pub mod ui;
 
 use i18n::Lang;
@@ -125,6 +127,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("orders/board") view=orders::ui::board::BoardPage/>
                     <Route path=path!("orders/new") view=orders::ui::new::NewOrderPage/>
                     <Route path=path!("orders/:id") view=orders::ui::card::OrderPage/>
+                    <Route path=path!("tasks") view=|| view! { <tasks::ui::TasksPage kind=process::ProcessKind::Task/> }/>
+                    <Route path=path!("projects") view=|| view! { <tasks::ui::TasksPage kind=process::ProcessKind::Project/> }/>
+                    <Route path=path!("tasks/:id") view=tasks::ui::TaskPage/>
                     <Route path=path!("clients") view=customers::ui::ClientsPage/>
                     <Route path=path!("clients/new") view=customers::ui::card::NewClientPage/>
                     <Route path=path!("clients/:id") view=customers::ui::card::ClientPage/>

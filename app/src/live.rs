@@ -52,6 +52,10 @@ pub enum LiveEvent {
     OrderChanged {
         id: i64,
     },
+    /// A task or project was created or moved.
+    TaskChanged {
+        id: i64,
+    },
     /// A client card was created or edited.
     ClientChanged {
         id: i64,
@@ -119,7 +123,10 @@ impl Live {
             | LiveEvent::ProductChanged { .. } => self.stock_version.update(|v| *v += 1),
             LiveEvent::Notified { .. } => self.inbox_version.update(|v| *v += 1),
             LiveEvent::ClientChanged { .. } => self.clients_version.update(|v| *v += 1),
-            LiveEvent::OrderChanged { .. } => self.orders_version.update(|v| *v += 1),
+            // Tasks live beside orders (on their boards and on linked orders).
+            LiveEvent::OrderChanged { .. } | LiveEvent::TaskChanged { .. } => {
+                self.orders_version.update(|v| *v += 1)
+            }
             LiveEvent::Presence { online } => self.online.set(online),
             LiveEvent::Resync => self.resync(),
         }

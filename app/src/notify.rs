@@ -21,6 +21,10 @@ pub enum NotificationKind {
     /// An order the recipient should know about entered a stage (subject: the order's
     /// number, detail: the stage).
     OrderStage,
+    /// A task or project was assigned to the recipient (subject: its title, detail: by whom).
+    TaskAssigned,
+    /// A task or project the recipient should know about entered a stage.
+    TaskStage,
 }
 
 impl NotificationKind {
@@ -28,6 +32,8 @@ impl NotificationKind {
         match self {
             NotificationKind::HoldExpiring => "hold_expiring",
             NotificationKind::OrderStage => "order_stage",
+            NotificationKind::TaskAssigned => "task_assigned",
+            NotificationKind::TaskStage => "task_stage",
         }
     }
 
@@ -35,6 +41,8 @@ impl NotificationKind {
         match s {
             "hold_expiring" => Some(NotificationKind::HoldExpiring),
             "order_stage" => Some(NotificationKind::OrderStage),
+            "task_assigned" => Some(NotificationKind::TaskAssigned),
+            "task_stage" => Some(NotificationKind::TaskStage),
             _ => None,
         }
     }

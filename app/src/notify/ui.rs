@@ -61,6 +61,8 @@ pub fn Bell() -> impl IntoView {
                                 let title = match n.kind {
                                     NotificationKind::HoldExpiring => Key::HoldExpiring,
                                     NotificationKind::OrderStage => Key::OrderStageReached,
+                                    NotificationKind::TaskAssigned => Key::TaskAssigned,
+                                    NotificationKind::TaskStage => Key::TaskStageReached,
                                 };
                                 let due = n.due_at.map(format_utc);
                                 let unread = !n.read;

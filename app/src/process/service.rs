@@ -222,7 +222,9 @@ async fn write(db: &Db, id: Option<i64>, input: ProcessInput) -> Result<Process,
     }
     for (gone,) in existing.iter().filter(|e| !ids.contains(&e.0)) {
         let used: Option<(i64,)> =
-            sqlx::query_as("SELECT id FROM orders WHERE stage_id = $1 LIMIT 1")
+            sqlx::query_as(
+                "SELECT id FROM orders WHERE stage_id = $1 UNION ALL SELECT id FROM task WHERE stage_id = $1 LIMIT 1",
+            )
                 .bind(gone)
                 .fetch_optional(&mut *tx)
                 .await?;

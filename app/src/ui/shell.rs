@@ -11,10 +11,11 @@ use crate::ui::browser;
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, Redirect, A};
 
-const NAV: [(&str, Key, &str); 8] = [
+const NAV: [(&str, Key, &str); 9] = [
     ("/", Key::NavHome, "⌂"),
     ("/stock", Key::NavStock, "▦"),
     ("/orders", Key::NavOrders, "☰"),
+    ("/tasks", Key::NavTasks, "✓"),
     ("/clients", Key::NavClients, "☺"),
     ("/chat", Key::NavChat, "✉"),
     ("/documents", Key::NavDocuments, "▤"),

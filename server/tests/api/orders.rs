@@ -420,3 +420,69 @@ async fn the_rest_api_takes_an_order_moves_it_and_records_a_payment() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn tasks_link_to_orders_and_clients_notify_their_assignee_and_move_by_role() {
+    on_each_backend(|app| async move {
+        let (admin, _) = app.sign_in("admin").await;
+        let shop = location_id(&app, "Тверская").await;
+        let item = product_with_stock(&app, &admin, "TASK-1", &[(shop, "1")]).await;
+        let (seller, _) = app.sign_in("seller1").await;
+        let (_, client) = app
+            .server_fn(&seller, "clients/save", json!({"id": null, "input": {"name": "Клиент задачи"}}))
+            .await;
+        let client_id = client["id"].as_i64().expect("client");
+        let (_, order) = app
+            .server_fn(&seller, "orders/create", json!({"input": {"client_id": client_id, "fulfilment": "pickup",
+                "lines": [{"product_id": item, "location_id": shop, "qty": "1"}]}}))
+            .await;
+        let order_id = order["id"].as_i64().expect("order");
+        let storekeeper = app.id_of_employee("storekeeper1").await;
+        let (status, task) = app
+            .server_fn(&seller, "tasks/create", json!({"input": {"kind": "task", "title": "Привезти со склада",
+                "assignee_id": storekeeper, "due_at": 1_800_000_000_000i64, "client_id": client_id, "order_id": order_id}}))
+            .await;
+        assert_eq!(status, 200, "{task}");
+        assert_eq!(task["stage"]["name"], "Новая");
+        assert_eq!(task["order_number"], order["number"]);
+        let (sk, _) = app.sign_in("storekeeper1").await;
+        let (_, inbox) = app.server_fn(&sk, "notifications/inbox", json!({})).await;
+        assert_eq!(inbox["items"][0]["kind"], "task_assigned");
+        assert_eq!(inbox["items"][0]["subject"], "Привезти со склада");
+        // On the linked records.
+        for filter in [json!({"order_id": order_id}), json!({"client_id": client_id})] {
+            let (_, list) = app.server_fn(&seller, "tasks/list", json!({"filter": filter})).await;
+            assert_eq!(list.as_array().expect("list").len(), 1, "{filter}");
+        }
+        // The assignee moves it along its process.
+        let id = task["id"].as_i64().expect("id");
+        let in_work = task["moves"]
+            .as_array()
+            .expect("moves")
+            .iter()
+            .find(|s| s["name"] == "В работе")
+            .expect("a move to В работе")["id"]
+            .clone();
+        let (status, moved) = app.server_fn(&sk, "tasks/move", json!({"id": id, "stage_id": in_work})).await;
+        assert_eq!(status, 200, "{moved}");
+        assert_eq!(moved["stage"]["name"], "В работе");
+        let (status, _) = app.server_fn(&sk, "tasks/move", json!({"id": id, "stage_id": in_work})).await;
+        assert_eq!(status, 409);
+        // Refusals: no title, an order process kind, another shop's order.
+        let (status, _) = app
+            .server_fn(&seller, "tasks/create", json!({"input": {"kind": "task", "title": " "}}))
+            .await;
+        assert_eq!(status, 422);
+        let (status, _) = app
+            .server_fn(&seller, "tasks/create", json!({"input": {"kind": "order", "title": "Не задача"}}))
+            .await;
+        assert_eq!(status, 422);
+        let (kazan, _) = app.sign_in("seller3").await;
+        let (status, _) = app
+            .server_fn(&kazan, "tasks/create", json!({"input": {"kind": "task", "title": "Чужой заказ", "order_id": order_id}}))
+            .await;
+        assert_eq!(status, 403);
+        app
+    })
+    .await;
+}

@@ -415,6 +415,29 @@ fn table() -> Vec<Endpoint> {
         e(Rest("GET", "/api/v1/funds"), EVERYONE, 401),
         e(Rest("GET", "/api/v1/processes"), EVERYONE, 401),
         e(Rest("GET", "/api/v1/clients/1/balance"), EVERYONE, 401),
+        e(
+            ServerFn("tasks/list", |_| json!({"filter": {}})),
+            EVERYONE,
+            401,
+        ),
+        e(
+            ServerFn("tasks/get", |_| json!({"id": 999_999})),
+            EVERYONE,
+            401,
+        ),
+        e(
+            ServerFn(
+                "tasks/create",
+                |n| json!({"input": {"kind": "task", "title": format!("Задача {n}")}}),
+            ),
+            EVERYONE,
+            401,
+        ),
+        e(
+            ServerFn("tasks/move", |_| json!({"id": 999_999, "stage_id": 1})),
+            EVERYONE,
+            401,
+        ),
         e(Rest("GET", "/healthz"), EVERYONE, 200),
         e(ServerFn("auth/me", |_| json!({})), EVERYONE, 200),
         e(ServerFn("auth/tokens/list", |_| json!({})), ADMIN, 401),

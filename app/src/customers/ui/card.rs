@@ -4,6 +4,7 @@ use super::form::ClientForm;
 use crate::customers::api::get_client;
 use crate::i18n::{t, Key};
 use crate::live::use_live;
+use crate::tasks::ui::LinkedTasks;
 use crate::ui::error_box::ErrorBox;
 use crate::ui::shell::{me_allows, use_me};
 use crate::ui::time::format_utc;
@@ -66,6 +67,7 @@ pub fn ClientPage() -> impl IntoView {
                                     <ClientForm client=Some(form_client.clone()) on_saved=saved/>
                                 </Show>
                                 <ClientMoney client_id=client_id/>
+                                <LinkedTasks client_id=client_id/>
                             }.into_any()
                         }
                     }

@@ -11,6 +11,7 @@ use crate::orders::Order;
 use crate::payments::api::{list_funds, record_payment};
 use crate::payments::{Direction, Method, PaymentInput};
 use crate::quantity::Money;
+use crate::tasks::ui::LinkedTasks;
 use crate::ui::error_box::ErrorBox;
 use crate::ui::shell::{me_allows, use_me};
 use crate::ui::time::format_utc;
@@ -125,6 +126,7 @@ fn OrderView(
             {t(Key::Balance)} ": " <b data-testid="order-balance" class:debt={o.balance.0 < 0}>{o.balance.to_string()}</b> " ₽"
         </p>
         <PaymentForm order_id=id due=Money(-o.balance.0)/>
+        <LinkedTasks order_id=id/>
         <h2>{t(Key::History)}</h2>
         <ul class="card history" data-testid="order-history">
             {o.history.iter().map(|e| view! {
