@@ -137,6 +137,7 @@ pub async fn load_with(db: &Db, force: bool, products: usize) -> Result<(), Demo
         let mut tx = db.pool.begin().await?;
         for table in [
             "employee_shop",
+            "task",
             "payment",
             "fund",
             "order_event",

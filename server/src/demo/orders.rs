@@ -208,9 +208,49 @@ pub async fn load(db: &Db, count: usize) -> Result<(), AppError> {
             .execute(&db.pool)
             .await?;
     }
+    // Tasks: follow-ups on some orders and clients, for the staff of every role.
+    let staff: Vec<(i64, String)> =
+        sqlx::query_as("SELECT id, role FROM employee WHERE active = 1 ORDER BY id")
+            .fetch_all(&db.pool)
+            .await?;
+    let recent: Vec<(i64, Option<i64>)> =
+        sqlx::query_as("SELECT id, client_id FROM orders ORDER BY created_at DESC LIMIT 60")
+            .fetch_all(&db.pool)
+            .await?;
+    const TITLES: [&str; 6] = [
+        "Позвонить клиенту о готовности заказа",
+        "Согласовать доставку",
+        "Проверить оплату",
+        "Подготовить счёт",
+        "Заказать недостающий товар со склада",
+        "Уточнить адрес доставки",
+    ];
+    for (n, (order_id, client_id)) in recent.iter().enumerate().step_by(3) {
+        if staff.is_empty() {
+            break;
+        }
+        let (assignee, _) = &staff[dice.below(staff.len() as u64) as usize];
+        let input = app::tasks::TaskInput {
+            kind: ProcessKind::Task,
+            title: TITLES[n % TITLES.len()].into(),
+            description: String::new(),
+            assignee_id: Some(*assignee),
+            due_at: Some(now + (dice.below(14) as i64 - 3) * DAY),
+            client_id: *client_id,
+            order_id: Some(*order_id),
+        };
+        let task = app::tasks::service::create(db, &hub, &admin, input).await?;
+        if n % 2 == 0 {
+            if let Some(next) = task.moves.first() {
+                app::tasks::service::move_to(db, &hub, &admin, task.id, next.id).await?;
+            }
+        }
+    }
     // The stage notifications of the demo's past are old news.
-    sqlx::query("UPDATE notification SET read_at = created_at WHERE kind = 'order_stage'")
-        .execute(&db.pool)
-        .await?;
+    sqlx::query(
+        "UPDATE notification SET read_at = created_at WHERE kind IN ('order_stage', 'task_stage')",
+    )
+    .execute(&db.pool)
+    .await?;
     Ok(())
 }
