@@ -413,6 +413,10 @@ keys! {
     Description => "Description", "Описание";
     Tasks => "Tasks", "Задачи";
     NoTasks => "No tasks.", "Задач нет.";
+    ShopAccess => "Shop access", "Доступ к магазинам";
+    ShopAccessHint => "Managers and storekeepers see and work on orders of their home shop; tick the other shops each may work with. Directors and accountants see every shop.", "Менеджеры и кладовщики видят и ведут заказы своего магазина; отметьте, с какими ещё магазинами может работать каждый. Директора и бухгалтеры видят все магазины.";
+    Funds => "Funds", "Фонды";
+    Restore => "Restore", "Вернуть";
     NotFoundPage => "Page not found", "Страница не найдена";
 }
 

@@ -141,6 +141,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("settings/employees") view=org::ui::employees::EmployeesPage/>
                     <Route path=path!("settings/tokens") view=auth::ui::tokens::TokensPage/>
                     <Route path=path!("settings/processes") view=process::ui::ProcessesPage/>
+                    <Route path=path!("settings/access") view=orders::ui::settings::AccessPage/>
+                    <Route path=path!("settings/funds") view=orders::ui::settings::FundsPage/>
                 </ParentRoute>
             </Routes>
         </Router>

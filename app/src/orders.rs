@@ -9,6 +9,7 @@ use crate::process::{Stage, StageKind};
 use crate::quantity::{Money, Qty};
 use serde::{Deserialize, Serialize};
 
+pub mod access;
 #[cfg(feature = "ssr")]
 pub mod actions;
 pub mod api;

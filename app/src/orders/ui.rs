@@ -4,6 +4,7 @@
 pub mod board;
 pub mod card;
 pub mod new;
+pub mod settings;
 
 use super::api::list_orders;
 use super::{OrderFilter, StageRef};

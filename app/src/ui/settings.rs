@@ -17,6 +17,8 @@ pub fn SettingsHome() -> impl IntoView {
                         me_allows(&me.await, Action::ManageApiTokens).then(|| view! {
                             <a class="tile" href="/settings/tokens">{t(Key::ApiTokens)}</a>
                             <a class="tile" href="/settings/processes" data-testid="processes-link">{t(Key::Processes)}</a>
+                            <a class="tile" href="/settings/access" data-testid="access-link">{t(Key::ShopAccess)}</a>
+                            <a class="tile" href="/settings/funds" data-testid="funds-link">{t(Key::Funds)}</a>
                         })
                     })}
                 </Suspense>

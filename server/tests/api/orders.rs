@@ -244,12 +244,23 @@ async fn managers_see_and_work_on_their_own_shops_orders_only() {
         assert_eq!(status, 403);
         // An admin widens seller3's shops: now they see it.
         let seller3_id = app.id_of_employee("seller3").await;
-        sqlx::query("INSERT INTO employee_shop (employee_id, location_id) VALUES ($1, $2)")
-            .bind(seller3_id)
-            .bind(shop)
-            .execute(&app.db.pool)
-            .await
-            .expect("widen");
+        let (status, _) = app
+            .server_fn(
+                &admin,
+                "org/access/set",
+                json!({"employee_id": seller3_id, "shops": [shop]}),
+            )
+            .await;
+        assert_eq!(status, 200);
+        let (_, access) = app.server_fn(&admin, "org/access/list", json!({})).await;
+        let row = access
+            .as_array()
+            .expect("access")
+            .iter()
+            .find(|a| a["employee_id"] == seller3_id)
+            .cloned()
+            .expect("seller3");
+        assert_eq!(row["shops"], json!([shop]));
         let (status, _) = app
             .server_fn(&seller3, "orders/get", json!({"id": id}))
             .await;

@@ -438,6 +438,15 @@ fn table() -> Vec<Endpoint> {
             EVERYONE,
             401,
         ),
+        e(ServerFn("org/access/list", |_| json!({})), ADMIN, 401),
+        e(
+            ServerFn(
+                "org/access/set",
+                |_| json!({"employee_id": 999_999, "shops": []}),
+            ),
+            ADMIN,
+            401,
+        ),
         e(Rest("GET", "/healthz"), EVERYONE, 200),
         e(ServerFn("auth/me", |_| json!({})), EVERYONE, 200),
         e(ServerFn("auth/tokens/list", |_| json!({})), ADMIN, 401),

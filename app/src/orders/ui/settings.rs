@@ -1,0 +1,122 @@
+//! Admin screens next to orders: shop access of managers (`/settings/access`) and the
+//! funds payments land in (`/settings/funds`).
+
+use crate::error::AppError;
+use crate::i18n::{t, Key};
+use crate::live::use_live;
+use crate::orders::access::{list_access, set_access};
+use crate::org::api::list_locations;
+use crate::org::LocationKind;
+use crate::payments::api::{list_funds, save_fund};
+use crate::ui::error_box::ErrorBox;
+use leptos::prelude::*;
+
+#[component]
+pub fn AccessPage() -> impl IntoView {
+    let live = use_live();
+    let people = Resource::new(move || live.org_version.get(), |_| list_access());
+    let shops = Resource::new(|| (), |_| list_locations());
+    let error = RwSignal::new(None::<AppError>);
+    let set = Action::new(|(id, shops): &(i64, Vec<i64>)| set_access(*id, shops.clone()));
+    Effect::new(move || match set.value().get() {
+        Some(Ok(())) => {
+            error.set(None);
+            people.refetch();
+        }
+        Some(Err(e)) => error.set(Some(e)),
+        None => {}
+    });
+    view! {
+        <section class="page">
+            <h1>{t(Key::ShopAccess)}</h1>
+            <p class="muted">{t(Key::ShopAccessHint)}</p>
+            <ErrorBox error/>
+            <Transition fallback=|| view! { <p>{t(Key::Loading)}</p> }>
+                {move || Suspend::new(async move {
+                    let shops: Vec<_> = shops.await.unwrap_or_default().into_iter()
+                        .filter(|l| l.active && l.kind == LocationKind::Shop).collect();
+                    let people = people.await.unwrap_or_default();
+                    view! {
+                        <div class="table-wrap">
+                            <table class="table" data-testid="access-table">
+                                <thead><tr><th></th>{shops.iter().map(|s| view! { <th>{s.name.clone()}</th> }).collect_view()}</tr></thead>
+                                <tbody>
+                                    {people.into_iter().map(|p| {
+                                        let granted = p.shops.clone();
+                                        view! {
+                                            <tr data-testid="access-row">
+                                                <td>{p.name.clone()}</td>
+                                                {shops.iter().map(|s| {
+                                                    let sid = s.id;
+                                                    let home = p.home_location_id == Some(sid);
+                                                    let on = home || granted.contains(&sid);
+                                                    let granted = granted.clone();
+                                                    let id = p.employee_id;
+                                                    view! {
+                                                        <td><input type="checkbox" prop:checked=on disabled=home
+                                                            data-testid=format!("access-{id}-{sid}")
+                                                            on:change=move |_| {
+                                                                let mut next = granted.clone();
+                                                                if next.contains(&sid) { next.retain(|x| *x != sid) } else { next.push(sid) }
+                                                                set.dispatch((id, next));
+                                                            }/></td>
+                                                    }
+                                                }).collect_view()}
+                                            </tr>
+                                        }
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+pub fn FundsPage() -> impl IntoView {
+    let funds = Resource::new(|| (), |_| list_funds());
+    let name = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<AppError>);
+    let save = Action::new(|(id, name, active): &(Option<i64>, String, bool)| {
+        save_fund(*id, name.clone(), *active)
+    });
+    Effect::new(move || match save.value().get() {
+        Some(Ok(_)) => {
+            error.set(None);
+            name.set(String::new());
+            funds.refetch();
+        }
+        Some(Err(e)) => error.set(Some(e)),
+        None => {}
+    });
+    view! {
+        <section class="page">
+            <h1>{t(Key::Funds)}</h1>
+            <form class="card form-grid" data-testid="fund-form" novalidate
+                on:submit=move |ev| { ev.prevent_default(); save.dispatch((None, name.get_untracked(), true)); }>
+                <label><span>{t(Key::FieldFund)}</span><input name="fund" bind:value=name/></label>
+                <ErrorBox error/>
+                <div class="buttons"><button type="submit" class="primary">{t(Key::Create)}</button></div>
+            </form>
+            <Transition fallback=|| view! { <p>{t(Key::Loading)}</p> }>
+                {move || funds.get().map(|r| view! {
+                    <ul class="card history" data-testid="funds">
+                        {r.unwrap_or_default().into_iter().map(|f| {
+                            let (id, fname, active) = (f.id, f.name.clone(), f.active);
+                            view! {
+                                <li class:muted=!active>{f.name}
+                                    " " <button class="chip" on:click=move |_| { save.dispatch((Some(id), fname.clone(), !active)); }>
+                                        {if active { t(Key::Archive) } else { t(Key::Restore) }}
+                                    </button>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                })}
+            </Transition>
+        </section>
+    }
+}
