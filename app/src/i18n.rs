@@ -417,6 +417,9 @@ keys! {
     ShopAccessHint => "Managers and storekeepers see and work on orders of their home shop; tick the other shops each may work with. Directors and accountants see every shop.", "Менеджеры и кладовщики видят и ведут заказы своего магазина; отметьте, с какими ещё магазинами может работать каждый. Директора и бухгалтеры видят все магазины.";
     Funds => "Funds", "Фонды";
     Restore => "Restore", "Вернуть";
+    AllManagers => "All managers", "Все менеджеры";
+    From => "From", "С";
+    To => "To", "По";
     NotFoundPage => "Page not found", "Страница не найдена";
 }
 

@@ -80,6 +80,17 @@ test('an order with lines from two locations goes to done: stock falls, reservat
   await expect(page.getByTestId('order-balance')).toHaveText('0');
   await expect(page.getByTestId('order-paid')).toHaveText('4500');
   await expect(page.getByTestId('order-history')).toContainText('recorded a payment');
+  const number = (await page.getByTestId('order-number').textContent()).replace('Order ', '').trim();
+  // The list finds it by manager and period.
+  await page.goto('/orders');
+  await page.waitForSelector('body[data-ready]');
+  await page.locator('select[name=manager]').selectOption({ label: 'Анна Смирнова' });
+  const today = new Date().toISOString().slice(0, 10);
+  await page.locator('input[name=from]').fill(today);
+  await page.locator('input[name=to]').fill(today);
+  await expect(page.getByTestId('order-row').filter({ hasText: number })).toHaveCount(1);
+  await page.goBack();
+  await page.waitForSelector('body[data-ready]');
   // The client's card shows the order, the payment and a zero balance.
   await page.getByTestId('order-client').locator('a').click();
   await expect(page.getByTestId('client-balance')).toHaveText('0');

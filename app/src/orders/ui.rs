@@ -40,14 +40,28 @@ pub fn OrdersPage() -> impl IntoView {
     let live = use_live();
     let stage = RwSignal::new(String::new());
     let shop = RwSignal::new(String::new());
+    let manager = RwSignal::new(String::new());
+    let from = RwSignal::new(String::new());
+    let to = RwSignal::new(String::new());
+    let employees = Resource::new(|| (), |_| crate::org::api::list_employees());
     let processes = Resource::new(|| (), |_| list_processes(Some(ProcessKind::Order)));
     let locations = Resource::new(|| (), |_| list_locations());
     let orders = Resource::new(
-        move || (stage.get(), shop.get(), live.orders_version.get()),
-        |(stage, shop, _)| {
+        move || {
+            (
+                (stage.get(), shop.get(), manager.get()),
+                (from.get(), to.get()),
+                live.orders_version.get(),
+            )
+        },
+        |((stage, shop, manager), (from, to), _)| {
             list_orders(OrderFilter {
                 stage_id: stage.parse().ok(),
                 shop_id: shop.parse().ok(),
+                manager_id: manager.parse().ok(),
+                from: crate::tasks::ui::date_ms(&from),
+                // Up to and including the chosen day.
+                to: crate::tasks::ui::date_ms(&to).map(|d| d + 86_400_000),
                 ..Default::default()
             })
         },
@@ -65,6 +79,7 @@ pub fn OrdersPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     let stages = processes.await.unwrap_or_default().into_iter().flat_map(|p| p.stages).collect::<Vec<_>>();
                     let shops = locations.await.unwrap_or_default();
+                    let people = employees.await.unwrap_or_default();
                     view! {
                         <div class="filters">
                             <select name="stage" bind:value=stage>
@@ -75,6 +90,12 @@ pub fn OrdersPage() -> impl IntoView {
                                 <option value="">{t(Key::AllShops)}</option>
                                 {shops.into_iter().map(|l| view! { <option value=l.id.to_string()>{l.name}</option> }).collect_view()}
                             </select>
+                            <select name="manager" bind:value=manager>
+                                <option value="">{t(Key::AllManagers)}</option>
+                                {people.into_iter().map(|e| view! { <option value=e.id.to_string()>{e.name}</option> }).collect_view()}
+                            </select>
+                            <label class="inline"><span>{t(Key::From)}</span><input type="date" name="from" bind:value=from/></label>
+                            <label class="inline"><span>{t(Key::To)}</span><input type="date" name="to" bind:value=to/></label>
                         </div>
                     }
                 })}

@@ -17,7 +17,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 /// `2026-12-01` → UTC midnight in ms (days from the civil date, H. Hinnant).
-fn date_ms(text: &str) -> Option<i64> {
+pub fn date_ms(text: &str) -> Option<i64> {
     let mut parts = text.split('-').map(|p| p.parse::<i64>().ok());
     let (y, m, d) = (parts.next()??, parts.next()??, parts.next()??);
     if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
@@ -232,9 +232,10 @@ pub fn LinkedTasks(
     #[prop(optional)] client_id: Option<i64>,
     #[prop(optional)] order_id: Option<i64>,
 ) -> impl IntoView {
-    let live = use_live();
+    // Not keyed on live versions: the card around it re-renders (and re-creates this)
+    // on every change of the order or client.
     let tasks = Resource::new(
-        move || live.orders_version.get(),
+        || (),
         move |_| {
             list_tasks(TaskFilter {
                 client_id,
@@ -251,14 +252,31 @@ pub fn LinkedTasks(
     view! {
         <h2>{t(Key::Tasks)} " " <a class="chip" href=new_link data-testid="new-linked-task">"+"</a></h2>
         <Transition>
-            {move || tasks.get().map(|r| view! {
-                <ul class="card history" data-testid="linked-tasks">
-                    {r.unwrap_or_default().into_iter().map(|task| view! {
-                        <li><a href=format!("/tasks/{}", task.id)>{task.title}</a> " " <StageChip stage=task.stage/> " "
-                            <span class="muted">{task.assignee.unwrap_or_default()}</span></li>
-                    }).collect_view()}
-                </ul>
+            {move || Suspend::new(async move {
+                let list = tasks.await.unwrap_or_default();
+                view! {
+                    <ul class="card history" data-testid="linked-tasks">
+                        {list.into_iter().map(|task| view! {
+                            <li><a href=format!("/tasks/{}", task.id)>{task.title}</a> " " <StageChip stage=task.stage/> " "
+                                <span class="muted">{task.assignee.unwrap_or_default()}</span></li>
+                        }).collect_view()}
+                    </ul>
+                }
             })}
         </Transition>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::date_ms;
+
+    #[test]
+    fn dates_from_the_picker_are_utc_midnights() {
+        assert_eq!(date_ms("1970-01-02"), Some(86_400_000));
+        assert_eq!(date_ms("2026-11-27"), Some(1_795_737_600_000));
+        assert_eq!(date_ms("2024-02-29"), Some(1_709_164_800_000));
+        assert_eq!(date_ms("2026-13-01"), None);
+        assert_eq!(date_ms(""), None);
     }
 }

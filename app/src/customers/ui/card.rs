@@ -38,8 +38,9 @@ pub fn ClientPage() -> impl IntoView {
             .unwrap_or(0)
     };
     let client = Resource::new(
-        move || (id(), live.clients_version.get()),
-        |(id, _)| get_client(id),
+        // Orders and payments of the client re-render the card and what it holds.
+        move || (id(), live.clients_version.get(), live.orders_version.get()),
+        |(id, _, _)| get_client(id),
     );
     let editing = RwSignal::new(false);
     let saved = Callback::new(move |_| editing.set(false));
@@ -68,11 +69,13 @@ pub fn ClientPage() -> impl IntoView {
                                 </Show>
                                 <ClientMoney client_id=client_id/>
                                 <LinkedTasks client_id=client_id/>
+
                             }.into_any()
                         }
                     }
                 })}
             </Transition>
+
         </section>
     }
 }
@@ -104,16 +107,19 @@ fn ClientMoney(client_id: i64) -> impl IntoView {
     use crate::orders::{api::list_orders, OrderFilter};
     use crate::payments::api::{get_client_balance, list_payments};
     use crate::payments::Direction;
-    let live = use_live();
-    let version = move || (live.orders_version.get(), live.clients_version.get());
-    let balance = Resource::new(version, move |_| get_client_balance(client_id));
-    let orders = Resource::new(version, move |_| {
-        list_orders(OrderFilter {
-            client_id: Some(client_id),
-            ..Default::default()
-        })
-    });
-    let payments = Resource::new(version, move |_| list_payments(None, Some(client_id)));
+    // No live keys of its own: the card around it re-renders (and re-creates this) on
+    // every change, and a resource refetching while its owner is disposed panics.
+    let balance = Resource::new(|| (), move |_| get_client_balance(client_id));
+    let orders = Resource::new(
+        || (),
+        move |_| {
+            list_orders(OrderFilter {
+                client_id: Some(client_id),
+                ..Default::default()
+            })
+        },
+    );
+    let payments = Resource::new(|| (), move |_| list_payments(None, Some(client_id)));
     view! {
         <Transition>
             {move || Suspend::new(async move {

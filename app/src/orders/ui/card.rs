@@ -53,6 +53,7 @@ pub fn OrderPage() -> impl IntoView {
                     }
                 })}
             </Transition>
+
         </section>
     }
 }
