@@ -105,6 +105,25 @@ impl Process {
             .any(|t| t.from_stage_id == from && t.to_stage_id == to && t.roles.contains(&role))
     }
 
+    /// The stage a record on `from` may be moved to by `role`: 409 when the process has
+    /// no such move from there (the record moved meanwhile), 403 when the role may not.
+    pub fn check_move(&self, from: i64, to: i64, role: Role) -> Result<&Stage, AppError> {
+        let target = self
+            .stage(to)
+            .ok_or(AppError::invalid(Field::Stage, Problem::NotFound))?;
+        if !self
+            .transitions
+            .iter()
+            .any(|t| t.from_stage_id == from && t.to_stage_id == to)
+        {
+            return Err(AppError::conflict(crate::error::Conflict::StageMoved));
+        }
+        if !self.may_move(from, to, role) {
+            return Err(AppError::Forbidden);
+        }
+        Ok(target)
+    }
+
     /// The stages `role` may move a record to from `from`, in board order.
     pub fn moves_from(&self, from: i64, role: Role) -> Vec<&Stage> {
         self.stages

@@ -5,6 +5,7 @@ pub mod error_box;
 pub mod home;
 pub mod not_found;
 pub mod outcome;
+pub mod route;
 pub mod sections;
 #[cfg(feature = "ssr")]
 pub mod security;

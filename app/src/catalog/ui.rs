@@ -11,7 +11,7 @@ use crate::i18n::{t, Key};
 use crate::quantity::Money;
 use crate::ui::error_box::ErrorBox;
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_navigate;
 
 #[component]
 pub fn NewProductPage() -> impl IntoView {
@@ -31,14 +31,7 @@ pub fn NewProductPage() -> impl IntoView {
 
 #[component]
 pub fn EditProductPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|s| s.parse::<i64>().ok())
-            .unwrap_or(0)
-    };
+    let id = crate::ui::route::use_id_param();
     let categories = Resource::new(|| (), |_| list_categories());
     let product = Resource::new(id, get_product);
     view! {

@@ -225,28 +225,15 @@ pub async fn enter_stage(
                 }
             }
             ActionKind::Notify => {
-                let who: Vec<(i64,)> = if action.param == "manager" {
-                    vec![(order.manager_id,)]
-                } else if let Some(role) = action.param.strip_prefix("role:") {
-                    sqlx::query_as("SELECT id FROM employee WHERE role = $1 AND active = 1")
-                        .bind(role)
-                        .fetch_all(&mut *conn)
-                        .await?
-                } else if let Some(id) = action
-                    .param
-                    .strip_prefix("employee:")
-                    .and_then(|id| id.parse::<i64>().ok())
-                {
-                    sqlx::query_as("SELECT id FROM employee WHERE id = $1 AND active = 1")
-                        .bind(id)
-                        .fetch_all(&mut *conn)
-                        .await?
-                } else {
-                    Vec::new()
-                };
+                let who = crate::process::service::recipients(
+                    conn,
+                    &action.param,
+                    Some(order.manager_id),
+                )
+                .await?;
                 let subject = format!("{} {}", order_number_label(), order.number);
                 let link = format!("/orders/{}", order.id);
-                for (employee_id,) in who {
+                for employee_id in who {
                     if employee_id == author || fx.notified.contains(&employee_id) {
                         continue;
                     }

@@ -290,20 +290,7 @@ pub async fn move_to(
         row.ok_or(AppError::NotFound)?;
     check_shop(&scope, shop_id)?;
     let process = processes::load(&mut tx, process_id).await?;
-    let target = process
-        .stage(to_stage_id)
-        .ok_or(AppError::invalid(Field::Stage, Problem::NotFound))?
-        .clone();
-    if !process
-        .transitions
-        .iter()
-        .any(|t| t.from_stage_id == from && t.to_stage_id == to_stage_id)
-    {
-        return Err(AppError::conflict(Conflict::StageMoved));
-    }
-    if !process.may_move(from, to_stage_id, caller.role) {
-        return Err(AppError::Forbidden);
-    }
+    let target = process.check_move(from, to_stage_id, caller.role)?.clone();
     let now = now_ms();
     let closes = matches!(target.kind, StageKind::Done | StageKind::Cancelled);
     let moved = sqlx::query(

@@ -238,25 +238,17 @@ pub async fn list(
     client_id: Option<i64>,
 ) -> Result<Vec<Payment>, AppError> {
     caller.require(Action::ViewOrders)?;
-    let rows: Vec<PaymentRow> = match (order_id, client_id) {
-        (Some(o), _) => {
-            sqlx::query_as(&format!(
-                "{PAYMENT_SELECT} WHERE p.order_id = $1 ORDER BY p.paid_at DESC, p.id DESC"
-            ))
-            .bind(o)
-            .fetch_all(&db.pool)
-            .await?
-        }
-        (None, Some(c)) => {
-            sqlx::query_as(&format!(
-                "{PAYMENT_SELECT} WHERE p.client_id = $1 ORDER BY p.paid_at DESC, p.id DESC"
-            ))
-            .bind(c)
-            .fetch_all(&db.pool)
-            .await?
-        }
-        (None, None) => return Err(AppError::invalid(Field::Client, Problem::Required)),
-    };
+    if order_id.is_none() && client_id.is_none() {
+        return Err(AppError::invalid(Field::Client, Problem::Required));
+    }
+    let rows: Vec<PaymentRow> = sqlx::query_as(&format!(
+        "{PAYMENT_SELECT} WHERE ($1 = 0 OR p.order_id = $1) AND ($2 = 0 OR p.client_id = $2) \
+         ORDER BY p.paid_at DESC, p.id DESC"
+    ))
+    .bind(order_id.unwrap_or(0))
+    .bind(client_id.unwrap_or(0))
+    .fetch_all(&db.pool)
+    .await?;
     rows.into_iter().map(from_row).collect()
 }
 

@@ -252,6 +252,34 @@ async fn write(db: &Db, id: Option<i64>, input: ProcessInput) -> Result<Process,
     Ok(process)
 }
 
+/// Who a `notify` stage action reaches: `manager` (the record's manager or assignee),
+/// `role:<role>` (every active employee of it) or `employee:<id>` (when active).
+pub async fn recipients(
+    conn: &mut AnyConnection,
+    param: &str,
+    manager: Option<i64>,
+) -> Result<Vec<i64>, AppError> {
+    let rows: Vec<(i64,)> = if param == "manager" {
+        manager.map(|m| vec![(m,)]).unwrap_or_default()
+    } else if let Some(role) = param.strip_prefix("role:") {
+        sqlx::query_as("SELECT id FROM employee WHERE role = $1 AND active = 1")
+            .bind(role)
+            .fetch_all(&mut *conn)
+            .await?
+    } else if let Some(id) = param
+        .strip_prefix("employee:")
+        .and_then(|id| id.parse::<i64>().ok())
+    {
+        sqlx::query_as("SELECT id FROM employee WHERE id = $1 AND active = 1")
+            .bind(id)
+            .fetch_all(&mut *conn)
+            .await?
+    } else {
+        Vec::new()
+    };
+    Ok(rows.into_iter().map(|r| r.0).collect())
+}
+
 /// The first stage of a process (where a new record starts).
 pub async fn first_stage(conn: &mut AnyConnection, process_id: i64) -> Result<i64, AppError> {
     let row: Option<(i64,)> =

@@ -209,20 +209,7 @@ pub async fn move_to(
             .await?;
     let (process_id, from, title, assignee) = row.ok_or(AppError::NotFound)?;
     let process = processes::load(&mut tx, process_id).await?;
-    let target = process
-        .stage(to)
-        .ok_or(AppError::invalid(Field::Stage, Problem::NotFound))?
-        .clone();
-    if !process
-        .transitions
-        .iter()
-        .any(|t| t.from_stage_id == from && t.to_stage_id == to)
-    {
-        return Err(AppError::conflict(Conflict::StageMoved));
-    }
-    if !process.may_move(from, to, caller.role) {
-        return Err(AppError::Forbidden);
-    }
+    let target = process.check_move(from, to, caller.role)?.clone();
     let closes = matches!(target.kind, StageKind::Done | StageKind::Cancelled);
     let moved = sqlx::query(
         "UPDATE task SET stage_id = $1, updated_at = $2, closed_at = $3 WHERE id = $4 AND stage_id = $5",
@@ -243,24 +230,9 @@ pub async fn move_to(
         .iter()
         .filter(|a| a.action == ActionKind::Notify)
     {
-        let who: Vec<(i64,)> = if action.param == "manager" {
-            assignee.map(|a| vec![(a,)]).unwrap_or_default()
-        } else if let Some(role) = action.param.strip_prefix("role:") {
-            sqlx::query_as("SELECT id FROM employee WHERE role = $1 AND active = 1")
-                .bind(role)
-                .fetch_all(&mut *tx)
-                .await?
-        } else if let Some(e) = action
-            .param
-            .strip_prefix("employee:")
-            .and_then(|e| e.parse::<i64>().ok())
-        {
-            vec![(e,)]
-        } else {
-            Vec::new()
-        };
+        let who = processes::recipients(&mut tx, &action.param, assignee).await?;
         let link = format!("/tasks/{id}");
-        for (employee_id,) in who {
+        for employee_id in who {
             if employee_id == caller.id || notified.contains(&employee_id) {
                 continue;
             }

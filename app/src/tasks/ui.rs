@@ -14,7 +14,7 @@ use crate::process::ProcessKind;
 use crate::ui::error_box::ErrorBox;
 use crate::ui::time::format_utc;
 use leptos::prelude::*;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 /// `2026-12-01` → UTC midnight in ms (days from the civil date, H. Hinnant).
 pub fn date_ms(text: &str) -> Option<i64> {
@@ -178,14 +178,7 @@ fn TaskCard(task: Task, shift: Action<(i64, i64), Result<Task, AppError>>) -> im
 #[component]
 pub fn TaskPage() -> impl IntoView {
     let live = use_live();
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|s| s.parse::<i64>().ok())
-            .unwrap_or(0)
-    };
+    let id = crate::ui::route::use_id_param();
     let task = Resource::new(
         move || (id(), live.orders_version.get()),
         |(id, _)| get_task(id),

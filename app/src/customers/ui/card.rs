@@ -9,7 +9,7 @@ use crate::ui::error_box::ErrorBox;
 use crate::ui::shell::{me_allows, use_me};
 use crate::ui::time::format_utc;
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_navigate;
 
 #[component]
 pub fn NewClientPage() -> impl IntoView {
@@ -29,14 +29,7 @@ pub fn NewClientPage() -> impl IntoView {
 pub fn ClientPage() -> impl IntoView {
     let me = use_me();
     let live = use_live();
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|s| s.parse::<i64>().ok())
-            .unwrap_or(0)
-    };
+    let id = crate::ui::route::use_id_param();
     let client = Resource::new(
         // Orders and payments of the client re-render the card and what it holds.
         move || (id(), live.clients_version.get(), live.orders_version.get()),

@@ -16,19 +16,11 @@ use crate::ui::error_box::ErrorBox;
 use crate::ui::shell::{me_allows, use_me};
 use crate::ui::time::format_utc;
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 
 #[component]
 pub fn OrderPage() -> impl IntoView {
     let live = use_live();
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|s| s.parse::<i64>().ok())
-            .unwrap_or(0)
-    };
+    let id = crate::ui::route::use_id_param();
     let order = Resource::new(
         move || (id(), live.orders_version.get()),
         |(id, _)| get_order(id),

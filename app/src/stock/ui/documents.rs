@@ -9,7 +9,6 @@ use crate::ui::error_box::ErrorBox;
 use crate::ui::outcome::on_outcome;
 use crate::ui::time::format_utc;
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 
 fn status_label(status: &str) -> Key {
     if status == "in_transit" {
@@ -70,17 +69,10 @@ pub fn DocumentsPage() -> impl IntoView {
 
 #[component]
 pub fn DocumentPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = Memo::new(move |_| {
-        params
-            .read()
-            .get("id")
-            .and_then(|v| v.parse::<i64>().ok())
-            .unwrap_or(0)
-    });
+    let id = crate::ui::route::use_id_param();
     let live = use_live();
     let doc = Resource::new(
-        move || (id.get(), live.stock_version.get()),
+        move || (id(), live.stock_version.get()),
         |(id, _)| get_stock_doc(id),
     );
     let error = RwSignal::new(None::<AppError>);
