@@ -78,6 +78,8 @@ pub enum Conflict {
     StageInUse,
     /// The record moved meanwhile, or this move is not allowed from its stage.
     StageMoved,
+    /// The payment was already received (not planned any more).
+    PaymentReceived,
     /// The reservation is no longer active (released, fulfilled or expired).
     ReservationClosed,
     /// The transfer was already received.
@@ -199,6 +201,7 @@ impl AppError {
                 Conflict::UnitInUse => Key::ErrUnitInUse,
                 Conflict::StageInUse => Key::ErrStageInUse,
                 Conflict::StageMoved => Key::ErrStageMoved,
+                Conflict::PaymentReceived => Key::ErrPaymentReceived,
                 Conflict::ReservationClosed => Key::ErrReservationClosed,
                 Conflict::TransferClosed => Key::ErrTransferClosed,
                 Conflict::Other => Key::ErrConflict,

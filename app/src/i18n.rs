@@ -420,6 +420,9 @@ keys! {
     AllManagers => "All managers", "Все менеджеры";
     From => "From", "С";
     To => "To", "По";
+    ErrPaymentReceived => "This payment is already received.", "Этот платёж уже получен.";
+    Received => "Received", "Получен";
+    Payments => "Payments", "Платежи";
     NotFoundPage => "Page not found", "Страница не найдена";
 }
 

@@ -68,7 +68,7 @@ pub struct Task {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema, utoipa::IntoParams))]
 pub struct TaskFilter {
     #[serde(default)]
     pub kind: Option<ProcessKind>,

@@ -138,3 +138,24 @@ test('an order card is dragged to the next stage on the board (by finger on the 
   const moved = await (await request.get(`/api/v1/orders/${order.id}`, { headers })).json();
   expect(moved.stage.name).toBe('Подтверждён');
 });
+
+test('a planned payment is marked received on the order card', async ({ page, errors, request }, info) => {
+  const tag = `plan${info.project.name}${Date.now() % 1000000}`;
+  const { product, shop, headers } = await stocked(request, tag);
+  const order = await (await request.post('/api/v1/orders', {
+    headers,
+    data: { shop_id: shop.id, fulfilment: 'pickup', lines: [{ product_id: product.id, location_id: shop.id, qty: '1' }] },
+  })).json();
+  const funds = await (await request.get('/api/v1/funds', { headers })).json();
+  expect((await request.post('/api/v1/payments', {
+    headers,
+    data: { direction: 'in', method: 'bank', amount: '1500', planned: true, fund_id: funds[0].id, order_id: order.id },
+  })).status()).toBe(201);
+  await signIn(page, 'accountant');
+  await page.goto(`/orders/${order.id}`);
+  await page.waitForSelector('body[data-ready]');
+  await expect(page.getByTestId('order-balance')).toHaveText('-1500');
+  await page.getByTestId('confirm-payment').click();
+  await expect(page.getByTestId('order-balance')).toHaveText('0');
+  await expect(page.getByTestId('confirm-payment')).toHaveCount(0);
+});

@@ -66,3 +66,15 @@ pub async fn get_client_balance(client_id: i64) -> Result<ClientBalance, AppErro
         .await,
     )
 }
+
+/// A planned payment has arrived.
+#[server(endpoint = "payments/confirm", input = Json)]
+pub async fn confirm_payment(id: i64) -> Result<Payment, AppError> {
+    with_status(
+        async {
+            let (state, caller) = caller().await?;
+            service::confirm(&state.db, &state.hub, &caller, id).await
+        }
+        .await,
+    )
+}

@@ -164,6 +164,60 @@ pub async fn record(
     Ok(payment)
 }
 
+/// A planned payment has arrived: it becomes an actual one, dated now.
+pub async fn confirm(db: &Db, hub: &Hub, caller: &Caller, id: i64) -> Result<Payment, AppError> {
+    caller.require(Action::RecordPayments)?;
+    let now = now_ms();
+    let mut tx = db.begin_write().await?;
+    let row: Option<(Option<i64>, Option<i64>, i64, i64)> = sqlx::query_as(
+        "SELECT p.order_id, p.client_id, p.amount, p.planned FROM payment p WHERE p.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let (order_id, client_id, amount, _) = row.ok_or(AppError::NotFound)?;
+    if let Some(order_id) = order_id {
+        let (shop,): (i64,) = sqlx::query_as("SELECT shop_id FROM orders WHERE id = $1")
+            .bind(order_id)
+            .fetch_one(&mut *tx)
+            .await?;
+        if let Some(shops) = orders::visible_shops(&mut tx, caller).await? {
+            if !shops.contains(&shop) {
+                return Err(AppError::Forbidden);
+            }
+        }
+    }
+    // Conditional: two people confirming at once confirm it once.
+    let done =
+        sqlx::query("UPDATE payment SET planned = 0, paid_at = $1 WHERE id = $2 AND planned = 1")
+            .bind(now)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+    if done.rows_affected() == 0 {
+        return Err(AppError::conflict(crate::error::Conflict::PaymentReceived));
+    }
+    if let Some(order_id) = order_id {
+        actions::event(
+            &mut tx,
+            order_id,
+            Some(caller.id),
+            "payment",
+            &Money(amount).to_string(),
+        )
+        .await?;
+    }
+    let payment = load(&mut tx, id).await?;
+    tx.commit().await?;
+    if let Some(order_id) = order_id {
+        hub.publish(LiveEvent::OrderChanged { id: order_id });
+    }
+    if let Some(client_id) = client_id {
+        hub.publish(LiveEvent::ClientChanged { id: client_id });
+    }
+    Ok(payment)
+}
+
 type PaymentRow = (
     i64,
     String,

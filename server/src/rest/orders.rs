@@ -8,6 +8,7 @@ use app::orders::{service as orders, Order, OrderFilter, OrderInput, OrderSummar
 use app::payments::{service as payments, ClientBalance, Fund, Payment, PaymentInput};
 use app::process::{service as processes, Process};
 use app::state::AppState;
+use app::tasks::{service as tasks, Task, TaskFilter, TaskInput};
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use http::StatusCode;
@@ -108,5 +109,59 @@ pub async fn client_balance(
 ) -> ApiResult<ClientBalance> {
     Ok(axum::Json(
         payments::client_balance(&state.db, &caller, id).await?,
+    ))
+}
+
+/// A planned payment has arrived: it becomes an actual one, dated now.
+#[utoipa::path(post, path = "/api/v1/payments/{id}/confirm", tag = "orders", params(("id" = i64, Path)),
+    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, body = Payment), (status = 403, body = crate::openapi::ErrorBody),
+        (status = 404, body = crate::openapi::ErrorBody),
+        (status = 409, description = "already received", body = crate::openapi::ErrorBody)))]
+pub async fn confirm_payment(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> ApiResult<Payment> {
+    Ok(axum::Json(
+        payments::confirm(&state.db, &state.hub, &caller, id).await?,
+    ))
+}
+
+#[utoipa::path(get, path = "/api/v1/tasks", tag = "orders", params(TaskFilter), security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, body = Vec<Task>), (status = 401, body = crate::openapi::ErrorBody)))]
+pub async fn list_tasks(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(filter): Query<TaskFilter>,
+) -> ApiResult<Vec<Task>> {
+    Ok(axum::Json(tasks::list(&state.db, &caller, &filter).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/tasks", tag = "orders", request_body = TaskInput, security(("bearer" = []), ("cookie" = [])),
+    responses((status = 201, body = Task), (status = 403, body = crate::openapi::ErrorBody),
+        (status = 422, body = crate::openapi::ErrorBody)))]
+pub async fn create_task(
+    State(state): State<AppState>,
+    caller: Caller,
+    Body(input): Body<TaskInput>,
+) -> Result<Response, AppError> {
+    let task = tasks::create(&state.db, &state.hub, &caller, input).await?;
+    Ok((StatusCode::CREATED, axum::Json(task)).into_response())
+}
+
+/// Moves a task or project to another stage of its process.
+#[utoipa::path(post, path = "/api/v1/tasks/{id}/stage", tag = "orders", params(("id" = i64, Path)), request_body = StageChange,
+    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, body = Task), (status = 403, body = crate::openapi::ErrorBody),
+        (status = 404, body = crate::openapi::ErrorBody), (status = 409, body = crate::openapi::ErrorBody)))]
+pub async fn change_task_stage(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    Body(change): Body<StageChange>,
+) -> ApiResult<Task> {
+    Ok(axum::Json(
+        tasks::move_to(&state.db, &state.hub, &caller, id, change.stage_id).await?,
     ))
 }

@@ -427,6 +427,43 @@ async fn the_rest_api_takes_an_order_moves_it_and_records_a_payment() {
             .expect("json");
         assert_eq!(order["paid"], "300.3");
         assert_eq!(order["stage"]["kind"], "cancelled");
+        // A planned payment counts once it is confirmed, and only once.
+        let res = admin
+            .post(app.url("/api/v1/payments"))
+            .json(&json!({"direction": "in", "method": "cash", "amount": "10", "planned": true,
+                          "fund_id": funds[0]["id"], "order_id": id}))
+            .send()
+            .await
+            .expect("plan");
+        let planned: Value = res.json().await.expect("json");
+        let order: Value = admin.get(app.url(&format!("/api/v1/orders/{id}"))).send().await.expect("get").json().await.expect("json");
+        assert_eq!(order["paid"], "300.3", "planned money is not paid yet");
+        let confirm = format!("/api/v1/payments/{}/confirm", planned["id"]);
+        let res = admin.post(app.url(&confirm)).send().await.expect("confirm");
+        assert_eq!(res.status(), 200);
+        let res = admin.post(app.url(&confirm)).send().await.expect("confirm again");
+        assert_eq!(res.status(), 409);
+        let order: Value = admin.get(app.url(&format!("/api/v1/orders/{id}"))).send().await.expect("get").json().await.expect("json");
+        assert_eq!(order["paid"], "310.3");
+        // Tasks over REST.
+        let res = admin
+            .post(app.url("/api/v1/tasks"))
+            .json(&json!({"kind": "project", "title": "Открытие магазина в Твери", "order_id": id}))
+            .send()
+            .await
+            .expect("task");
+        assert_eq!(res.status(), 201);
+        let task: Value = res.json().await.expect("json");
+        let next = task["moves"][0]["id"].clone();
+        let res = admin
+            .post(app.url(&format!("/api/v1/tasks/{}/stage", task["id"])))
+            .json(&json!({"stage_id": next}))
+            .send()
+            .await
+            .expect("move task");
+        assert_eq!(res.status(), 200);
+        let listed: Value = admin.get(app.url(&format!("/api/v1/tasks?order_id={id}"))).send().await.expect("list").json().await.expect("json");
+        assert_eq!(listed.as_array().expect("tasks").len(), 1);
         app
     })
     .await;

@@ -447,6 +447,27 @@ fn table() -> Vec<Endpoint> {
             ADMIN,
             401,
         ),
+        e(Rest("POST", "/api/v1/payments/1/confirm"), PAYERS, 401),
+        e(
+            ServerFn("payments/confirm", |_| json!({"id": 999_999})),
+            PAYERS,
+            401,
+        ),
+        e(Rest("GET", "/api/v1/tasks"), EVERYONE, 401),
+        e(
+            RestJson(
+                "POST",
+                "/api/v1/tasks",
+                |n| json!({"kind": "task", "title": format!("Задача {n}")}),
+            ),
+            EVERYONE,
+            401,
+        ),
+        e(
+            RestJson("POST", "/api/v1/tasks/1/stage", |_| json!({"stage_id": 1})),
+            EVERYONE,
+            401,
+        ),
         e(Rest("GET", "/healthz"), EVERYONE, 200),
         e(ServerFn("auth/me", |_| json!({})), EVERYONE, 200),
         e(ServerFn("auth/tokens/list", |_| json!({})), ADMIN, 401),

@@ -26,8 +26,10 @@ fn stage_at(x: i32, y: i32) -> Option<i64> {
 pub fn BoardPage() -> impl IntoView {
     let live = use_live();
     let processes = Resource::new(|| (), |_| list_processes(Some(ProcessKind::Order)));
+    let chosen = RwSignal::new(String::new());
     let orders = Resource::new(
-        move || live.orders_version.get(),
+        // Choosing another process re-renders the board through this key.
+        move || (live.orders_version.get(), chosen.get()),
         |_| {
             list_orders(OrderFilter {
                 limit: Some(500),
@@ -75,12 +77,27 @@ pub fn BoardPage() -> impl IntoView {
             <ErrorBox error/>
             <Transition fallback=|| view! { <p>{t(Key::Loading)}</p> }>
                 {move || Suspend::new(async move {
-                    let process = processes.await.unwrap_or_default().into_iter().find(|p| p.active);
+                    let all: Vec<_> = processes.await.unwrap_or_default().into_iter().filter(|p| p.active).collect();
+                    // The process on the board: the one chosen, else the oldest active order
+                    // process (the one new orders default to).
+                    let pick = chosen.get_untracked().parse::<i64>().ok();
+                    let process = all
+                        .iter()
+                        .find(|p| Some(p.id) == pick)
+                        .or_else(|| all.iter().min_by_key(|p| p.id))
+                        .cloned();
+                    let choices: Vec<(i64, String)> = all.iter().map(|p| (p.id, p.name.clone())).collect();
                     let list = orders.await.unwrap_or_default();
                     let Some(process) = process else {
                         return view! { <p class="muted">{t(Key::NoOrders)}</p> }.into_any();
                     };
+                    let current = process.id;
                     view! {
+                        <select name="process" data-testid="board-process" on:change=move |ev| chosen.set(event_target_value(&ev))>
+                            {choices.into_iter().map(|(id, name)| view! {
+                                <option value=id.to_string() selected={id == current}>{name}</option>
+                            }).collect_view()}
+                        </select>
                         <div class="board" data-testid="board"
                             on:pointermove=move |ev| {
                                 if dragging.get_untracked().is_some() {

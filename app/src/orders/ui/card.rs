@@ -118,6 +118,7 @@ fn OrderView(
             {t(Key::Paid)} ": " <b data-testid="order-paid">{o.paid.to_string()}</b> " ₽ · "
             {t(Key::Balance)} ": " <b data-testid="order-balance" class:debt={o.balance.0 < 0}>{o.balance.to_string()}</b> " ₽"
         </p>
+        <OrderPayments order_id=id/>
         <PaymentForm order_id=id due=Money(-o.balance.0)/>
         <LinkedTasks order_id=id/>
         <h2>{t(Key::History)}</h2>
@@ -241,5 +242,46 @@ fn PaymentForm(order_id: i64, due: Money) -> impl IntoView {
                 })
             })}
         </Suspense>
+    }
+}
+
+/// The order's payments; a planned one gets a "Received" button. No live key of its own:
+/// the card re-creates it on every change of the order.
+#[component]
+fn OrderPayments(order_id: i64) -> impl IntoView {
+    use crate::payments::api::{confirm_payment, list_payments};
+    let payments = Resource::new(|| (), move |_| list_payments(Some(order_id), None));
+    let error = RwSignal::new(None::<AppError>);
+    let confirm = Action::new(|id: &i64| confirm_payment(*id));
+    Effect::new(move || {
+        if let Some(Err(e)) = confirm.value().get() {
+            error.set(Some(e));
+        }
+    });
+    view! {
+        <Transition>
+            {move || Suspend::new(async move {
+                let list = payments.await.unwrap_or_default();
+                (!list.is_empty()).then(|| view! {
+                    <h2>{t(Key::Payments)}</h2>
+                    <ErrorBox error/>
+                    <ul class="card history" data-testid="order-payments">
+                        {list.into_iter().map(|p| {
+                            let id = p.id;
+                            view! {
+                                <li data-testid="order-payment">
+                                    <span class="muted">{format_utc(p.paid_at)}</span> " "
+                                    {if p.direction == Direction::Out { "−" } else { "" }} {p.amount.to_string()} " ₽ · " {p.fund}
+                                    {p.planned.then(|| view! {
+                                        " · ⏳ " <button class="chip" data-testid="confirm-payment"
+                                            on:click=move |_| { confirm.dispatch(id); }>{t(Key::Received)}</button>
+                                    })}
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                })
+            })}
+        </Transition>
     }
 }
