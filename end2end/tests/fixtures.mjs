@@ -21,7 +21,22 @@ export function watch(page) {
   };
 }
 
+/** `page.goto` that also waits for hydration (`body[data-ready]`): a click or a typed value
+ * that lands before the WASM takes over the page would be lost. */
+function hydratingGoto(page) {
+  const goto = page.goto.bind(page);
+  page.goto = async (url, options) => {
+    const response = await goto(url, options);
+    await page.waitForSelector('body[data-ready]');
+    return response;
+  };
+  return page;
+}
+
 export const test = base.extend({
+  page: async ({ page }, use) => {
+    await use(hydratingGoto(page));
+  },
   errors: async ({ page }, use) => {
     const w = watch(page);
     await use(w);
@@ -32,7 +47,7 @@ export const test = base.extend({
     const opened = [];
     await use(async (options = {}) => {
       const context = await browser.newContext({ viewport, hasTouch, baseURL, locale, ...options });
-      const page = await context.newPage();
+      const page = hydratingGoto(await context.newPage());
       const w = watch(page);
       page.vitrinaErrors = w;
       opened.push({ context, w });
