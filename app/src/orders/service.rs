@@ -61,19 +61,6 @@ pub async fn next_number(conn: &mut AnyConnection, name: &str) -> Result<i64, Ap
     Ok(value)
 }
 
-fn year_of(ms: i64) -> i64 {
-    // Days since the epoch to the civil year (UTC), as in ui::time.
-    let days = ms.div_euclid(86_400_000);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    yoe + era * 400 + i64::from(m <= 2)
-}
-
 async fn active(
     conn: &mut AnyConnection,
     table: &str,
@@ -209,7 +196,7 @@ pub async fn create(
             .ok_or(AppError::invalid(Field::Amount, Problem::OutOfRange))?;
         priced.push((line, price, amount));
     }
-    let year = year_of(now);
+    let year = crate::ui::time::year_of(now);
     let seq = next_number(&mut tx, &format!("order:{year}")).await?;
     let number = format!("{year}-{seq:06}");
     let (order_id,): (i64,) = sqlx::query_as(

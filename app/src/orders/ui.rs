@@ -59,9 +59,9 @@ pub fn OrdersPage() -> impl IntoView {
                 stage_id: stage.parse().ok(),
                 shop_id: shop.parse().ok(),
                 manager_id: manager.parse().ok(),
-                from: crate::tasks::ui::date_ms(&from),
+                from: crate::ui::time::date_ms(&from),
                 // Up to and including the chosen day.
-                to: crate::tasks::ui::date_ms(&to).map(|d| d + 86_400_000),
+                to: crate::ui::time::date_ms(&to).map(|d| d + 86_400_000),
                 ..Default::default()
             })
         },

@@ -9,8 +9,7 @@ use crate::live::{hub::Hub, LiveEvent};
 use crate::notify::service::{insert as notify, NewNotification};
 use crate::notify::NotificationKind;
 use crate::orders::StageRef;
-use crate::process::{service as processes, ActionKind, ProcessKind, StageKind};
-use sqlx::AnyConnection;
+use crate::process::{service as processes, ActionKind, Process, ProcessKind, StageKind};
 
 #[derive(sqlx::FromRow)]
 struct Row {
@@ -38,8 +37,7 @@ const SELECT: &str = "SELECT t.id AS id, t.kind AS kind, t.process_id AS process
      FROM task t JOIN employee e ON e.id = t.created_by LEFT JOIN employee a ON a.id = t.assignee_id \
           LEFT JOIN client c ON c.id = t.client_id LEFT JOIN orders o ON o.id = t.order_id";
 
-async fn from_row(conn: &mut AnyConnection, caller: &Caller, r: Row) -> Result<Task, AppError> {
-    let process = processes::load(conn, r.process_id).await?;
+fn from_row(process: &Process, caller: &Caller, r: Row) -> Result<Task, AppError> {
     let stage = process
         .stage(r.stage_id)
         .map(StageRef::from)
@@ -77,7 +75,8 @@ pub async fn get(db: &Db, caller: &Caller, id: i64) -> Result<Task, AppError> {
         .fetch_optional(&mut *conn)
         .await?
         .ok_or(AppError::NotFound)?;
-    from_row(&mut conn, caller, row).await
+    let process = processes::load(&mut conn, row.process_id).await?;
+    from_row(&process, caller, row)
 }
 
 /// Tasks (or projects) by the filter, open ones first, by due date.
@@ -95,9 +94,18 @@ pub async fn list(db: &Db, caller: &Caller, f: &TaskFilter) -> Result<Vec<Task>,
     .bind(f.order_id.unwrap_or(0))
     .fetch_all(&mut *conn)
     .await?;
+    // A board holds hundreds of tasks of one or two processes: load each process once.
+    let mut loaded: Vec<Process> = Vec::new();
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
-        out.push(from_row(&mut conn, caller, r).await?);
+        if !loaded.iter().any(|p| p.id == r.process_id) {
+            loaded.push(processes::load(&mut conn, r.process_id).await?);
+        }
+        let process = loaded
+            .iter()
+            .find(|p| p.id == r.process_id)
+            .ok_or(AppError::Internal)?;
+        out.push(from_row(process, caller, r)?);
     }
     Ok(out)
 }

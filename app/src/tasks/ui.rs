@@ -12,25 +12,9 @@ use crate::org::api::list_employees;
 use crate::process::api::list_processes;
 use crate::process::ProcessKind;
 use crate::ui::error_box::ErrorBox;
-use crate::ui::time::format_utc;
+use crate::ui::time::{date_ms, format_utc};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
-
-/// `2026-12-01` → UTC midnight in ms (days from the civil date, H. Hinnant).
-pub fn date_ms(text: &str) -> Option<i64> {
-    let mut parts = text.split('-').map(|p| p.parse::<i64>().ok());
-    let (y, m, d) = (parts.next()??, parts.next()??, parts.next()??);
-    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
-        return None;
-    }
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = if m > 2 { m - 3 } else { m + 9 };
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    Some((era * 146_097 + doe - 719_468) * 86_400_000)
-}
 
 #[component]
 pub fn TasksPage(kind: ProcessKind) -> impl IntoView {
@@ -257,19 +241,5 @@ pub fn LinkedTasks(
                 }
             })}
         </Transition>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::date_ms;
-
-    #[test]
-    fn dates_from_the_picker_are_utc_midnights() {
-        assert_eq!(date_ms("1970-01-02"), Some(86_400_000));
-        assert_eq!(date_ms("2026-11-27"), Some(1_795_737_600_000));
-        assert_eq!(date_ms("2024-02-29"), Some(1_709_164_800_000));
-        assert_eq!(date_ms("2026-13-01"), None);
-        assert_eq!(date_ms(""), None);
     }
 }

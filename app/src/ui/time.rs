@@ -14,6 +14,29 @@ pub fn format_utc(ms: i64) -> String {
     )
 }
 
+/// The UTC calendar year of an instant.
+pub fn year_of(ms: i64) -> i64 {
+    civil_from_days(ms.div_euclid(86_400_000)).0
+}
+
+/// `2026-12-01` (a date picker's value) → that day's UTC midnight in ms; `None` when it
+/// is not a date.
+pub fn date_ms(text: &str) -> Option<i64> {
+    let mut parts = text.split('-').map(|p| p.parse::<i64>().ok());
+    let (y, m, d) = (parts.next()??, parts.next()??, parts.next()??);
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return None;
+    }
+    // The inverse of `civil_from_days` (H. Hinnant).
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = if m > 2 { m - 3 } else { m + 9 };
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Some((era * 146_097 + doe - 719_468) * 86_400_000)
+}
+
 /// Days since 1970-01-01 to (year, month, day), proleptic Gregorian (H. Hinnant).
 fn civil_from_days(z: i64) -> (i64, i64, i64) {
     let z = z + 719_468;
@@ -31,6 +54,17 @@ fn civil_from_days(z: i64) -> (i64, i64, i64) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_from_the_picker_are_utc_midnights_and_years_read_back() {
+        assert_eq!(date_ms("1970-01-02"), Some(86_400_000));
+        assert_eq!(date_ms("2026-11-27"), Some(1_795_737_600_000));
+        assert_eq!(date_ms("2024-02-29"), Some(1_709_164_800_000));
+        assert_eq!(date_ms("2026-13-01"), None);
+        assert_eq!(date_ms(""), None);
+        assert_eq!(year_of(1_795_737_600_000), 2026);
+        assert_eq!(year_of(1_709_164_800_000), 2024);
+    }
 
     #[test]
     fn formats_known_instants() {
