@@ -80,6 +80,8 @@ pub enum Conflict {
     StageMoved,
     /// The payment was already received (not planned any more).
     PaymentReceived,
+    /// The order is done or cancelled: it can't be edited any more.
+    OrderClosed,
     /// The reservation is no longer active (released, fulfilled or expired).
     ReservationClosed,
     /// The transfer was already received.
@@ -202,6 +204,7 @@ impl AppError {
                 Conflict::StageInUse => Key::ErrStageInUse,
                 Conflict::StageMoved => Key::ErrStageMoved,
                 Conflict::PaymentReceived => Key::ErrPaymentReceived,
+                Conflict::OrderClosed => Key::ErrOrderClosed,
                 Conflict::ReservationClosed => Key::ErrReservationClosed,
                 Conflict::TransferClosed => Key::ErrTransferClosed,
                 Conflict::Other => Key::ErrConflict,

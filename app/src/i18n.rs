@@ -424,6 +424,12 @@ keys! {
     Received => "Received", "Получен";
     Payments => "Payments", "Платежи";
     NotFoundPage => "Page not found", "Страница не найдена";
+    ErrOrderClosed => "The order is done or cancelled and can no longer be changed.", "Заказ завершён или отменён, его больше нельзя изменить.";
+    EvEdited => "edited the order:", "изменил(а) заказ:";
+    EditOrder => "Edit the order", "Изменить заказ";
+    SaveOrder => "Save the order", "Сохранить заказ";
+    HeldHere => "Held", "Удерживают";
+    TakeAlternative => "Take this instead", "Взять вместо";
 }
 
 pub fn field_key(field: Field) -> Key {

@@ -127,6 +127,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("orders/board") view=orders::ui::board::BoardPage/>
                     <Route path=path!("orders/new") view=orders::ui::new::NewOrderPage/>
                     <Route path=path!("orders/:id") view=orders::ui::card::OrderPage/>
+                    <Route path=path!("orders/:id/edit") view=orders::ui::new::EditOrderPage/>
                     <Route path=path!("tasks") view=|| view! { <tasks::ui::TasksPage kind=process::ProcessKind::Task/> }/>
                     <Route path=path!("projects") view=|| view! { <tasks::ui::TasksPage kind=process::ProcessKind::Project/> }/>
                     <Route path=path!("tasks/:id") view=tasks::ui::TaskPage/>

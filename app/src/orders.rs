@@ -14,6 +14,8 @@ pub mod access;
 pub mod actions;
 pub mod api;
 #[cfg(feature = "ssr")]
+pub mod edit;
+#[cfg(feature = "ssr")]
 pub mod service;
 pub mod ui;
 

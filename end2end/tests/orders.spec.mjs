@@ -159,3 +159,35 @@ test('a planned payment is marked received on the order card', async ({ page, er
   await expect(page.getByTestId('order-balance')).toHaveText('0');
   await expect(page.getByTestId('confirm-payment')).toHaveCount(0);
 });
+
+test('an open order is edited: a discount, a line from the warehouse, the holds seen while adding it', async ({ page, errors, request }, info) => {
+  const tag = `edit${info.project.name}${Date.now() % 1000000}`;
+  const { product, shop, warehouse, headers } = await stocked(request, tag);
+  const order = await (await request.post('/api/v1/orders', {
+    headers,
+    data: { shop_id: shop.id, fulfilment: 'pickup', lines: [{ product_id: product.id, location_id: shop.id, qty: '1' }] },
+  })).json();
+  await signIn(page, 'seller1');
+  await page.goto(`/orders/${order.id}`);
+  await page.getByTestId('edit-order').click();
+  await page.waitForURL(`**/orders/${order.id}/edit`);
+  await page.waitForSelector('body[data-ready]');
+  await expect(page.getByTestId('draft-line')).toHaveCount(1);
+  await page.getByTestId('draft-line').first().locator('input.discount').fill('100');
+  await expect(page.getByTestId('draft-total')).toHaveText('1400');
+  await page.getByTestId('product-search').fill(`E2E-ORD-${tag}`);
+  await page.getByTestId('search-hits').locator('button').first().click();
+  // The panel shows every location's numbers and who holds the shop's unit (this order).
+  await expect(page.locator(`[data-testid=source-row][data-location="${shop.id}"] [data-testid=available]`)).toHaveText('1');
+  await expect(page.getByTestId('source-holds')).toContainText(`№${order.id}`);
+  await page.locator(`[data-testid=take-from][data-location="${warehouse.id}"]`).click();
+  await expect(page.getByTestId('draft-total')).toHaveText('2900');
+  await page.getByTestId('create-order').click();
+  await page.waitForURL(`**/orders/${order.id}`);
+  await expect(page.getByTestId('order-total')).toHaveText('2900');
+  await expect(page.getByTestId('line-reservation')).toHaveText(['active', 'active']);
+  await expect(page.getByTestId('order-history')).toContainText('edited the order');
+  const availability = await (await request.get(`/api/v1/products/${product.id}/availability`, { headers })).json();
+  expect(availability.find((l) => l.location_id === warehouse.id).reserved).toBe('1');
+  expect(availability.find((l) => l.location_id === shop.id).reserved).toBe('1');
+});

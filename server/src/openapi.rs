@@ -49,6 +49,7 @@ pub struct ErrorDetail {
         crate::rest::orders::list_orders,
         crate::rest::orders::create_order,
         crate::rest::orders::get_order,
+        crate::rest::orders::update_order,
         crate::rest::orders::change_stage,
         crate::rest::orders::record_payment,
         crate::rest::orders::list_funds,

@@ -60,7 +60,10 @@ pub fn router() -> Router<AppState> {
             "/orders",
             get(orders::list_orders).post(orders::create_order),
         )
-        .route("/orders/{id}", get(orders::get_order))
+        .route(
+            "/orders/{id}",
+            get(orders::get_order).put(orders::update_order),
+        )
         .route("/orders/{id}/stage", post(orders::change_stage))
         .route("/payments", post(orders::record_payment))
         .route("/payments/{id}/confirm", post(orders::confirm_payment))

@@ -108,6 +108,30 @@ async fn reserve_line(
     Ok(rid)
 }
 
+/// Reserves every line of the order that holds no active reservation (one history
+/// entry for them all); not enough stock for any line fails with its shortage.
+pub async fn reserve_missing(
+    conn: &mut AnyConnection,
+    order: &OrderCtx,
+    author: i64,
+    fx: &mut Effects,
+) -> Result<(), AppError> {
+    let now = now_ms();
+    let mut n = 0;
+    for line in lines(conn, order.id).await? {
+        if line.reservation.is_none() {
+            let rid = reserve_line(conn, order, &line, author, now).await?;
+            fx.levels
+                .push((line.product_id, line.location_id, Some(rid)));
+            n += 1;
+        }
+    }
+    if n > 0 {
+        event(conn, order.id, Some(author), "reserved", &n.to_string()).await?;
+    }
+    Ok(())
+}
+
 /// Runs `stage`'s actions for `order`, in order. An action that can't run (not enough
 /// stock, say) fails the whole move with its reason.
 pub async fn enter_stage(
@@ -120,20 +144,7 @@ pub async fn enter_stage(
     let mut fx = Effects::default();
     for action in &stage.actions {
         match action.action {
-            ActionKind::ReserveAll => {
-                let mut n = 0;
-                for line in lines(conn, order.id).await? {
-                    if line.reservation.is_none() {
-                        let rid = reserve_line(conn, order, &line, author, now).await?;
-                        fx.levels
-                            .push((line.product_id, line.location_id, Some(rid)));
-                        n += 1;
-                    }
-                }
-                if n > 0 {
-                    event(conn, order.id, Some(author), "reserved", &n.to_string()).await?;
-                }
-            }
+            ActionKind::ReserveAll => reserve_missing(conn, order, author, &mut fx).await?,
             ActionKind::ReleaseAll => {
                 let mut n = 0;
                 for line in lines(conn, order.id).await? {

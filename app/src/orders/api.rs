@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
 #[cfg(feature = "ssr")]
-use {super::service, crate::auth::api::caller, crate::error::with_status};
+use {super::edit, super::service, crate::auth::api::caller, crate::error::with_status};
 
 #[server(endpoint = "orders/list", input = Json)]
 pub async fn list_orders(filter: OrderFilter) -> Result<Vec<OrderSummary>, AppError> {
@@ -48,6 +48,18 @@ pub async fn move_order(id: i64, stage_id: i64) -> Result<Order, AppError> {
         async {
             let (state, caller) = caller().await?;
             service::move_to(&state.db, &state.hub, &caller, id, stage_id).await
+        }
+        .await,
+    )
+}
+
+/// Changes an open order's client, fulfilment, comment and lines (see `edit::update`).
+#[server(endpoint = "orders/update", input = Json)]
+pub async fn update_order(id: i64, input: OrderInput) -> Result<Order, AppError> {
+    with_status(
+        async {
+            let (state, caller) = caller().await?;
+            edit::update(&state.db, &state.hub, &caller, id, input).await
         }
         .await,
     )

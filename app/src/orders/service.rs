@@ -3,8 +3,8 @@
 
 use super::actions::{self, Effects, OrderCtx};
 use super::{
-    line_amount, Fulfilment, Order, OrderEvent, OrderFilter, OrderInput, OrderLine, OrderSummary,
-    StageRef,
+    line_amount, Fulfilment, Order, OrderEvent, OrderFilter, OrderInput, OrderLine, OrderLineInput,
+    OrderSummary, StageRef,
 };
 use crate::auth::service::Caller;
 use crate::auth::{Action, Role};
@@ -39,7 +39,7 @@ pub async fn visible_shops(
     Ok(Some(shops))
 }
 
-fn check_shop(scope: &Option<Vec<i64>>, shop_id: i64) -> Result<(), AppError> {
+pub(super) fn check_shop(scope: &Option<Vec<i64>>, shop_id: i64) -> Result<(), AppError> {
     match scope {
         Some(shops) if !shops.contains(&shop_id) => Err(AppError::Forbidden),
         _ => Ok(()),
@@ -61,7 +61,7 @@ pub async fn next_number(conn: &mut AnyConnection, name: &str) -> Result<i64, Ap
     Ok(value)
 }
 
-async fn active(
+pub(super) async fn active(
     conn: &mut AnyConnection,
     table: &str,
     id: i64,
@@ -78,7 +78,12 @@ async fn active(
 }
 
 /// Publishes what a committed change did.
-fn publish(hub: &Hub, order_id: i64, fx: &Effects, levels: Vec<(i64, i64, i64, i64, Option<i64>)>) {
+pub(super) fn publish(
+    hub: &Hub,
+    order_id: i64,
+    fx: &Effects,
+    levels: Vec<(i64, i64, i64, i64, Option<i64>)>,
+) {
     for (product_id, location_id, on_hand, reserved, reservation_id) in levels {
         hub.publish(LiveEvent::StockChanged {
             product_id,
@@ -101,7 +106,7 @@ fn publish(hub: &Hub, order_id: i64, fx: &Effects, levels: Vec<(i64, i64, i64, i
 
 /// Reads the numbers of the levels an action touched (inside the transaction, so the
 /// events carry exactly what was committed).
-async fn level_numbers(
+pub(super) async fn level_numbers(
     conn: &mut AnyConnection,
     fx: &Effects,
 ) -> Result<Vec<(i64, i64, i64, i64, Option<i64>)>, AppError> {
@@ -118,6 +123,69 @@ async fn level_numbers(
         out.push((product_id, location_id, on_hand, reserved, reservation));
     }
     Ok(out)
+}
+
+/// A line with its unit price settled (given, or the product's) and its amount.
+pub(super) struct Priced<'a> {
+    pub line: &'a OrderLineInput,
+    pub price: Money,
+    pub amount: Money,
+}
+
+/// Checks every line's product and location are active, prices the lines and sums them.
+pub(super) async fn price_lines<'a>(
+    conn: &mut AnyConnection,
+    lines: &'a [OrderLineInput],
+) -> Result<(Vec<Priced<'a>>, i64), AppError> {
+    let mut priced = Vec::with_capacity(lines.len());
+    let mut total: i64 = 0;
+    for line in lines {
+        let product: Option<(i64, i64)> =
+            sqlx::query_as("SELECT price, active FROM product WHERE id = $1")
+                .bind(line.product_id)
+                .fetch_optional(&mut *conn)
+                .await?;
+        let Some((price, 1)) = product else {
+            return Err(AppError::invalid(Field::Product, Problem::NotFound));
+        };
+        active(conn, "location", line.location_id, Field::Location).await?;
+        let price = line.price.unwrap_or(Money(price));
+        let amount = line_amount(line.qty, price, line.discount)?;
+        total = total
+            .checked_add(amount.0)
+            .ok_or(AppError::invalid(Field::Amount, Problem::OutOfRange))?;
+        priced.push(Priced {
+            line,
+            price,
+            amount,
+        });
+    }
+    Ok((priced, total))
+}
+
+pub(super) async fn insert_line(
+    conn: &mut AnyConnection,
+    order_id: i64,
+    position: usize,
+    p: &Priced<'_>,
+    reservation_id: Option<i64>,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "INSERT INTO order_line (order_id, position, product_id, location_id, qty, price, discount, amount, reservation_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(order_id)
+    .bind(position as i64)
+    .bind(p.line.product_id)
+    .bind(p.line.location_id)
+    .bind(p.line.qty.0)
+    .bind(p.price.0)
+    .bind(p.line.discount.0)
+    .bind(p.amount.0)
+    .bind(reservation_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }
 
 /// Creates an order with its lines on the first stage of its process and runs that
@@ -177,25 +245,7 @@ pub async fn create(
         ),
         None => None,
     };
-    let mut priced = Vec::with_capacity(input.lines.len());
-    let mut total: i64 = 0;
-    for line in &input.lines {
-        let product: Option<(i64, i64)> =
-            sqlx::query_as("SELECT price, active FROM product WHERE id = $1")
-                .bind(line.product_id)
-                .fetch_optional(&mut *tx)
-                .await?;
-        let Some((price, 1)) = product else {
-            return Err(AppError::invalid(Field::Product, Problem::NotFound));
-        };
-        active(&mut tx, "location", line.location_id, Field::Location).await?;
-        let price = line.price.unwrap_or(Money(price));
-        let amount = line_amount(line.qty, price, line.discount)?;
-        total = total
-            .checked_add(amount.0)
-            .ok_or(AppError::invalid(Field::Amount, Problem::OutOfRange))?;
-        priced.push((line, price, amount));
-    }
+    let (priced, total) = price_lines(&mut tx, &input.lines).await?;
     let year = crate::ui::time::year_of(now);
     let seq = next_number(&mut tx, &format!("order:{year}")).await?;
     let number = format!("{year}-{seq:06}");
@@ -219,21 +269,8 @@ pub async fn create(
     .bind(now)
     .fetch_one(&mut *tx)
     .await?;
-    for (position, (line, price, amount)) in priced.iter().enumerate() {
-        sqlx::query(
-            "INSERT INTO order_line (order_id, position, product_id, location_id, qty, price, discount, amount) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(order_id)
-        .bind(position as i64)
-        .bind(line.product_id)
-        .bind(line.location_id)
-        .bind(line.qty.0)
-        .bind(price.0)
-        .bind(line.discount.0)
-        .bind(amount.0)
-        .execute(&mut *tx)
-        .await?;
+    for (position, line) in priced.iter().enumerate() {
+        insert_line(&mut tx, order_id, position, line, None).await?;
     }
     actions::event(&mut tx, order_id, Some(caller.id), "created", &first.name).await?;
     let ctx = OrderCtx {

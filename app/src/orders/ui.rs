@@ -1,10 +1,12 @@
 //! Order screens: the list with filters (`/orders`), the board by stage (`/orders/board`),
-//! a new order (`/orders/new`) and the order card (`/orders/:id`).
+//! a new order (`/orders/new`), the order card (`/orders/:id`) and its edit form
+//! (`/orders/:id/edit`).
 
 pub mod board;
 pub mod card;
 pub mod new;
 pub mod settings;
+pub mod sources;
 
 use super::api::list_orders;
 use super::{OrderFilter, StageRef};

@@ -246,6 +246,49 @@ pub async fn load(db: &Db, count: usize) -> Result<(), AppError> {
             }
         }
     }
+    // Projects: the chain's own undertakings, led by directors and admins.
+    const PROJECTS: [(&str, &str); 4] = [
+        (
+            "Открытие магазина в Нижнем Новгороде",
+            "Аренда, ремонт, оборудование, найм, первая поставка со склада.",
+        ),
+        (
+            "Инвентаризация склада «Подольск»",
+            "Пересчёт всех ячеек, сверка с учётом, акты расхождений.",
+        ),
+        (
+            "Сезонная распродажа садового инвентаря",
+            "Список товаров, скидки, ценники, рассылка клиентам.",
+        ),
+        (
+            "Переход на электронный документооборот",
+            "Шаблоны счетов и накладных, подписи, обучение бухгалтерии.",
+        ),
+    ];
+    let leads: Vec<i64> = staff
+        .iter()
+        .filter(|(_, role)| role == "director" || role == "admin")
+        .map(|(id, _)| *id)
+        .collect();
+    for (n, (title, description)) in PROJECTS.iter().enumerate() {
+        let input = app::tasks::TaskInput {
+            kind: ProcessKind::Project,
+            title: (*title).into(),
+            description: (*description).into(),
+            assignee_id: leads.get(n % leads.len().max(1)).copied(),
+            due_at: Some(now + (14 + 14 * n as i64) * DAY),
+            client_id: None,
+            order_id: None,
+        };
+        let mut project = app::tasks::service::create(db, &hub, &admin, input).await?;
+        // Some are under way already, one is finished.
+        for _ in 0..n % 3 {
+            if let Some(next) = project.moves.first() {
+                project =
+                    app::tasks::service::move_to(db, &hub, &admin, project.id, next.id).await?;
+            }
+        }
+    }
     // The stage notifications of the demo's past are old news.
     sqlx::query(
         "UPDATE notification SET read_at = created_at WHERE kind IN ('order_stage', 'task_stage')",

@@ -50,6 +50,26 @@ pub async fn get_order(
     Ok(axum::Json(orders::get(&state.db, &caller, id).await?))
 }
 
+/// Replaces an open order's client, fulfilment, comment and lines (its process and shop
+/// stay). A line sent back unchanged (same product, location and quantity) keeps its
+/// reservation; new lines are reserved when the order holds goods.
+#[utoipa::path(put, path = "/api/v1/orders/{id}", tag = "orders", params(("id" = i64, Path)), request_body = OrderInput,
+    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, body = Order), (status = 403, body = crate::openapi::ErrorBody),
+        (status = 404, body = crate::openapi::ErrorBody),
+        (status = 409, description = "the order is closed, or not enough stock for a new line", body = crate::openapi::ErrorBody),
+        (status = 422, body = crate::openapi::ErrorBody)))]
+pub async fn update_order(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    Body(input): Body<OrderInput>,
+) -> ApiResult<Order> {
+    Ok(axum::Json(
+        app::orders::edit::update(&state.db, &state.hub, &caller, id, input).await?,
+    ))
+}
+
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct StageChange {
     pub stage_id: i64,

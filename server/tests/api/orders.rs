@@ -192,6 +192,109 @@ async fn a_stage_whose_action_cannot_run_changes_nothing() {
     .await;
 }
 
+async fn put_order(app: &TestApp, client: &reqwest::Client, id: i64, input: Value) -> (u16, Value) {
+    let res = client
+        .put(app.url(&format!("/api/v1/orders/{id}")))
+        .json(&input)
+        .send()
+        .await
+        .expect("put");
+    let status = res.status().as_u16();
+    (status, res.json().await.expect("json"))
+}
+
+async fn events(app: &TestApp, order: i64) -> Vec<(String, String)> {
+    sqlx::query_as("SELECT kind, detail FROM order_event WHERE order_id = $1 ORDER BY id")
+        .bind(order)
+        .fetch_all(&app.db.pool)
+        .await
+        .expect("events")
+}
+
+#[tokio::test]
+async fn editing_an_order_keeps_unchanged_reservations_and_is_all_or_nothing() {
+    on_each_backend(|app| async move {
+        let (admin, _) = app.sign_in("admin").await;
+        let shop = location_id(&app, "Тверская").await;
+        let warehouse = location_id(&app, "Подольск").await;
+        let drill = product_with_stock(&app, &admin, "ED-1", &[(shop, "2"), (warehouse, "5")]).await;
+        let saw = product_with_stock(&app, &admin, "ED-2", &[(shop, "1")]).await;
+        let (seller, _) = app.sign_in("seller1").await;
+        let (_, order) = app
+            .server_fn(&seller, "orders/create", json!({"input": {"fulfilment": "pickup", "lines": [
+                {"product_id": drill, "location_id": shop, "qty": "1"},
+                {"product_id": drill, "location_id": warehouse, "qty": "2"}
+            ]}}))
+            .await;
+        let id = order["id"].as_i64().expect("id");
+        let kept_reservation = order["lines"][0]["reservation_id"].clone();
+        let kept_line = order["lines"][0]["id"].clone();
+        // The shop line stays (now with a discount), the warehouse line grows to 3, a saw
+        // joins; delivery to an address.
+        let edit = |warehouse_qty: &str, saw_qty: &str| {
+            json!({"fulfilment": "delivery", "delivery_address": "Москва, ул. Ленина, 1", "comment": "звонить заранее",
+                "lines": [
+                    {"product_id": drill, "location_id": shop, "qty": "1", "discount": "490"},
+                    {"product_id": drill, "location_id": warehouse, "qty": warehouse_qty},
+                    {"product_id": saw, "location_id": shop, "qty": saw_qty}
+                ]})
+        };
+        let (status, edited) = put_order(&app, &seller, id, edit("3", "1")).await;
+        assert_eq!(status, 200, "{edited}");
+        // 4990 − 490 + 3 × 4990 + 4990 = 24 460.
+        assert_eq!(edited["total"], "24460");
+        assert_eq!(edited["fulfilment"], "delivery");
+        assert_eq!(edited["comment"], "звонить заранее");
+        assert_eq!(edited["lines"][0]["id"], kept_line);
+        assert_eq!(edited["lines"][0]["reservation_id"], kept_reservation);
+        for line in edited["lines"].as_array().expect("lines") {
+            assert_eq!(line["reservation_status"], "active", "{line}");
+        }
+        assert_eq!(level(&app, drill, shop).await, (2000, 1000));
+        assert_eq!(level(&app, drill, warehouse).await, (5000, 3000));
+        assert_eq!(level(&app, saw, shop).await, (1000, 1000));
+        let history = events(&app, id).await;
+        let (kind, detail) = history.iter().find(|e| e.0 == "edited").expect("edited");
+        assert_eq!(kind, "edited");
+        assert!(detail.contains("− ED-1 ×2") && detail.contains("+ ED-1 ×3") && detail.contains("+ ED-2 ×1"), "{detail}");
+        assert!(detail.contains("Σ 14970 → 24460"), "{detail}");
+        // Two saws are not there: refused with where to find them, and nothing changes.
+        let before = events(&app, id).await.len();
+        let (status, refused) = put_order(&app, &seller, id, edit("1", "2")).await;
+        assert_eq!(status, 409, "{refused}");
+        assert_eq!(refused["error"]["code"], "not_enough_stock");
+        let (_, same) = app.server_fn(&seller, "orders/get", json!({"id": id})).await;
+        assert_eq!(same["total"], "24460");
+        assert_eq!(same["lines"].as_array().map(Vec::len), Some(3));
+        assert_eq!(events(&app, id).await.len(), before);
+        assert_eq!(level(&app, drill, warehouse).await, (5000, 3000));
+        assert_eq!(level(&app, saw, shop).await, (1000, 1000));
+        // Removing the saw gives its unit back.
+        let (status, smaller) = put_order(&app, &seller, id, json!({"fulfilment": "pickup", "lines": [
+            {"product_id": drill, "location_id": shop, "qty": "1", "discount": "490"}
+        ]})).await;
+        assert_eq!(status, 200, "{smaller}");
+        assert_eq!(smaller["total"], "4500");
+        assert_eq!(level(&app, saw, shop).await, (1000, 0));
+        assert_eq!(level(&app, drill, warehouse).await, (5000, 0));
+        // Bad input: no lines (422); another shop's seller (403); a closed order (409).
+        let (status, _) = put_order(&app, &seller, id, json!({"fulfilment": "pickup", "lines": []})).await;
+        assert_eq!(status, 422);
+        let (seller3, _) = app.sign_in("seller3").await;
+        let (status, _) = put_order(&app, &seller3, id, edit("1", "1")).await;
+        assert_eq!(status, 403);
+        let cancelled = stage(&app, &seller, "Отменён").await;
+        let (status, _) = move_to(&app, &seller, id, cancelled).await;
+        assert_eq!(status, 200);
+        let (status, closed) = put_order(&app, &seller, id, edit("1", "1")).await;
+        assert_eq!(status, 409, "{closed}");
+        assert_eq!(closed["error"]["kind"], "order_closed", "{closed}");
+        assert_eq!(level(&app, drill, shop).await, (2000, 0));
+        app
+    })
+    .await;
+}
+
 #[tokio::test]
 async fn managers_see_and_work_on_their_own_shops_orders_only() {
     on_each_backend(|app| async move {

@@ -343,6 +343,14 @@ fn table() -> Vec<Endpoint> {
             401,
         ),
         e(
+            ServerFn(
+                "orders/update",
+                |_| json!({"id": 999_999, "input": {"fulfilment": "pickup", "lines": [{"product_id": 999_999, "location_id": 1, "qty": "1"}]}}),
+            ),
+            SELLERS,
+            401,
+        ),
+        e(
             ServerFn("orders/move", |_| json!({"id": 999_999, "stage_id": 1})),
             EVERYONE,
             401,
@@ -398,6 +406,15 @@ fn table() -> Vec<Endpoint> {
             401,
         ),
         e(Rest("GET", "/api/v1/orders/1"), EVERYONE, 401),
+        e(
+            RestJson(
+                "PUT",
+                "/api/v1/orders/1",
+                |_| json!({"fulfilment": "pickup", "lines": [{"product_id": 999_999, "location_id": 1, "qty": "1"}]}),
+            ),
+            SELLERS,
+            401,
+        ),
         e(
             RestJson("POST", "/api/v1/orders/1/stage", |_| json!({"stage_id": 1})),
             EVERYONE,

@@ -66,6 +66,7 @@ fn OrderView(
         <div class="page-head">
             <h1 data-testid="order-number">{t(Key::FieldOrder)} " " {o.number.clone()}</h1>
             <StageChip stage=o.stage.clone()/>
+            {(o.stage.kind == crate::process::StageKind::Open).then(|| view! { <EditButton id/> })}
         </div>
         <div class="buttons stage-moves" data-testid="stage-moves">
             {o.moves.iter().map(|s| {
@@ -134,6 +135,21 @@ fn OrderView(
     }
 }
 
+/// "Edit the order" for those who may edit orders.
+#[component]
+fn EditButton(id: i64) -> impl IntoView {
+    let me = use_me();
+    view! {
+        <Suspense>
+            {move || Suspend::new(async move {
+                me_allows(&me.await, crate::auth::Action::EditOrders).then(|| view! {
+                    <a class="button" data-testid="edit-order" href=format!("/orders/{id}/edit")>{t(Key::EditOrder)}</a>
+                })
+            })}
+        </Suspense>
+    }
+}
+
 fn history_text(kind: &str) -> impl Fn() -> &'static str + Clone + Send + Sync + 'static {
     t(match kind {
         "created" => Key::EvCreated,
@@ -144,6 +160,7 @@ fn history_text(kind: &str) -> impl Fn() -> &'static str + Clone + Send + Sync +
         "transfer" => Key::EvTransfer,
         "payment" => Key::EvPayment,
         "payment_planned" => Key::EvPaymentPlanned,
+        "edited" => Key::EvEdited,
         _ => Key::EvOther,
     })
 }

@@ -1,17 +1,19 @@
-//! `/orders/new`: pick the client (search by phone or name), how the goods reach them,
-//! and the lines — find a product (name, SKU or a scanned barcode), see where it is
-//! free, take it from that location. Creating the order reserves every line, or says
-//! what is short where.
+//! `/orders/new` and `/orders/:id/edit`: one form. Pick the client (search by phone or
+//! name), how the goods reach them, and the lines — find a product (name, SKU or a
+//! scanned barcode), see where it is free and who holds it, take it from a location or
+//! switch to an alternative; set quantities and discounts with the amounts summed as
+//! you type. Saving reserves the new lines, or says what is short where.
 
+use super::sources::{LineSources, Take};
+use crate::catalog::ProductHit;
 use crate::customers::api::search_clients;
 use crate::customers::ClientHit;
 use crate::error::{AppError, Field};
 use crate::i18n::{t, Key};
-use crate::orders::api::create_order;
-use crate::orders::{Fulfilment, OrderInput, OrderLineInput};
+use crate::orders::api::{create_order, get_order, update_order};
+use crate::orders::{line_amount, Fulfilment, Order, OrderInput, OrderLineInput};
 use crate::org::api::list_locations;
 use crate::quantity::{Money, Qty};
-use crate::stock::api::product_availability;
 use crate::stock::ui::search::ProductSearch;
 use crate::ui::error_box::ErrorBox;
 use leptos::prelude::*;
@@ -25,12 +27,75 @@ struct Draft {
     location_id: i64,
     location: String,
     qty: String,
+    discount: String,
     price: Money,
+    /// A line already on the order keeps the price it was sold at.
+    keep_price: bool,
+}
+
+impl Draft {
+    fn input(&self) -> Result<OrderLineInput, AppError> {
+        Ok(OrderLineInput {
+            product_id: self.product_id,
+            location_id: self.location_id,
+            qty: Qty::parse(&self.qty, Field::Quantity)?,
+            price: self.keep_price.then_some(self.price),
+            discount: if self.discount.trim().is_empty() {
+                Money::ZERO
+            } else {
+                Money::parse(&self.discount, Field::Discount)?
+            },
+        })
+    }
+
+    fn amount(&self) -> Option<Money> {
+        let line = self.input().ok()?;
+        line_amount(line.qty, self.price, line.discount).ok()
+    }
 }
 
 #[component]
 pub fn NewOrderPage() -> impl IntoView {
-    let client = RwSignal::new(None::<ClientHit>);
+    view! {
+        <section class="page new-order">
+            <h1>{t(Key::NewOrder)}</h1>
+            <OrderForm existing=None/>
+        </section>
+    }
+}
+
+#[component]
+pub fn EditOrderPage() -> impl IntoView {
+    let id = crate::ui::route::use_id_param();
+    let order = Resource::new(id, get_order);
+    view! {
+        <section class="page new-order">
+            <Transition fallback=|| view! { <p>{t(Key::Loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match order.await {
+                        Ok(o) => view! {
+                            <h1>{t(Key::EditOrder)} " " {o.number.clone()}</h1>
+                            <OrderForm existing=Some(o)/>
+                        }.into_any(),
+                        Err(e) => view! { <ErrorBox error=Signal::derive(move || Some(e.clone()))/> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn OrderForm(existing: Option<Order>) -> impl IntoView {
+    let editing = existing.as_ref().map(|o| (o.id, o.process_id, o.shop_id));
+    let client = RwSignal::new(existing.as_ref().and_then(|o| {
+        Some(ClientHit {
+            id: o.client_id?,
+            name: o.client.clone().unwrap_or_default(),
+            phones: Vec::new(),
+            email: String::new(),
+        })
+    }));
     let client_query = RwSignal::new(String::new());
     let clients = Resource::new(
         move || client_query.get(),
@@ -42,53 +107,83 @@ pub fn NewOrderPage() -> impl IntoView {
             }
         },
     );
-    let fulfilment = RwSignal::new("pickup".to_string());
-    let address = RwSignal::new(String::new());
-    let pickup = RwSignal::new(String::new());
-    let locations = Resource::new(|| (), |_| list_locations());
-    let picked = RwSignal::new(None::<(i64, String, Money)>);
-    let availability = Resource::new(
-        move || picked.get().map(|p| p.0),
-        |id| async move {
-            match id {
-                Some(id) => product_availability(id).await.map(Some),
-                None => Ok(None),
-            }
-        },
+    let fulfilment = RwSignal::new(
+        existing
+            .as_ref()
+            .map_or(Fulfilment::Pickup, |o| o.fulfilment)
+            .as_str()
+            .to_string(),
     );
-    let lines = RwSignal::new(Vec::<Draft>::new());
+    let address = RwSignal::new(
+        existing
+            .as_ref()
+            .map(|o| o.delivery_address.clone())
+            .unwrap_or_default(),
+    );
+    let pickup = RwSignal::new(
+        existing
+            .as_ref()
+            .and_then(|o| o.pickup_location_id)
+            .map(|p| p.to_string())
+            .unwrap_or_default(),
+    );
+    let comment = RwSignal::new(
+        existing
+            .as_ref()
+            .map(|o| o.comment.clone())
+            .unwrap_or_default(),
+    );
+    let locations = Resource::new(|| (), |_| list_locations());
+    let picked = RwSignal::new(None::<ProductHit>);
+    let lines = RwSignal::new(
+        existing
+            .as_ref()
+            .map(|o| {
+                o.lines
+                    .iter()
+                    .map(|l| Draft {
+                        product_id: l.product_id,
+                        product: l.product.clone(),
+                        location_id: l.location_id,
+                        location: l.location.clone(),
+                        qty: l.qty.to_string(),
+                        discount: l.discount.to_string(),
+                        price: l.price,
+                        keep_price: true,
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default(),
+    );
     let error = RwSignal::new(None::<AppError>);
-    let create = Action::new(|input: &OrderInput| create_order(input.clone()));
+    let save = Action::new(move |input: &OrderInput| {
+        let input = input.clone();
+        async move {
+            match editing {
+                Some((id, _, _)) => update_order(id, input).await,
+                None => create_order(input).await,
+            }
+        }
+    });
     let navigate = use_navigate();
-    Effect::new(move || match create.value().get() {
+    Effect::new(move || match save.value().get() {
         Some(Ok(o)) => navigate(&format!("/orders/{}", o.id), Default::default()),
         Some(Err(e)) => error.set(Some(e)),
         None => {}
     });
     let submit = move |_| {
-        let drafts = lines.get_untracked();
-        let parsed: Result<Vec<OrderLineInput>, AppError> = drafts
-            .iter()
-            .map(|d| {
-                Ok(OrderLineInput {
-                    product_id: d.product_id,
-                    location_id: d.location_id,
-                    qty: Qty::parse(&d.qty, Field::Quantity)?,
-                    price: None,
-                    discount: Money::ZERO,
-                })
-            })
-            .collect();
+        let parsed: Result<Vec<OrderLineInput>, AppError> =
+            lines.get_untracked().iter().map(Draft::input).collect();
         let input = parsed.and_then(|lines| {
             OrderInput {
-                process_id: None,
+                process_id: editing.map(|e| e.1),
                 client_id: client.get_untracked().map(|c| c.id),
-                shop_id: None,
+                shop_id: editing.map(|e| e.2),
                 fulfilment: Fulfilment::parse(&fulfilment.get_untracked())
                     .unwrap_or(Fulfilment::Pickup),
                 pickup_location_id: pickup.get_untracked().parse().ok(),
                 delivery_address: address.get_untracked(),
-                comment: String::new(),
+                comment: comment.get_untracked(),
                 lines,
             }
             .validate()
@@ -96,135 +191,141 @@ pub fn NewOrderPage() -> impl IntoView {
         match input {
             Ok(input) => {
                 error.set(None);
-                create.dispatch(input);
+                save.dispatch(input);
             }
             Err(e) => error.set(Some(e)),
         }
     };
+    let take = move |x: Take| {
+        lines.update(|v| {
+            v.push(Draft {
+                product_id: x.product.id,
+                product: x.product.name.clone(),
+                location_id: x.location_id,
+                location: x.location.clone(),
+                qty: "1".into(),
+                discount: String::new(),
+                price: x.product.price,
+                keep_price: false,
+            })
+        });
+        picked.set(None);
+    };
+    let total = move || {
+        lines.with(|v| {
+            v.iter()
+                .map(Draft::amount)
+                .try_fold(Money::ZERO, |sum, a| a.map(|a| sum + a))
+        })
+    };
+    let fulfilment_option = move |value: &'static str, label: Key| {
+        view! { <option value=value selected=move || fulfilment.get() == value>{t(label)}</option> }
+    };
     view! {
-        <section class="page new-order">
-            <h1>{t(Key::NewOrder)}</h1>
-            <div class="card form-grid">
-                <label><span>{t(Key::FieldClient)}</span>
-                    {move || match client.get() {
-                        Some(c) => view! {
-                            <span class="picked" data-testid="picked-client">{c.name}
-                                <button type="button" class="chip" on:click=move |_| client.set(None)>"×"</button>
-                            </span>
-                        }.into_any(),
-                        None => view! {
-                            <input type="search" name="client" data-testid="order-client-search" autocomplete="off"
-                                placeholder=t(Key::SearchClients) bind:value=client_query/>
-                        }.into_any(),
-                    }}
-                </label>
-                <Transition>
-                    {move || clients.get().map(|r| {
-                        let hits = r.unwrap_or_default();
-                        (client.get().is_none() && !hits.is_empty()).then(|| view! {
-                            <ul class="hits" data-testid="client-hits">
-                                {hits.into_iter().map(|c| {
-                                    let pick = c.clone();
-                                    view! {
-                                        <li><button type="button" class="hit" on:click=move |_| { client.set(Some(pick.clone())); client_query.set(String::new()); }>
-                                            <span class="hit-name">{c.name}</span>
-                                            <span class="muted">{c.phones.iter().map(|p| p.display()).collect::<Vec<_>>().join(", ")}</span>
-                                        </button></li>
-                                    }
-                                }).collect_view()}
-                            </ul>
-                        })
-                    })}
-                </Transition>
-                <label><span>{t(Key::Fulfilment)}</span>
-                    <select name="fulfilment" bind:value=fulfilment>
-                        <option value="pickup">{t(Key::PickupHere)}</option>
-                        <option value="pickup_other">{t(Key::PickupOther)}</option>
-                        <option value="delivery">{t(Key::Delivery)}</option>
-                    </select>
-                </label>
-                <Show when=move || fulfilment.get() == "delivery">
-                    <label><span>{t(Key::FieldAddress)}</span><input name="address" bind:value=address/></label>
-                </Show>
-                <Show when=move || fulfilment.get() == "pickup_other">
-                    <label><span>{t(Key::PickupAt)}</span>
-                        <Transition>
-                            {move || locations.get().map(|r| view! {
-                                <select name="pickup" bind:value=pickup>
-                                    <option value="">{t(Key::None_)}</option>
-                                    {r.unwrap_or_default().into_iter().filter(|l| l.active).map(|l| view! {
-                                        <option value=l.id.to_string()>{l.name}</option>
-                                    }).collect_view()}
-                                </select>
-                            })}
-                        </Transition>
-                    </label>
-                </Show>
-            </div>
-            <h2>{t(Key::Lines)}</h2>
-            <ProductSearch on_pick=move |hit: crate::catalog::ProductHit| picked.set(Some((hit.id, hit.name, hit.price)))/>
+        <div class="card form-grid">
+            <label><span>{t(Key::FieldClient)}</span>
+                {move || match client.get() {
+                    Some(c) => view! {
+                        <span class="picked" data-testid="picked-client">{c.name}
+                            <button type="button" class="chip" data-testid="unpick-client" on:click=move |_| client.set(None)>"×"</button>
+                        </span>
+                    }.into_any(),
+                    None => view! {
+                        <input type="search" name="client" data-testid="order-client-search" autocomplete="off"
+                            placeholder=t(Key::SearchClients) bind:value=client_query/>
+                    }.into_any(),
+                }}
+            </label>
             <Transition>
-                {move || availability.get().map(|r| match r {
-                    Ok(Some(a)) => {
-                        let (pid, pname, price) = picked.get_untracked().unwrap_or((0, String::new(), Money::ZERO));
-                        view! {
-                            <div class="card" data-testid="line-sources">
-                                <b>{pname.clone()}</b>
-                                <ul class="sources">
-                                    {a.locations.into_iter().filter(|l| l.available.is_positive()).map(|l| {
-                                        let draft = Draft {
-                                            product_id: pid,
-                                            product: pname.clone(),
-                                            location_id: l.location_id,
-                                            location: l.name.clone(),
-                                            qty: "1".into(),
-                                            price,
-                                        };
-                                        view! {
-                                            <li>
-                                                <button type="button" data-testid="take-from" data-location=l.location_id.to_string()
-                                                    on:click=move |_| { lines.update(|v| v.push(draft.clone())); picked.set(None); }>
-                                                    {t(Key::TakeFrom)} " " {l.name.clone()} " (" {l.available.to_string()} ")"
-                                                </button>
-                                            </li>
-                                        }
-                                    }).collect_view()}
-                                </ul>
-                            </div>
-                        }.into_any()
-                    }
-                    Ok(None) => ().into_any(),
-                    Err(e) => view! { <ErrorBox error=Signal::derive(move || Some(e.clone()))/> }.into_any(),
+                {move || clients.get().map(|r| {
+                    let hits = r.unwrap_or_default();
+                    (client.get().is_none() && !hits.is_empty()).then(|| view! {
+                        <ul class="hits" data-testid="client-hits">
+                            {hits.into_iter().map(|c| {
+                                let pick = c.clone();
+                                view! {
+                                    <li><button type="button" class="hit" on:click=move |_| { client.set(Some(pick.clone())); client_query.set(String::new()); }>
+                                        <span class="hit-name">{c.name}</span>
+                                        <span class="muted">{c.phones.iter().map(|p| p.display()).collect::<Vec<_>>().join(", ")}</span>
+                                    </button></li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    })
                 })}
             </Transition>
-            <div class="table-wrap">
-                <table class="table" data-testid="draft-lines">
-                    <tbody>
-                        <For each=move || { lines.get().into_iter().enumerate().collect::<Vec<_>>() } key=|(i, d)| (*i, d.product_id, d.location_id) let:item>
-                            {
-                                let (i, d) = item;
-                                view! {
-                                    <tr data-testid="draft-line">
-                                        <td>{d.product.clone()}</td>
-                                        <td>{d.location.clone()}</td>
-                                        <td><input name=format!("qty{i}") class="qty" inputmode="decimal" prop:value=d.qty.clone()
-                                            on:input=move |ev| { let v = event_target_value(&ev); lines.update(|l| if let Some(x) = l.get_mut(i) { x.qty = v }); }/></td>
-                                        <td class="num">{d.price.to_string()}</td>
-                                        <td><button type="button" class="chip" on:click=move |_| lines.update(|l| { if i < l.len() { l.remove(i); } })>"×"</button></td>
-                                    </tr>
-                                }
+            <label><span>{t(Key::Fulfilment)}</span>
+                <select name="fulfilment" on:change=move |ev| fulfilment.set(event_target_value(&ev))>
+                    {fulfilment_option("pickup", Key::PickupHere)}
+                    {fulfilment_option("pickup_other", Key::PickupOther)}
+                    {fulfilment_option("delivery", Key::Delivery)}
+                </select>
+            </label>
+            <Show when=move || fulfilment.get() == "delivery">
+                <label><span>{t(Key::FieldAddress)}</span><input name="address" bind:value=address/></label>
+            </Show>
+            <Show when=move || fulfilment.get() == "pickup_other">
+                <label><span>{t(Key::PickupAt)}</span>
+                    <Transition>
+                        {move || locations.get().map(|r| view! {
+                            <select name="pickup" on:change=move |ev| pickup.set(event_target_value(&ev))>
+                                <option value="">{t(Key::None_)}</option>
+                                {r.unwrap_or_default().into_iter().filter(|l| l.active).map(|l| {
+                                    let value = l.id.to_string();
+                                    let current = value.clone();
+                                    view! {
+                                        <option value=value selected=move || pickup.get() == current>{l.name}</option>
+                                    }
+                                }).collect_view()}
+                            </select>
+                        })}
+                    </Transition>
+                </label>
+            </Show>
+            <label><span>{t(Key::Comment)}</span><textarea name="comment" rows="2" bind:value=comment></textarea></label>
+        </div>
+        <h2>{t(Key::Lines)}</h2>
+        <ProductSearch on_pick=move |hit: ProductHit| picked.set(Some(hit))/>
+        {move || picked.get().map(|product| view! {
+            <LineSources product on_take=take on_alternative=move |alt: ProductHit| picked.set(Some(alt))/>
+        })}
+        <div class="table-wrap">
+            <table class="table" data-testid="draft-lines">
+                <thead><tr>
+                    <th>{t(Key::FieldProduct)}</th><th>{t(Key::Location)}</th><th>{t(Key::FieldQuantity)}</th>
+                    <th class="num">{t(Key::Price)}</th><th>{t(Key::FieldDiscount)}</th><th class="num">{t(Key::FieldAmount)}</th><th></th>
+                </tr></thead>
+                <tbody>
+                    <For each=move || { lines.get().into_iter().enumerate().collect::<Vec<_>>() } key=|(i, d)| (*i, d.product_id, d.location_id) let:item>
+                        {
+                            let (i, d) = item;
+                            let amount = move || lines.with(|l| l.get(i).and_then(Draft::amount)).map_or_else(|| "—".to_string(), |a| a.to_string());
+                            view! {
+                                <tr data-testid="draft-line">
+                                    <td>{d.product.clone()}</td>
+                                    <td>{d.location.clone()}</td>
+                                    <td><input name=format!("qty{i}") class="qty" inputmode="decimal" prop:value=d.qty.clone()
+                                        on:input=move |ev| { let v = event_target_value(&ev); lines.update(|l| if let Some(x) = l.get_mut(i) { x.qty = v }); }/></td>
+                                    <td class="num">{d.price.to_string()}</td>
+                                    <td><input name=format!("discount{i}") class="qty discount" inputmode="decimal" prop:value=d.discount.clone()
+                                        on:input=move |ev| { let v = event_target_value(&ev); lines.update(|l| if let Some(x) = l.get_mut(i) { x.discount = v }); }/></td>
+                                    <td class="num" data-testid="draft-amount">{amount}</td>
+                                    <td><button type="button" class="chip" data-testid="remove-line" on:click=move |_| lines.update(|l| { if i < l.len() { l.remove(i); } })>"×"</button></td>
+                                </tr>
                             }
-                        </For>
-                    </tbody>
-                </table>
-            </div>
-            <ErrorBox error/>
-            <div class="buttons">
-                <button type="button" class="primary" data-testid="create-order"
-                    disabled=move || { lines.with(Vec::is_empty) || create.pending().get() }
-                    on:click=submit>{t(Key::CreateOrder)}</button>
-            </div>
-            {move || lines.with(Vec::is_empty).then(|| view! { <p class="muted">{t(Key::AddLinesHint)}</p> })}
-        </section>
+                        }
+                    </For>
+                </tbody>
+            </table>
+        </div>
+        <p class="totals">{t(Key::Total)} ": " <b data-testid="draft-total">{move || total().map_or_else(|| "—".to_string(), |m| m.to_string())}</b> " ₽"</p>
+        <ErrorBox error/>
+        <div class="buttons">
+            <button type="button" class="primary" data-testid="create-order"
+                disabled=move || { lines.with(Vec::is_empty) || save.pending().get() }
+                on:click=submit>{if editing.is_some() { t(Key::SaveOrder) } else { t(Key::CreateOrder) }}</button>
+            {editing.map(|(id, _, _)| view! { <a class="button" href=format!("/orders/{id}")>{t(Key::Cancel)}</a> })}
+        </div>
+        {move || lines.with(Vec::is_empty).then(|| view! { <p class="muted">{t(Key::AddLinesHint)}</p> })}
     }
 }
