@@ -307,7 +307,7 @@ fn OrderForm(existing: Option<Order>) -> impl IntoView {
                                     <td><input name=format!("qty{i}") class="qty" inputmode="decimal" prop:value=d.qty.clone()
                                         on:input=move |ev| { let v = event_target_value(&ev); lines.update(|l| if let Some(x) = l.get_mut(i) { x.qty = v }); }/></td>
                                     <td class="num">{d.price.to_string()}</td>
-                                    <td><input name=format!("discount{i}") class="qty discount" inputmode="decimal" prop:value=d.discount.clone()
+                                    <td><input name=format!("discount{i}") class="discount" inputmode="decimal" prop:value=d.discount.clone()
                                         on:input=move |ev| { let v = event_target_value(&ev); lines.update(|l| if let Some(x) = l.get_mut(i) { x.discount = v }); }/></td>
                                     <td class="num" data-testid="draft-amount">{amount}</td>
                                     <td><button type="button" class="chip" data-testid="remove-line" on:click=move |_| lines.update(|l| { if i < l.len() { l.remove(i); } })>"×"</button></td>
