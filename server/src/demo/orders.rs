@@ -163,15 +163,23 @@ pub async fn load(db: &Db, count: usize) -> Result<(), AppError> {
         for to in path {
             orders::move_to(db, &hub, &seller, order.id, *to).await?;
         }
-        let fund = &funds[dice.below(funds.len().min(2) as u64) as usize];
         let method = [Method::Cash, Method::Card, Method::Bank][dice.below(3) as usize];
+        // Cash and card takings are retail revenue; bank transfers have their own fund.
+        let fund = fund_named(
+            &funds,
+            if method == Method::Bank {
+                "Безналичные"
+            } else {
+                "Розничная"
+            },
+        );
         let pay = |amount: i64, planned: bool| PaymentInput {
             direction: Direction::In,
             method,
             amount: Money(amount),
             planned,
             paid_at: None,
-            fund_id: fund.id,
+            fund_id: fund,
             order_id: Some(order.id),
             client_id: None,
             comment: String::new(),
@@ -188,6 +196,16 @@ pub async fn load(db: &Db, count: usize) -> Result<(), AppError> {
         };
         if let Some(p) = payment.filter(|p| p.amount.0 > 0) {
             payments::record(db, &hub, &payer, p).await?;
+        }
+        // Some cancelled orders had a prepayment that went back to the client.
+        if (60..=65).contains(&fate) && total > 0 {
+            payments::record(db, &hub, &payer, pay(total / 2, false)).await?;
+            let refund = PaymentInput {
+                direction: Direction::Out,
+                fund_id: fund_named(&funds, "Возвраты"),
+                ..pay(total / 2, false)
+            };
+            payments::record(db, &hub, &payer, refund).await?;
         }
         // Spread over the last four months.
         let at = now - (1 + dice.below(120) as i64) * DAY - dice.below(DAY as u64) as i64;
@@ -296,4 +314,13 @@ pub async fn load(db: &Db, count: usize) -> Result<(), AppError> {
     .execute(&db.pool)
     .await?;
     Ok(())
+}
+
+/// The id of the demo fund whose name starts with `prefix` (the first fund otherwise).
+fn fund_named(funds: &[app::payments::Fund], prefix: &str) -> i64 {
+    funds
+        .iter()
+        .find(|f| f.name.starts_with(prefix))
+        .or(funds.first())
+        .map_or(0, |f| f.id)
 }
