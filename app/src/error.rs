@@ -48,6 +48,10 @@ pub enum Field {
     Fund,
     Amount,
     Order,
+    Message,
+    Chat,
+    Member,
+    Comment,
 }
 
 /// What is wrong with a field.
@@ -82,6 +86,8 @@ pub enum Conflict {
     PaymentReceived,
     /// The order is done or cancelled: it can't be edited any more.
     OrderClosed,
+    /// The message or comment was deleted: it can't be edited.
+    MessageDeleted,
     /// The reservation is no longer active (released, fulfilled or expired).
     ReservationClosed,
     /// The transfer was already received.
@@ -129,6 +135,9 @@ pub enum AppError {
     NotEnoughStock { shortage: Shortage },
     #[error("too many failed attempts; wait a minute")]
     TooManyAttempts,
+    /// A sender posted too much too fast (flood protection).
+    #[error("too many messages; wait a few seconds")]
+    TooManyMessages,
     #[error("the database is not answering")]
     Unavailable,
     #[error("internal error")]
@@ -162,6 +171,7 @@ impl AppError {
             AppError::Conflict { .. } => "conflict",
             AppError::NotEnoughStock { .. } => "not_enough_stock",
             AppError::TooManyAttempts => "too_many_attempts",
+            AppError::TooManyMessages => "too_many_messages",
             AppError::Unavailable => "unavailable",
             AppError::Internal => "internal",
             AppError::Malformed { .. } => "malformed_request",
@@ -177,7 +187,7 @@ impl AppError {
             AppError::NotFound => 404,
             AppError::Validation { .. } => 422,
             AppError::Conflict { .. } | AppError::NotEnoughStock { .. } => 409,
-            AppError::TooManyAttempts => 429,
+            AppError::TooManyAttempts | AppError::TooManyMessages => 429,
             AppError::Unavailable => 503,
             AppError::Internal => 500,
             AppError::Malformed { .. } | AppError::Request { .. } => 400,
@@ -205,12 +215,14 @@ impl AppError {
                 Conflict::StageMoved => Key::ErrStageMoved,
                 Conflict::PaymentReceived => Key::ErrPaymentReceived,
                 Conflict::OrderClosed => Key::ErrOrderClosed,
+                Conflict::MessageDeleted => Key::ErrMessageDeleted,
                 Conflict::ReservationClosed => Key::ErrReservationClosed,
                 Conflict::TransferClosed => Key::ErrTransferClosed,
                 Conflict::Other => Key::ErrConflict,
             },
             AppError::NotEnoughStock { .. } => Key::ErrNotEnoughStock,
             AppError::TooManyAttempts => Key::ErrTooManyAttempts,
+            AppError::TooManyMessages => Key::ErrTooManyMessages,
             AppError::Unavailable => Key::ErrUnavailable,
             AppError::Internal => Key::ErrInternal,
             AppError::Malformed { .. } => Key::ErrMalformed,

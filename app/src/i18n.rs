@@ -425,6 +425,31 @@ keys! {
     Payments => "Payments", "Платежи";
     NotFoundPage => "Page not found", "Страница не найдена";
     ErrOrderClosed => "The order is done or cancelled and can no longer be changed.", "Заказ завершён или отменён, его больше нельзя изменить.";
+    FieldMessage => "Message", "Сообщение";
+    FieldChat => "Chat", "Чат";
+    FieldMember => "Members", "Участники";
+    ErrTooManyMessages => "You are sending too fast. Wait a few seconds.", "Вы отправляете слишком часто. Подождите несколько секунд.";
+    ErrMessageDeleted => "This was deleted and can no longer be changed.", "Это уже удалено, изменить нельзя.";
+    MentionedYou => "You were mentioned", "Вас упомянули";
+    NewMessage => "New message", "Новое сообщение";
+    NewComment => "New comment", "Новый комментарий";
+    GeneralChat => "General chat", "Общий чат";
+    NewChat => "New chat", "Новый чат";
+    SearchMessages => "Search messages…", "Поиск по сообщениям…";
+    LastSeen => "last seen", "был(а)";
+    Members => "Members", "Участники";
+    OlderMessages => "Older messages", "Более ранние сообщения";
+    Editing => "Editing", "Редактирование";
+    WriteMessage => "Message… (@ mentions a colleague)", "Сообщение… (@ — упомянуть коллегу)";
+    WriteComment => "Comment… (@ mentions a colleague)", "Комментарий… (@ — упомянуть коллегу)";
+    Edited => "edited", "изменено";
+    MessageDeleted => "deleted", "удалено";
+    Reply => "Reply", "Ответить";
+    Delete => "Delete", "Удалить";
+    Send => "Send", "Отправить";
+    Attach => "Attach a file", "Прикрепить файл";
+    Comments => "Comments", "Комментарии";
+    NoComments => "No comments yet.", "Комментариев пока нет.";
     EvEdited => "edited the order:", "изменил(а) заказ:";
     EditOrder => "Edit the order", "Изменить заказ";
     SaveOrder => "Save the order", "Сохранить заказ";
@@ -466,6 +491,10 @@ pub fn field_key(field: Field) -> Key {
         Field::Discount => Key::FieldDiscount,
         Field::Fund => Key::FieldFund,
         Field::Amount => Key::FieldAmount,
+        Field::Message => Key::FieldMessage,
+        Field::Chat => Key::FieldChat,
+        Field::Member => Key::FieldMember,
+        Field::Comment => Key::Comment,
         Field::Order => Key::FieldOrder,
     }
 }

@@ -12,6 +12,8 @@
 //! | orders (lines, stage moves, history, shop scoping) | [`orders`] |
 //! | payments, funds, client balances | [`payments`] |
 //! | tasks and projects | [`tasks`] |
+//! | chats: general, private, messages, mentions | [`chat`] |
+//! | comment feeds on orders, tasks, clients | [`comments`] |
 //! | exact quantities and money | [`quantity`] |
 //! | live updates over `/ws` | [`live`] |
 //! | notifications (the bell) | [`notify`] |
@@ -23,6 +25,8 @@
 
 pub mod auth;
 pub mod catalog;
+pub mod chat;
+pub mod comments;
 pub mod customers;
 #[cfg(feature = "ssr")]
 pub mod db;
@@ -134,7 +138,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("clients") view=customers::ui::ClientsPage/>
                     <Route path=path!("clients/new") view=customers::ui::card::NewClientPage/>
                     <Route path=path!("clients/:id") view=customers::ui::card::ClientPage/>
-                    <Route path=path!("chat") view=|| view! { <Section which=Which::Chat/> }/>
+                    <Route path=path!("chat") view=chat::ui::ChatPage/>
+                    <Route path=path!("chat/:id") view=chat::ui::ChatPage/>
                     <Route path=path!("documents") view=|| view! { <Section which=Which::Documents/> }/>
                     <Route path=path!("reports") view=|| view! { <Section which=Which::Reports/> }/>
                     <Route path=path!("settings") view=ui::settings::SettingsHome/>

@@ -64,6 +64,20 @@ pub enum LiveEvent {
     Notified {
         employee_id: i64,
     },
+    /// A chat got a message, an edit, a deletion or new members. `members` lists who may
+    /// receive it (None: the general chat, everyone).
+    ChatChanged {
+        chat_id: i64,
+        #[serde(default)]
+        message_id: Option<i64>,
+        #[serde(default)]
+        members: Option<Vec<i64>>,
+    },
+    /// A record's comment feed changed (`record_kind`: order, task or client).
+    CommentsChanged {
+        record_kind: String,
+        record_id: i64,
+    },
     /// Everyone online now (sent on connect and whenever it changes).
     Presence {
         online: Vec<OnlineUser>,
@@ -73,11 +87,16 @@ pub enum LiveEvent {
 }
 
 impl LiveEvent {
-    /// The one employee an event is meant for; `None` for events everyone may see.
-    pub fn audience(&self) -> Option<i64> {
+    /// Whether this employee's sockets may receive the event (personal notifications go to
+    /// their owner only, a private chat's news to its members only).
+    pub fn is_for(&self, employee: i64) -> bool {
         match self {
-            LiveEvent::Notified { employee_id } => Some(*employee_id),
-            _ => None,
+            LiveEvent::Notified { employee_id } => *employee_id == employee,
+            LiveEvent::ChatChanged {
+                members: Some(members),
+                ..
+            } => members.contains(&employee),
+            _ => true,
         }
     }
 }
@@ -95,6 +114,10 @@ pub struct Live {
     pub clients_version: RwSignal<u64>,
     /// Bumped when the user's notifications change.
     pub inbox_version: RwSignal<u64>,
+    /// Bumped when a chat the user is in changes.
+    pub chat_version: RwSignal<u64>,
+    /// Bumped when any comment feed changes.
+    pub comments_version: RwSignal<u64>,
     pub online: RwSignal<Vec<OnlineUser>>,
     pub connected: RwSignal<bool>,
 }
@@ -105,6 +128,8 @@ impl Live {
             org_version: RwSignal::new(0),
             stock_version: RwSignal::new(0),
             inbox_version: RwSignal::new(0),
+            chat_version: RwSignal::new(0),
+            comments_version: RwSignal::new(0),
             clients_version: RwSignal::new(0),
             orders_version: RwSignal::new(0),
             online: RwSignal::new(Vec::new()),
@@ -127,6 +152,8 @@ impl Live {
             LiveEvent::OrderChanged { .. } | LiveEvent::TaskChanged { .. } => {
                 self.orders_version.update(|v| *v += 1)
             }
+            LiveEvent::ChatChanged { .. } => self.chat_version.update(|v| *v += 1),
+            LiveEvent::CommentsChanged { .. } => self.comments_version.update(|v| *v += 1),
             LiveEvent::Presence { online } => self.online.set(online),
             LiveEvent::Resync => self.resync(),
         }
@@ -137,6 +164,8 @@ impl Live {
         self.org_version.update(|v| *v += 1);
         self.stock_version.update(|v| *v += 1);
         self.inbox_version.update(|v| *v += 1);
+        self.chat_version.update(|v| *v += 1);
+        self.comments_version.update(|v| *v += 1);
         self.clients_version.update(|v| *v += 1);
         self.orders_version.update(|v| *v += 1);
     }

@@ -25,6 +25,12 @@ pub enum NotificationKind {
     TaskAssigned,
     /// A task or project the recipient should know about entered a stage.
     TaskStage,
+    /// Someone @mentioned the recipient in a chat or a comment (subject: who and where).
+    Mention,
+    /// A message in a private chat of the recipient (one per chat until read).
+    Message,
+    /// A comment on a record the recipient follows.
+    Comment,
 }
 
 impl NotificationKind {
@@ -34,6 +40,9 @@ impl NotificationKind {
             NotificationKind::OrderStage => "order_stage",
             NotificationKind::TaskAssigned => "task_assigned",
             NotificationKind::TaskStage => "task_stage",
+            NotificationKind::Mention => "mention",
+            NotificationKind::Message => "message",
+            NotificationKind::Comment => "comment",
         }
     }
 
@@ -43,6 +52,9 @@ impl NotificationKind {
             "order_stage" => Some(NotificationKind::OrderStage),
             "task_assigned" => Some(NotificationKind::TaskAssigned),
             "task_stage" => Some(NotificationKind::TaskStage),
+            "mention" => Some(NotificationKind::Mention),
+            "message" => Some(NotificationKind::Message),
+            "comment" => Some(NotificationKind::Comment),
             _ => None,
         }
     }

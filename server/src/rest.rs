@@ -9,6 +9,7 @@ use axum::routing::{delete, get, post};
 use axum::Router;
 
 pub mod auth;
+pub mod chat;
 pub mod clients;
 pub mod orders;
 pub mod org;
@@ -72,6 +73,22 @@ pub fn router() -> Router<AppState> {
         .route("/funds", get(orders::list_funds))
         .route("/processes", get(orders::list_processes))
         .route("/clients/{id}/balance", get(orders::client_balance))
+        .route("/chats", get(chat::list_chats))
+        .route(
+            "/chats/{id}/messages",
+            get(chat::history).post(chat::post_message),
+        )
+        .route(
+            "/comments",
+            get(chat::list_comments).post(chat::add_comment),
+        )
+        .route(
+            "/attachments",
+            post(chat::upload).layer(axum::extract::DefaultBodyLimit::max(
+                app::chat::MAX_ATTACHMENT + 64 * 1024,
+            )),
+        )
+        .route("/attachments/{id}", get(chat::download))
         .route("/openapi.json", get(crate::openapi::document))
         .fallback(|| async { AppError::NotFound })
 }

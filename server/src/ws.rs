@@ -41,10 +41,10 @@ async fn run(mut socket: WebSocket, state: AppState, caller: Caller) {
         tokio::select! {
             received = events.recv() => {
                 let msg = match received {
-                    Ok(HubMessage::Event(published)) => match published.event.audience() {
-                        Some(who) if who != caller.id => None,
-                        _ => Some(Message::Text(published.json.clone())),
-                    },
+                    Ok(HubMessage::Event(published)) => published
+                        .event
+                        .is_for(caller.id)
+                        .then(|| Message::Text(published.json.clone())),
                     Ok(HubMessage::Kick(id)) if id == caller.id => break,
                     Ok(HubMessage::Kick(_)) => None,
                     // This socket fell behind: tell the page to refetch what it shows.
@@ -65,4 +65,10 @@ async fn run(mut socket: WebSocket, state: AppState, caller: Caller) {
         }
     }
     let _ = socket.send(Message::Close(None)).await;
+    // "Last seen" for the chat's member lists (online people show as online instead).
+    let _ = sqlx::query("UPDATE employee SET last_seen_at = $1 WHERE id = $2")
+        .bind(app::db::now_ms())
+        .bind(caller.id)
+        .execute(&state.db.pool)
+        .await;
 }

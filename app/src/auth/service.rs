@@ -102,6 +102,20 @@ fn caller_from(row: CallerRow) -> Result<Caller, AppError> {
     })
 }
 
+/// An active employee as a caller (to check what they may see before telling them).
+pub async fn employee_as_caller(
+    conn: &mut sqlx::AnyConnection,
+    id: i64,
+) -> Result<Option<Caller>, AppError> {
+    let row: Option<CallerRow> = sqlx::query_as(
+        "SELECT id, login, name, role, home_location_id FROM employee WHERE id = $1 AND active = 1",
+    )
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    row.map(caller_from).transpose()
+}
+
 /// Result of a successful login: the session secret (cookie value and bearer token).
 pub struct LoginOutcome {
     pub token: String,

@@ -37,7 +37,13 @@ struct Inner {
     relay: std::sync::OnceLock<super::relay::Relay>,
     presence: Mutex<HashMap<i64, (String, usize)>>,
     shutdown: watch::Sender<bool>,
+    /// Recent posts per sender, for flood protection.
+    posts: Mutex<HashMap<i64, std::collections::VecDeque<std::time::Instant>>>,
+    posts_per_window: usize,
 }
+
+/// The flood window: at most `VITRINA_CHAT_FLOOD` (default 20) posts per sender in it.
+const FLOOD_WINDOW: std::time::Duration = std::time::Duration::from_secs(10);
 
 impl Default for Hub {
     fn default() -> Self {
@@ -55,6 +61,11 @@ impl Hub {
                 relay: std::sync::OnceLock::new(),
                 presence: Mutex::new(HashMap::new()),
                 shutdown,
+                posts: Mutex::new(HashMap::new()),
+                posts_per_window: std::env::var("VITRINA_CHAT_FLOOD")
+                    .ok()
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(20),
             }),
         }
     }
@@ -102,6 +113,25 @@ impl Hub {
 
     pub fn shutdown_signal(&self) -> watch::Receiver<bool> {
         self.inner.shutdown.subscribe()
+    }
+
+    /// Counts a post (message or comment) by this sender; false when they already posted
+    /// the window's worth in the last 10 seconds on this instance.
+    pub fn allow_post(&self, employee_id: i64) -> bool {
+        let now = std::time::Instant::now();
+        let mut map = self.inner.posts.lock().unwrap_or_else(|p| p.into_inner());
+        let recent = map.entry(employee_id).or_default();
+        while recent
+            .front()
+            .is_some_and(|t| now.duration_since(*t) > FLOOD_WINDOW)
+        {
+            recent.pop_front();
+        }
+        if recent.len() >= self.inner.posts_per_window {
+            return false;
+        }
+        recent.push_back(now);
+        true
     }
 
     /// Everyone with at least one open socket, by name.

@@ -63,6 +63,9 @@ pub fn Bell() -> impl IntoView {
                                     NotificationKind::OrderStage => Key::OrderStageReached,
                                     NotificationKind::TaskAssigned => Key::TaskAssigned,
                                     NotificationKind::TaskStage => Key::TaskStageReached,
+                                    NotificationKind::Mention => Key::MentionedYou,
+                                    NotificationKind::Message => Key::NewMessage,
+                                    NotificationKind::Comment => Key::NewComment,
                                 };
                                 let due = n.due_at.map(format_utc);
                                 let unread = !n.read;

@@ -39,7 +39,7 @@ pub async fn visible_shops(
     Ok(Some(shops))
 }
 
-pub(super) fn check_shop(scope: &Option<Vec<i64>>, shop_id: i64) -> Result<(), AppError> {
+pub(crate) fn check_shop(scope: &Option<Vec<i64>>, shop_id: i64) -> Result<(), AppError> {
     match scope {
         Some(shops) if !shops.contains(&shop_id) => Err(AppError::Forbidden),
         _ => Ok(()),

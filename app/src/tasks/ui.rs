@@ -199,6 +199,7 @@ pub fn TaskPage() -> impl IntoView {
                     }
                 })}
             </Transition>
+            <crate::comments::ui::CommentFeed kind=crate::comments::RecordKind::Task record_id=Signal::derive(id)/>
         </section>
     }
 }

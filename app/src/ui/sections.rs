@@ -5,9 +5,6 @@ use leptos::prelude::*;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Which {
-    Orders,
-    Clients,
-    Chat,
     Documents,
     Reports,
 }
@@ -15,9 +12,6 @@ pub enum Which {
 impl Which {
     fn title(self) -> Key {
         match self {
-            Which::Orders => Key::NavOrders,
-            Which::Clients => Key::NavClients,
-            Which::Chat => Key::NavChat,
             Which::Documents => Key::NavDocuments,
             Which::Reports => Key::NavReports,
         }

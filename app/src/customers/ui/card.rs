@@ -68,7 +68,7 @@ pub fn ClientPage() -> impl IntoView {
                     }
                 })}
             </Transition>
-
+            <crate::comments::ui::CommentFeed kind=crate::comments::RecordKind::Client record_id=Signal::derive(id)/>
         </section>
     }
 }

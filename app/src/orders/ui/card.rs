@@ -45,7 +45,7 @@ pub fn OrderPage() -> impl IntoView {
                     }
                 })}
             </Transition>
-
+            <crate::comments::ui::CommentFeed kind=crate::comments::RecordKind::Order record_id=Signal::derive(id)/>
         </section>
     }
 }
