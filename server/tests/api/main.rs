@@ -3,6 +3,7 @@
 
 mod auth;
 mod catalog;
+mod chat;
 mod clients;
 mod helpers;
 mod live;

@@ -529,6 +529,114 @@ fn table() -> Vec<Endpoint> {
             ADMIN,
             401,
         ),
+        // Chats and comments: every employee. (The attachment download comes before any
+        // upload, so no role meets someone else's file: 404 for all.)
+        e(Rest("GET", "/api/v1/attachments/1"), EVERYONE, 401),
+        e(Rest("GET", "/api/v1/chats"), EVERYONE, 401),
+        e(Rest("GET", "/api/v1/chats/1/messages"), EVERYONE, 401),
+        e(
+            RestJson(
+                "POST",
+                "/api/v1/chats/1/messages",
+                |n| json!({"body": format!("Привет {n}")}),
+            ),
+            EVERYONE,
+            401,
+        ),
+        e(
+            Rest(
+                "GET",
+                "/api/v1/comments?record_kind=client&record_id=999999",
+            ),
+            EVERYONE,
+            401,
+        ),
+        e(
+            RestJson(
+                "POST",
+                "/api/v1/comments",
+                |_| json!({"record_kind": "client", "record_id": 999_999, "body": "x"}),
+            ),
+            EVERYONE,
+            401,
+        ),
+        e(
+            RestJson("POST", "/api/v1/attachments", |n| json!({"file": n})),
+            EVERYONE,
+            401,
+        ),
+        e(ServerFn("chat/list", |_| json!({})), EVERYONE, 401),
+        e(
+            ServerFn(
+                "chat/create",
+                |_| json!({"input": {"title": "x", "member_ids": [999_999]}}),
+            ),
+            EVERYONE,
+            401,
+        ),
+        e(
+            ServerFn(
+                "chat/members",
+                |_| json!({"chat_id": 999_999, "member_ids": [1]}),
+            ),
+            EVERYONE,
+            401,
+        ),
+        e(
+            ServerFn("chat/history", |_| json!({"chat_id": 1, "before": null})),
+            EVERYONE,
+            401,
+        ),
+        e(
+            ServerFn(
+                "chat/post",
+                |n| json!({"chat_id": 1, "input": {"body": format!("Добрый день {n}")}}),
+            ),
+            EVERYONE,
+            401,
+        ),
+        e(
+            ServerFn("chat/edit", |_| json!({"id": 999_999, "body": "x"})),
+            EVERYONE,
+            401,
+        ),
+        e(
+            ServerFn("chat/delete", |_| json!({"id": 999_999})),
+            EVERYONE,
+            401,
+        ),
+        e(
+            ServerFn("chat/read", |_| json!({"chat_id": 1, "up_to": null})),
+            EVERYONE,
+            401,
+        ),
+        e(
+            ServerFn("chat/search", |_| json!({"query": "привет"})),
+            EVERYONE,
+            401,
+        ),
+        e(ServerFn("chat/colleagues", |_| json!({})), EVERYONE, 401),
+        e(
+            ServerFn(
+                "comments/list",
+                |_| json!({"record_kind": "order", "record_id": 999_999}),
+            ),
+            EVERYONE,
+            401,
+        ),
+        e(
+            ServerFn(
+                "comments/add",
+                |_| json!({"input": {"record_kind": "task", "record_id": 999_999, "body": "x"}}),
+            ),
+            EVERYONE,
+            401,
+        ),
+        e(
+            ServerFn("comments/change", |_| json!({"id": 999_999, "body": null})),
+            EVERYONE,
+            401,
+        ),
     ]
 }
 
