@@ -21,6 +21,8 @@ pub mod ui;
 pub const MAX_BODY: usize = 4000;
 /// The largest attachment, in bytes.
 pub const MAX_ATTACHMENT: usize = 5 * 1024 * 1024;
+/// The general chat's id: the chat migration creates it as the table's first row.
+pub const GENERAL_CHAT: i64 = 1;
 /// Messages per history page.
 pub const PAGE: i64 = 50;
 

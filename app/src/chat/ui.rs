@@ -40,15 +40,9 @@ pub fn ChatPage() -> impl IntoView {
     let params = use_params_map();
     let chats = Resource::new(move || live.chat_version.get(), |_| list_chats());
     let selected = Memo::new(move |_| params.read().get("id").and_then(|s| s.parse::<i64>().ok()));
-    // Without an id, the general chat (first in the list).
-    let current = Memo::new(move |_| {
-        selected.get().or_else(|| {
-            chats
-                .get()
-                .and_then(|r| r.ok())
-                .and_then(|l| l.first().map(|c| c.id))
-        })
-    });
+    // Without an id, the general chat. (Known without a fetch, so the server and the
+    // hydrating browser render the same chat.)
+    let current = Memo::new(move |_| Some(selected.get().unwrap_or(crate::chat::GENERAL_CHAT)));
     let creating = RwSignal::new(false);
     let query = RwSignal::new(String::new());
     let hits = Resource::new(
@@ -296,16 +290,15 @@ fn ChatView(chat_id: i64, chats: Resource<Result<Vec<ChatSummary>, AppError>>) -
             editing.get_untracked(),
         ));
     };
-    let summary = move || {
-        chats
-            .get()
-            .and_then(|r| r.ok())
+    let summary = move |list: Result<Vec<ChatSummary>, AppError>| {
+        list.ok()
             .and_then(|l| l.into_iter().find(|c| c.id == chat_id))
     };
     view! {
         <div class="chat-view card" data-testid="chat-view" data-chat=chat_id.to_string()>
             <header class="chat-head">
-                {move || summary().map(|c| {
+                <Transition>
+                {move || Suspend::new(async move { summary(chats.await).map(|c| {
                     let general = c.kind == ChatKind::General;
                     let title = chat_title(&c);
                     let creator = c.created_by;
@@ -342,7 +335,8 @@ fn ChatView(chat_id: i64, chats: Resource<Result<Vec<ChatSummary>, AppError>>) -
                         </Suspense>
                         {move || managing.get().then(|| view! { <MembersForm chat=Some(c.clone()) on_done=move |_| managing.set(false)/> })}
                     }
-                })}
+                }) })}
+                </Transition>
             </header>
             <div class="messages" node_ref=list_ref data-testid="messages"
                 on:scroll=move |_| {
