@@ -2,6 +2,7 @@
 //! and a catalog with stock ([`catalog`]).
 
 pub mod catalog;
+pub mod chat;
 pub mod orders;
 
 use app::auth::Role;
@@ -136,6 +137,12 @@ pub async fn load_with(db: &Db, force: bool, products: usize) -> Result<(), Demo
         }
         let mut tx = db.pool.begin().await?;
         for table in [
+            "record_follower",
+            "comment",
+            "message",
+            "chat_member",
+            "chat WHERE kind = 'private'",
+            "attachment",
             "employee_shop",
             "task",
             "payment",
@@ -212,6 +219,7 @@ pub async fn load_with(db: &Db, force: bool, products: usize) -> Result<(), Demo
     catalog::load(db, products, &sites).await?;
     // About one order for every ten products: 300 with the default catalog.
     orders::load(db, products / 10).await?;
+    chat::load(db).await?;
     Ok(())
 }
 
