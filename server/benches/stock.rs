@@ -10,17 +10,18 @@
 //! `VITRINA_BENCH_PG` (default postgres://postgres@127.0.0.1:5432/postgres); the bench
 //! creates and drops its own database. Figures go to standard output.
 
+mod common;
+
 use app::auth::service::Caller;
 use app::auth::Role;
 use app::db::{Backend, Db};
 use app::live::hub::Hub;
-use app::state::AppState;
-use futures::StreamExt;
+use common::{
+    bare_fanout, database, drop_database, fanout_stats, ms, open_sockets, out, percentile, serve,
+};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
-use tokio_tungstenite::tungstenite::Message;
 
 struct Options {
     dbs: Vec<Backend>,
@@ -52,58 +53,6 @@ fn options() -> Options {
         clients: num("--clients", 8) as usize,
         seconds: num("--seconds", 5) as u64,
         sockets: num("--sockets", 1_000) as usize,
-    }
-}
-
-fn out(line: String) {
-    use std::io::Write;
-    let _ = writeln!(std::io::stdout(), "{line}");
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    let idx = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[idx.min(sorted.len() - 1)]
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.3} ms", d.as_secs_f64() * 1000.0)
-}
-
-async fn database(backend: Backend) -> (Db, String, Option<(String, String)>) {
-    match backend {
-        Backend::Sqlite => {
-            let dir = std::env::temp_dir().join(format!("vitrina_bench_{}", std::process::id()));
-            let _ = std::fs::remove_dir_all(&dir);
-            std::fs::create_dir_all(&dir).expect("bench dir");
-            let url = format!("sqlite://{}/bench.db?mode=rwc", dir.display());
-            (Db::connect(&url).await.expect("sqlite"), url, None)
-        }
-        Backend::Postgres => {
-            let admin = std::env::var("VITRINA_BENCH_PG")
-                .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-            let name = format!("vitrina_bench_{}", std::process::id());
-            let admin_db = Db::connect(&admin).await.expect("postgres admin");
-            let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                .execute(&admin_db.pool)
-                .await;
-            sqlx::query(&format!("CREATE DATABASE {name}"))
-                .execute(&admin_db.pool)
-                .await
-                .expect("create db");
-            admin_db.pool.close().await;
-            let url = format!(
-                "{}/{name}",
-                admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin)
-            );
-            (
-                Db::connect(&url).await.expect("postgres"),
-                url,
-                Some((admin, name)),
-            )
-        }
     }
 }
 
@@ -170,23 +119,6 @@ async fn availability(db: &Db, products: i64, home: i64) {
         ms(percentile(&times, 0.99)),
         times.len()
     ));
-}
-
-async fn serve(db: &Db, url: &str, hub: Hub) -> String {
-    let settings = server::config::Settings {
-        database_url: url.to_string(),
-        data_dir: std::env::temp_dir(),
-        site_addr: "127.0.0.1:0".parse().expect("addr"),
-        site_root: "target/site".into(),
-    };
-    let state = AppState {
-        leptos_options: settings.leptos_options(),
-        db: db.clone(),
-        hub,
-    };
-    server::router::spawn_on_free_port(state)
-        .await
-        .expect("serve")
 }
 
 async fn reservations(db: &Db, base: &str, token: &str, o: &Options, home: i64, ceiling: f64) {
@@ -286,74 +218,14 @@ async fn reservations(db: &Db, base: &str, token: &str, o: &Options, home: i64, 
     ));
 }
 
-/// Opens `n` sockets to `url` (with `header`), returns their receivers of arrival instants.
-async fn open_sockets(
-    url: &str,
-    header: Option<(String, String)>,
-    n: usize,
-) -> Vec<tokio::task::JoinHandle<Vec<Instant>>> {
-    let mut handles = Vec::with_capacity(n);
-    let (ready_tx, mut ready_rx) = tokio::sync::mpsc::channel::<()>(n);
-    for _ in 0..n {
-        let mut request = url.into_client_request().expect("ws request");
-        if let Some((k, v)) = &header {
-            request.headers_mut().insert(
-                http::HeaderName::from_bytes(k.as_bytes()).expect("name"),
-                v.parse().expect("value"),
-            );
-        }
-        let ready = ready_tx.clone();
-        handles.push(tokio::spawn(async move {
-            let (mut ws, _) = tokio_tungstenite::connect_async(request)
-                .await
-                .expect("connect");
-            let _ = ready.send(()).await;
-            let mut arrivals = Vec::new();
-            while let Some(Ok(msg)) = ws.next().await {
-                match msg {
-                    // The first event of a reservation (stock_changed) is what screens react to.
-                    Message::Text(t) if t.contains("stock_changed") || t.contains("\"bench\"") => {
-                        arrivals.push(Instant::now())
-                    }
-                    Message::Text(t) if t.contains("\"stop\"") => break,
-                    Message::Close(_) => break,
-                    _ => {}
-                }
-            }
-            let _ = ws.close(None).await;
-            arrivals
-        }));
-    }
-    for _ in 0..n {
-        let _ = ready_rx.recv().await;
-    }
-    handles
-}
-
-fn fanout_stats(label: &str, sent: &[Instant], handles: Vec<Vec<Instant>>) {
-    let mut lat = Vec::new();
-    for arrivals in handles {
-        for (i, at) in arrivals.iter().enumerate() {
-            if let Some(s) = sent.get(i) {
-                lat.push(at.saturating_duration_since(*s));
-            }
-        }
-    }
-    lat.sort();
-    out(format!(
-        "  {label}: p50 {}  p99 {}  ({} deliveries)",
-        ms(percentile(&lat, 0.5)),
-        ms(percentile(&lat, 0.99)),
-        lat.len()
-    ));
-}
-
 async fn live_fanout(db: &Db, base: &str, hub: &Hub, token: &str, o: &Options, home: i64) {
     const EVENTS: usize = 30;
+    // The first event of a reservation (stock_changed) is what screens react to.
     let handles = open_sockets(
         &format!("{}/ws", base.replace("http://", "ws://")),
         Some(("authorization".into(), format!("Bearer {token}"))),
         o.sockets,
+        |t| t.contains("stock_changed"),
     )
     .await;
     let caller = Caller {
@@ -450,54 +322,6 @@ async fn bare_http(o: &Options) -> f64 {
     rate
 }
 
-/// The floor: a bare axum `/ws` fed by a tokio broadcast channel, same machine, same run.
-async fn bare_fanout(o: &Options) {
-    use axum::extract::ws::{Message as AxMessage, WebSocketUpgrade};
-    const EVENTS: usize = 30;
-    let (tx, _) = tokio::sync::broadcast::channel::<String>(1024);
-    let tx2 = tx.clone();
-    let app = axum::Router::new().route(
-        "/ws",
-        axum::routing::get(move |ws: WebSocketUpgrade| {
-            let mut rx = tx2.subscribe();
-            async move {
-                ws.on_upgrade(move |mut socket| async move {
-                    while let Ok(text) = rx.recv().await {
-                        let stop = text.contains("stop");
-                        if socket.send(AxMessage::Text(text.into())).await.is_err() || stop {
-                            break;
-                        }
-                    }
-                })
-            }
-        }),
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
-    let handles = open_sockets(&format!("ws://{addr}/ws"), None, o.sockets).await;
-    let mut sent = Vec::with_capacity(EVENTS);
-    for i in 0..EVENTS {
-        sent.push(Instant::now());
-        let _ = tx.send(format!("{{\"type\":\"bench\",\"i\":{i}}}"));
-        tokio::time::sleep(Duration::from_millis(40)).await;
-    }
-    let _ = tx.send("{\"type\":\"stop\"}".into());
-    let mut all = Vec::new();
-    for h in handles {
-        all.push(h.await.unwrap_or_default());
-    }
-    fanout_stats(
-        &format!("bare axum + broadcast fan-out at {} sockets", o.sockets),
-        &sent,
-        all,
-    );
-}
-
 fn main() {
     let o = options();
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -545,14 +369,8 @@ fn main() {
             reservations(&db, &base, &token, &o, home, ceiling).await;
             live_fanout(&db, &base, &hub, &token, &o, home).await;
             db.pool.close().await;
-            if let Some((admin, name)) = cleanup {
-                if let Ok(a) = Db::connect(&admin).await {
-                    let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                        .execute(&a.pool)
-                        .await;
-                }
-            }
+            drop_database(cleanup).await;
         }
-        bare_fanout(&o).await;
+        bare_fanout(o.sockets).await;
     });
 }

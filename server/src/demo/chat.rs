@@ -8,7 +8,7 @@ use app::error::AppError;
 const HOUR: i64 = 3_600_000;
 
 /// (author login, text), oldest first; about one an hour over the last days.
-const GENERAL: [(&str, &str); 24] = [
+const GENERAL: [Line; 24] = [
     ("director", "Доброе утро, коллеги! Сегодня приходит поставка на склад «Подольск», заявки на перемещение — до 12:00."),
     ("seller1", "Тверская: нужен ламинат дуб натуральный, 6 упаковок. Есть у кого-нибудь?"),
     ("storekeeper1", "@seller1 на складе 14 упаковок, могу отправить сегодня вечером."),
@@ -35,8 +35,11 @@ const GENERAL: [(&str, &str); 24] = [
     ("director", "Коллеги, не забывайте отмечать оплаты в заказах в тот же день."),
 ];
 
-/// (title, creator, members, messages as (author, text)).
-const PRIVATE: [(&str, &str, &[&str], &[(&str, &str)]); 2] = [
+/// (author login, text)
+type Line = (&'static str, &'static str);
+
+/// (title, creator, members, messages).
+const PRIVATE: [(&str, &str, &[&str], &[Line]); 2] = [
     (
         "Склад и магазины Москвы",
         "storekeeper1",
