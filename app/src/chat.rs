@@ -51,7 +51,7 @@ pub struct ChatSummary {
     pub created_by: Option<i64>,
     /// Private chats only (everyone is in the general chat).
     pub members: Vec<Member>,
-    /// Messages from others after the caller's read mark.
+    /// Messages from others after the caller's read mark, counted up to 100.
     pub unread: i64,
     pub last_message_at: Option<i64>,
 }
@@ -66,6 +66,26 @@ pub struct AttachmentRef {
 }
 
 impl AttachmentRef {
+    /// The attachment of a message or comment as the joined row gives it (none once the
+    /// message or comment is deleted).
+    pub fn from_row(
+        deleted: bool,
+        id: Option<i64>,
+        name: Option<String>,
+        mime: Option<String>,
+        size: Option<i64>,
+    ) -> Option<Self> {
+        match (deleted, id) {
+            (false, Some(id)) => Some(AttachmentRef {
+                id,
+                name: name.unwrap_or_default(),
+                mime: mime.unwrap_or_default(),
+                size: size.unwrap_or_default(),
+            }),
+            _ => None,
+        }
+    }
+
     /// Images shown inline (SVG is not: it can carry scripts).
     pub fn is_image(&self) -> bool {
         matches!(

@@ -72,35 +72,42 @@ async fn member_ids(conn: &mut AnyConnection, chat_id: i64) -> Result<Vec<i64>, 
     Ok(rows.into_iter().map(|r| r.0).collect())
 }
 
+/// id, name, login, last seen
+type MemberRow = (i64, String, String, Option<i64>);
+
+fn member((id, name, login, last_seen_at): MemberRow) -> Member {
+    Member {
+        id,
+        name,
+        login,
+        last_seen_at,
+    }
+}
+
 async fn members(conn: &mut AnyConnection, chat_id: i64) -> Result<Vec<Member>, AppError> {
-    let rows: Vec<(i64, String, String, Option<i64>)> = sqlx::query_as(
+    let rows: Vec<MemberRow> = sqlx::query_as(
         "SELECT e.id, e.name, e.login, e.last_seen_at FROM chat_member m JOIN employee e ON e.id = m.employee_id \
          WHERE m.chat_id = $1 ORDER BY e.name",
     )
     .bind(chat_id)
     .fetch_all(&mut *conn)
     .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, name, login, last_seen_at)| Member {
-            id,
-            name,
-            login,
-            last_seen_at,
-        })
-        .collect())
+    Ok(rows.into_iter().map(member).collect())
 }
 
 /// id, kind, title, creator, last message, unread
 type ListRow = (i64, String, String, Option<i64>, Option<i64>, i64);
 
-/// The chats the caller is in, most recently active first, with unread counts.
+/// The chats the caller is in, most recently active first, with unread counts (counted up
+/// to 100: a screen shows "99+" beyond that, and a chat of a million unread messages
+/// costs no more than one of a hundred).
 pub async fn list(db: &Db, caller: &Caller) -> Result<Vec<ChatSummary>, AppError> {
     let mut conn = db.pool.acquire().await?;
     let rows: Vec<ListRow> = sqlx::query_as(
         "SELECT c.id, c.kind, c.title, c.created_by, c.last_message_at, \
-                CAST((SELECT COUNT(*) FROM message x WHERE x.chat_id = c.id \
-                       AND x.id > COALESCE(m.last_read_id, 0) AND x.author_id <> $1 AND x.deleted_at IS NULL) AS BIGINT) \
+                CAST((SELECT COUNT(*) FROM message x WHERE x.id IN \
+                       (SELECT y.id FROM message y WHERE y.chat_id = c.id AND y.id > COALESCE(m.last_read_id, 0) \
+                          AND y.author_id <> $1 AND y.deleted_at IS NULL ORDER BY y.id DESC LIMIT 100)) AS BIGINT) \
          FROM chat c LEFT JOIN chat_member m ON m.chat_id = c.id AND m.employee_id = $1 \
          WHERE c.kind = 'general' OR m.employee_id IS NOT NULL \
          ORDER BY CASE WHEN c.kind = 'general' THEN 0 ELSE 1 END, COALESCE(c.last_message_at, c.created_at) DESC, c.id DESC",
@@ -293,15 +300,13 @@ impl From<MessageRow> for Message {
                     r.reply_body.unwrap_or_default().chars().take(140).collect()
                 },
             }),
-            attachment: match (deleted, r.attachment_id) {
-                (false, Some(id)) => Some(AttachmentRef {
-                    id,
-                    name: r.attachment_name.unwrap_or_default(),
-                    mime: r.attachment_mime.unwrap_or_default(),
-                    size: r.attachment_size.unwrap_or_default(),
-                }),
-                _ => None,
-            },
+            attachment: AttachmentRef::from_row(
+                deleted,
+                r.attachment_id,
+                r.attachment_name,
+                r.attachment_mime,
+                r.attachment_size,
+            ),
             created_at: r.created_at,
             edited_at: r.edited_at,
             deleted,
@@ -727,18 +732,10 @@ pub async fn search(db: &Db, caller: &Caller, query: &str) -> Result<Vec<SearchH
 
 /// Everyone the caller may mention: active colleagues (for autocompletion).
 pub async fn colleagues(db: &Db, _caller: &Caller) -> Result<Vec<Member>, AppError> {
-    let rows: Vec<(i64, String, String, Option<i64>)> = sqlx::query_as(
+    let rows: Vec<MemberRow> = sqlx::query_as(
         "SELECT id, name, login, last_seen_at FROM employee WHERE active = 1 ORDER BY name",
     )
     .fetch_all(&db.pool)
     .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, name, login, last_seen_at)| Member {
-            id,
-            name,
-            login,
-            last_seen_at,
-        })
-        .collect())
+    Ok(rows.into_iter().map(member).collect())
 }

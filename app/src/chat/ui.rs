@@ -88,7 +88,7 @@ pub fn ChatPage() -> impl IntoView {
                                         <li><a href=format!("/chat/{id}") data-testid="chat-link" data-chat=id.to_string()
                                             class:active=move || current.get() == Some(id)>
                                             {if general { t(Key::GeneralChat)().to_string() } else { title }}
-                                            {(c.unread > 0).then(|| view! { <span class="badge" data-testid="chat-unread">{c.unread}</span> })}
+                                            {(c.unread > 0).then(|| view! { <span class="badge" data-testid="chat-unread">{if c.unread > 99 { "99+".to_string() } else { c.unread.to_string() }}</span> })}
                                         </a></li>
                                     }
                                 }).collect_view()}

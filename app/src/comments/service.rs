@@ -88,15 +88,13 @@ impl TryFrom<Row> for Comment {
             author_id: r.author_id,
             author: r.author,
             body: if deleted { String::new() } else { r.body },
-            attachment: match (deleted, r.attachment_id) {
-                (false, Some(id)) => Some(AttachmentRef {
-                    id,
-                    name: r.attachment_name.unwrap_or_default(),
-                    mime: r.attachment_mime.unwrap_or_default(),
-                    size: r.attachment_size.unwrap_or_default(),
-                }),
-                _ => None,
-            },
+            attachment: AttachmentRef::from_row(
+                deleted,
+                r.attachment_id,
+                r.attachment_name,
+                r.attachment_mime,
+                r.attachment_size,
+            ),
             created_at: r.created_at,
             edited_at: r.edited_at,
             deleted,

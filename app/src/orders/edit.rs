@@ -6,13 +6,14 @@
 
 use super::actions::{self, Effects, OrderCtx};
 use super::service::{
-    active, check_shop, get, insert_line, level_numbers, price_lines, publish, visible_shops,
+    active, check_shop, client_name, get, insert_line, level_numbers, price_lines, publish,
+    visible_shops,
 };
 use super::{Order, OrderInput};
 use crate::auth::service::Caller;
 use crate::auth::Action;
 use crate::db::{now_ms, Db};
-use crate::error::{AppError, Conflict, Field, Problem};
+use crate::error::{AppError, Conflict, Field};
 use crate::live::hub::Hub;
 use crate::process::{service as processes, ActionKind, StageKind};
 use crate::quantity::{Money, Qty};
@@ -79,17 +80,7 @@ pub async fn update(
     if let Some(p) = input.pickup_location_id {
         active(&mut tx, "location", p, Field::Location).await?;
     }
-    let client = match input.client_id {
-        Some(id) => Some(
-            sqlx::query_as::<_, (String,)>("SELECT name FROM client WHERE id = $1")
-                .bind(id)
-                .fetch_optional(&mut *tx)
-                .await?
-                .ok_or(AppError::invalid(Field::Client, Problem::NotFound))?
-                .0,
-        ),
-        None => None,
-    };
+    let client = client_name(&mut tx, input.client_id).await?;
     let (priced, total) = price_lines(&mut tx, &input.lines).await?;
     let old: Vec<OldLine> = sqlx::query_as(
         "SELECT l.id AS id, l.product_id AS product_id, p.sku AS sku, l.location_id AS location_id, \

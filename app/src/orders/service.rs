@@ -125,6 +125,22 @@ pub(super) async fn level_numbers(
     Ok(out)
 }
 
+/// The client's name (422 when there is no such client).
+pub(super) async fn client_name(
+    conn: &mut AnyConnection,
+    client_id: Option<i64>,
+) -> Result<Option<String>, AppError> {
+    let Some(id) = client_id else {
+        return Ok(None);
+    };
+    let row: Option<(String,)> = sqlx::query_as("SELECT name FROM client WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    row.map(|r| Some(r.0))
+        .ok_or(AppError::invalid(Field::Client, Problem::NotFound))
+}
+
 /// A line with its unit price settled (given, or the product's) and its amount.
 pub(super) struct Priced<'a> {
     pub line: &'a OrderLineInput,
@@ -234,17 +250,7 @@ pub async fn create(
     if let Some(p) = input.pickup_location_id {
         active(&mut tx, "location", p, Field::Location).await?;
     }
-    let client = match input.client_id {
-        Some(id) => Some(
-            sqlx::query_as::<_, (String,)>("SELECT name FROM client WHERE id = $1")
-                .bind(id)
-                .fetch_optional(&mut *tx)
-                .await?
-                .ok_or(AppError::invalid(Field::Client, Problem::NotFound))?
-                .0,
-        ),
-        None => None,
-    };
+    let client = client_name(&mut tx, input.client_id).await?;
     let (priced, total) = price_lines(&mut tx, &input.lines).await?;
     let year = crate::ui::time::year_of(now);
     let seq = next_number(&mut tx, &format!("order:{year}")).await?;

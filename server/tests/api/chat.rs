@@ -166,6 +166,11 @@ async fn history_pages_back_from_the_newest() {
             .await
             .expect("insert");
         }
+        // 120 unread for seller2, counted up to 100 (the list shows 99+).
+        let (seller2, _) = app.sign_in("seller2").await;
+        let (_, list) = app.server_fn(&seller2, "chat/list", json!({})).await;
+        let unread = list.as_array().expect("list").iter().find(|c| c["id"] == chat).map(|c| c["unread"].clone());
+        assert_eq!(unread, Some(json!(100)));
         let page = |before: Value| {
             let seller1 = seller1.clone();
             let app = &app;
