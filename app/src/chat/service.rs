@@ -9,7 +9,7 @@ use super::{
     MessagePage, Quote, SearchHit, PAGE,
 };
 use crate::auth::service::Caller;
-use crate::db::{now_ms, Db};
+use crate::db::{now_ms, Backend, Db};
 use crate::error::{AppError, Conflict, Field, Problem};
 use crate::live::{hub::Hub, LiveEvent};
 use crate::notify::service::{insert as notify, NewNotification};
@@ -103,15 +103,29 @@ type ListRow = (i64, String, String, Option<i64>, Option<i64>, i64);
 /// costs no more than one of a hundred).
 pub async fn list(db: &Db, caller: &Caller) -> Result<Vec<ChatSummary>, AppError> {
     let mut conn = db.pool.acquire().await?;
-    let rows: Vec<ListRow> = sqlx::query_as(
-        "SELECT c.id, c.kind, c.title, c.created_by, c.last_message_at, \
-                CAST((SELECT COUNT(*) FROM message x WHERE x.id IN \
-                       (SELECT y.id FROM message y WHERE y.chat_id = c.id AND y.id > COALESCE(m.last_read_id, 0) \
-                          AND y.author_id <> $1 AND y.deleted_at IS NULL ORDER BY y.id DESC LIMIT 100)) AS BIGINT) \
+    // Each dialect's planner wants the capped count written its own way: SQLite runs a
+    // correlated bound once per row (so it counts within the 100 newest ids), PostgreSQL
+    // scans the whole chat for an `IN (… LIMIT 100)` (so it counts above the 100th id).
+    let unread = match db.backend {
+        Backend::Sqlite => {
+            "SELECT COUNT(*) FROM message x WHERE x.id IN \
+               (SELECT y.id FROM message y WHERE y.chat_id = c.id AND y.id > COALESCE(m.last_read_id, 0) \
+                  AND y.author_id <> $1 AND y.deleted_at IS NULL ORDER BY y.id DESC LIMIT 100)"
+        }
+        Backend::Postgres => {
+            "SELECT COUNT(*) FROM message x WHERE x.chat_id = c.id AND x.id > COALESCE(m.last_read_id, 0) \
+               AND x.author_id <> $1 AND x.deleted_at IS NULL \
+               AND x.id >= COALESCE((SELECT y.id FROM message y WHERE y.chat_id = c.id \
+                      AND y.id > COALESCE(m.last_read_id, 0) AND y.author_id <> $1 AND y.deleted_at IS NULL \
+                      ORDER BY y.id DESC LIMIT 1 OFFSET 99), 0)"
+        }
+    };
+    let rows: Vec<ListRow> = sqlx::query_as(&format!(
+        "SELECT c.id, c.kind, c.title, c.created_by, c.last_message_at, CAST(({unread}) AS BIGINT) \
          FROM chat c LEFT JOIN chat_member m ON m.chat_id = c.id AND m.employee_id = $1 \
          WHERE c.kind = 'general' OR m.employee_id IS NOT NULL \
-         ORDER BY CASE WHEN c.kind = 'general' THEN 0 ELSE 1 END, COALESCE(c.last_message_at, c.created_at) DESC, c.id DESC",
-    )
+         ORDER BY CASE WHEN c.kind = 'general' THEN 0 ELSE 1 END, COALESCE(c.last_message_at, c.created_at) DESC, c.id DESC"
+    ))
     .bind(caller.id)
     .fetch_all(&mut *conn)
     .await?;
