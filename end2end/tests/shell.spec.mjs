@@ -23,7 +23,7 @@ test('switching the language translates the shell and is remembered', async ({ p
 test('every section of the navigation opens', async ({ page, errors }) => {
   await signIn(page, 'director');
   for (const [href, title] of [
-    ['/stock', 'Stock'], ['/orders', 'Orders'], ['/tasks', 'Tasks'], ['/clients', 'Clients'], ['/chat', 'Chat'],
+    ['/stock', 'Stock'], ['/orders', 'Orders'], ['/tasks', 'Tasks'], ['/clients', 'Clients'], ['/chat', 'General chat'],
     ['/documents', 'Documents'], ['/reports', 'Reports'], ['/settings', 'Settings'],
   ]) {
     await openNav(page);
