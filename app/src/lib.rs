@@ -14,6 +14,7 @@
 //! | tasks and projects | [`tasks`] |
 //! | chats: general, private, messages, mentions | [`chat`] |
 //! | comment feeds on orders, tasks, clients | [`comments`] |
+//! | documents (so far: amounts in words) | [`documents`] |
 //! | exact quantities and money | [`quantity`] |
 //! | live updates over `/ws` | [`live`] |
 //! | notifications (the bell) | [`notify`] |
@@ -30,6 +31,7 @@ pub mod comments;
 pub mod customers;
 #[cfg(feature = "ssr")]
 pub mod db;
+pub mod documents;
 pub mod error;
 pub mod i18n;
 pub mod live;

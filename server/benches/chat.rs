@@ -88,7 +88,9 @@ async fn token(base: &str, login: &str) -> String {
 async fn fanout(base: &str, hub: &Hub, chat: i64, tokens: &[String], sockets: usize, label: &str) {
     let ws = format!("{}/ws", base.replace("http://", "ws://"));
     let mut handles = Vec::new();
-    let per = sockets / tokens.len();
+    // At least one socket per member (so a small run still covers every member).
+    let per = (sockets / tokens.len()).max(1);
+    let sockets = per * tokens.len();
     for t in tokens {
         handles.extend(
             open_sockets(

@@ -77,22 +77,17 @@ fn Sources(
         <div class="table-wrap">
             <table class="table stock-table">
                 <thead><tr>
-                    <th>{t(Key::Location)}</th><th>{t(Key::Address)}</th><th>{t(Key::Distance)}</th>
+                    <th></th><th>{t(Key::Location)}</th><th class="num">{t(Key::Available)}</th>
                     <th class="num">{t(Key::OnHand)}</th><th class="num">{t(Key::Reserved)}</th>
-                    <th class="num">{t(Key::Available)}</th><th></th>
+                    <th>{t(Key::Distance)}</th><th>{t(Key::Address)}</th>
                 </tr></thead>
                 <tbody>
                     {a.locations.into_iter().map(|l| {
                         let free = l.available.is_positive();
                         let take = Take { product: product.clone(), location_id: l.location_id, location: l.name.clone() };
+                        // The button comes first: on a tablet the table scrolls sideways.
                         view! {
                             <tr data-testid="source-row" data-location=l.location_id.to_string() class:home=l.is_home class:empty=!free>
-                                <td>{l.name.clone()} {l.is_home.then(|| view! { <span class="badge">{t(Key::HomeBadge)}</span> })}</td>
-                                <td>{l.city.clone()} ", " {l.address.clone()}</td>
-                                <td>{l.distance_km.filter(|_| !l.is_home).map(|d| view! { {d} " " {t(Key::Km)} })}</td>
-                                <td class="num">{l.on_hand.to_string()}</td>
-                                <td class="num">{l.reserved.to_string()}</td>
-                                <td class="num" data-testid="available">{l.available.to_string()}</td>
                                 <td class="row-actions">
                                     {free.then(|| view! {
                                         <button type="button" class="primary" data-testid="take-from" data-location=l.location_id.to_string()
@@ -101,6 +96,12 @@ fn Sources(
                                         </button>
                                     })}
                                 </td>
+                                <td>{l.name.clone()} {l.is_home.then(|| view! { <span class="badge">{t(Key::HomeBadge)}</span> })}</td>
+                                <td class="num" data-testid="available">{l.available.to_string()}</td>
+                                <td class="num">{l.on_hand.to_string()}</td>
+                                <td class="num">{l.reserved.to_string()}</td>
+                                <td>{l.distance_km.filter(|_| !l.is_home).map(|d| view! { {d} " " {t(Key::Km)} })}</td>
+                                <td>{l.city.clone()} ", " {l.address.clone()}</td>
                             </tr>
                         }
                     }).collect_view()}
