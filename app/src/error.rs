@@ -135,6 +135,9 @@ pub enum AppError {
     NotEnoughStock { shortage: Shortage },
     #[error("too many failed attempts; wait a minute")]
     TooManyAttempts,
+    /// A document template that can't be rendered: where and why.
+    #[error("template error on line {line}: {reason}")]
+    Template { line: u32, reason: String },
     /// A sender posted too much too fast (flood protection).
     #[error("too many messages; wait a few seconds")]
     TooManyMessages,
@@ -172,6 +175,7 @@ impl AppError {
             AppError::NotEnoughStock { .. } => "not_enough_stock",
             AppError::TooManyAttempts => "too_many_attempts",
             AppError::TooManyMessages => "too_many_messages",
+            AppError::Template { .. } => "template",
             AppError::Unavailable => "unavailable",
             AppError::Internal => "internal",
             AppError::Malformed { .. } => "malformed_request",
@@ -185,7 +189,7 @@ impl AppError {
             AppError::Unauthorized | AppError::InvalidCredentials => 401,
             AppError::AccountInactive | AppError::Forbidden => 403,
             AppError::NotFound => 404,
-            AppError::Validation { .. } => 422,
+            AppError::Validation { .. } | AppError::Template { .. } => 422,
             AppError::Conflict { .. } | AppError::NotEnoughStock { .. } => 409,
             AppError::TooManyAttempts | AppError::TooManyMessages => 429,
             AppError::Unavailable => 503,
@@ -223,6 +227,7 @@ impl AppError {
             AppError::NotEnoughStock { .. } => Key::ErrNotEnoughStock,
             AppError::TooManyAttempts => Key::ErrTooManyAttempts,
             AppError::TooManyMessages => Key::ErrTooManyMessages,
+            AppError::Template { .. } => Key::ErrTemplate,
             AppError::Unavailable => Key::ErrUnavailable,
             AppError::Internal => Key::ErrInternal,
             AppError::Malformed { .. } => Key::ErrMalformed,
@@ -238,6 +243,9 @@ impl AppError {
                 crate::i18n::field_key(*field).text(lang),
                 crate::i18n::problem_key(*problem).text(lang)
             ),
+            AppError::Template { line, reason } => {
+                format!("{} {line}: {reason}", Key::ErrTemplate.text(lang))
+            }
             AppError::NotEnoughStock { shortage } => {
                 let mut text = format!(
                     "{} {}",
@@ -324,6 +332,10 @@ mod ssr {
                     error["problem"] = serde_json::json!(problem);
                 }
                 AppError::Conflict { kind } => error["kind"] = serde_json::json!(kind),
+                AppError::Template { line, reason } => {
+                    error["line"] = serde_json::json!(line);
+                    error["reason"] = serde_json::json!(reason);
+                }
                 _ => {}
             }
             let body = serde_json::json!({ "error": error });

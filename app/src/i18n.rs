@@ -428,6 +428,7 @@ keys! {
     FieldMessage => "Message", "Сообщение";
     FieldChat => "Chat", "Чат";
     FieldMember => "Members", "Участники";
+    ErrTemplate => "The template has an error on line", "Ошибка в шаблоне, строка";
     ErrTooManyMessages => "You are sending too fast. Wait a few seconds.", "Вы отправляете слишком часто. Подождите несколько секунд.";
     ErrMessageDeleted => "This was deleted and can no longer be changed.", "Это уже удалено, изменить нельзя.";
     MentionedYou => "You were mentioned", "Вас упомянули";
