@@ -52,6 +52,12 @@ pub enum Field {
     Chat,
     Member,
     Comment,
+    Inn,
+    Kpp,
+    Ogrn,
+    Bank,
+    Bik,
+    BankAccount,
 }
 
 /// What is wrong with a field.

@@ -428,6 +428,19 @@ keys! {
     FieldMessage => "Message", "Сообщение";
     FieldChat => "Chat", "Чат";
     FieldMember => "Members", "Участники";
+    FieldInn => "INN (taxpayer number)", "ИНН";
+    FieldKpp => "KPP", "КПП";
+    FieldOgrn => "OGRN", "ОГРН";
+    FieldBank => "Bank", "Банк";
+    FieldBik => "BIK (bank code)", "БИК";
+    FieldBankAccount => "Bank account", "Расчётный счёт";
+    CorrAccount => "Correspondent account", "Корреспондентский счёт";
+    LegalAddress => "Legal address", "Юридический адрес";
+    CompanyName => "Company name", "Наименование организации";
+    Director => "Director", "Руководитель";
+    ChiefAccountant => "Chief accountant", "Главный бухгалтер";
+    Requisites => "Company requisites", "Реквизиты компании";
+    RequisitesHint => "Printed on invoices, contracts and waybills.", "Печатаются в счетах, договорах и накладных.";
     ErrTemplate => "The template has an error on line", "Ошибка в шаблоне, строка";
     ErrTooManyMessages => "You are sending too fast. Wait a few seconds.", "Вы отправляете слишком часто. Подождите несколько секунд.";
     ErrMessageDeleted => "This was deleted and can no longer be changed.", "Это уже удалено, изменить нельзя.";
@@ -496,6 +509,12 @@ pub fn field_key(field: Field) -> Key {
         Field::Chat => Key::FieldChat,
         Field::Member => Key::FieldMember,
         Field::Comment => Key::Comment,
+        Field::Inn => Key::FieldInn,
+        Field::Kpp => Key::FieldKpp,
+        Field::Ogrn => Key::FieldOgrn,
+        Field::Bank => Key::FieldBank,
+        Field::Bik => Key::FieldBik,
+        Field::BankAccount => Key::FieldBankAccount,
         Field::Order => Key::FieldOrder,
     }
 }

@@ -14,7 +14,7 @@
 //! | tasks and projects | [`tasks`] |
 //! | chats: general, private, messages, mentions | [`chat`] |
 //! | comment feeds on orders, tasks, clients | [`comments`] |
-//! | documents (so far: amounts in words) | [`documents`] |
+//! | documents (so far: company requisites, amounts in words, templates) | [`documents`] |
 //! | exact quantities and money | [`quantity`] |
 //! | live updates over `/ws` | [`live`] |
 //! | notifications (the bell) | [`notify`] |
@@ -151,6 +151,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("settings/processes") view=process::ui::ProcessesPage/>
                     <Route path=path!("settings/access") view=orders::ui::settings::AccessPage/>
                     <Route path=path!("settings/funds") view=orders::ui::settings::FundsPage/>
+                    <Route path=path!("settings/company") view=documents::ui::CompanyPage/>
                 </ParentRoute>
             </Routes>
         </Router>

@@ -5,6 +5,7 @@ mod auth;
 mod catalog;
 mod chat;
 mod clients;
+mod documents;
 mod helpers;
 mod live;
 mod notify;

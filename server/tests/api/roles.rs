@@ -566,6 +566,15 @@ fn table() -> Vec<Endpoint> {
             401,
         ),
         e(ServerFn("chat/list", |_| json!({})), EVERYONE, 401),
+        e(ServerFn("company/get", |_| json!({})), EVERYONE, 401),
+        e(
+            ServerFn(
+                "company/save",
+                |_| json!({"input": {"name": "ООО «Витрина»", "legal_address": "", "inn": "", "kpp": "", "ogrn": "", "bank": "", "bik": "", "account": "", "corr_account": "", "director": "", "accountant": "", "phone": "", "email": ""}}),
+            ),
+            ADMIN,
+            401,
+        ),
         e(
             ServerFn(
                 "chat/create",

@@ -1,0 +1,80 @@
+//! Documents on the server: so far the company's requisites.
+
+use super::Company;
+use crate::auth::service::Caller;
+use crate::auth::Action;
+use crate::db::{now_ms, Db};
+use crate::error::AppError;
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    name: String,
+    legal_address: String,
+    inn: String,
+    kpp: String,
+    ogrn: String,
+    bank: String,
+    bik: String,
+    account: String,
+    corr_account: String,
+    director: String,
+    accountant: String,
+    phone: String,
+    email: String,
+}
+
+/// The requisites (everyone signed in may read them: they are on every document).
+pub async fn company(db: &Db, caller: &Caller) -> Result<Company, AppError> {
+    caller.require(Action::ViewOrganisation)?;
+    let r: Row = sqlx::query_as(
+        "SELECT name, legal_address, inn, kpp, ogrn, bank, bik, account, corr_account, director, \
+                accountant, phone, email FROM company WHERE id = 1",
+    )
+    .fetch_one(&db.pool)
+    .await?;
+    Ok(Company {
+        name: r.name,
+        legal_address: r.legal_address,
+        inn: r.inn,
+        kpp: r.kpp,
+        ogrn: r.ogrn,
+        bank: r.bank,
+        bik: r.bik,
+        account: r.account,
+        corr_account: r.corr_account,
+        director: r.director,
+        accountant: r.accountant,
+        phone: r.phone,
+        email: r.email,
+    })
+}
+
+/// Saves the requisites (admins).
+pub async fn save_company(db: &Db, caller: &Caller, input: Company) -> Result<Company, AppError> {
+    caller.require(Action::ManageOrganisation)?;
+    let c = input.validate()?;
+    let mut tx = db.begin_write().await?;
+    sqlx::query(
+        "UPDATE company SET name = $1, legal_address = $2, inn = $3, kpp = $4, ogrn = $5, bank = $6, \
+                bik = $7, account = $8, corr_account = $9, director = $10, accountant = $11, phone = $12, \
+                email = $13, updated_at = $14 WHERE id = 1",
+    )
+    .bind(&c.name)
+    .bind(&c.legal_address)
+    .bind(&c.inn)
+    .bind(&c.kpp)
+    .bind(&c.ogrn)
+    .bind(&c.bank)
+    .bind(&c.bik)
+    .bind(&c.account)
+    .bind(&c.corr_account)
+    .bind(&c.director)
+    .bind(&c.accountant)
+    .bind(&c.phone)
+    .bind(&c.email)
+    .bind(now_ms())
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(c)
+}
