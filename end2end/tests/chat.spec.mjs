@@ -96,3 +96,34 @@ test('a comment on an order appears live on a colleague\'s open order card', asy
   await composer.press('Enter');
   await expect(page.getByTestId('comment').filter({ hasText: `после 18:00 ${tag}` }).getByTestId('edited')).toBeVisible();
 });
+
+test('a chat catches up on what was said while its connection was down', async ({ page, errors, request }, info) => {
+  let blocked = false;
+  let current = null;
+  await page.routeWebSocket(/\/ws$/, (ws) => {
+    if (blocked) {
+      ws.close({ code: 1013, reason: 'test: server unreachable' });
+      return;
+    }
+    ws.connectToServer();
+    current = ws;
+  });
+  await signIn(page, 'seller2');
+  await page.goto('/chat');
+  await expect(page.getByTestId('live-status')).toHaveClass(/on/);
+  blocked = true;
+  await current.close({ code: 1012, reason: 'test: restart' });
+  await expect(page.getByTestId('live-status')).not.toHaveClass(/on/);
+  // Meanwhile a colleague writes in the general chat.
+  const login = await request.post('/api/v1/auth/login', { data: { login: 'seller4', password: 'demo' } });
+  const headers = { authorization: `Bearer ${(await login.json()).token}` };
+  const text = `Пока вас не было ${info.project.name} ${Date.now()}`;
+  const posted = await request.post('/api/v1/chats/1/messages', { headers, data: { body: text } });
+  expect(posted.status()).toBe(201);
+  await page.waitForTimeout(300);
+  await expect(page.getByTestId('message-body').filter({ hasText: text })).toHaveCount(0);
+  // The connection comes back: the missed message appears without a reload.
+  blocked = false;
+  await expect(page.getByTestId('live-status')).toHaveClass(/on/, { timeout: 15_000 });
+  await expect(page.getByTestId('message-body').filter({ hasText: text })).toBeVisible();
+});
