@@ -68,3 +68,7 @@ CREATE TABLE record_follower (
 ALTER TABLE employee ADD COLUMN last_seen_at INTEGER;
 
 INSERT INTO chat (kind, title, created_at) VALUES ('general', '', 0);
+
+-- A file is attached to one message or comment at most (checked, and enforced here).
+CREATE UNIQUE INDEX message_attachment_idx ON message (attachment_id) WHERE attachment_id IS NOT NULL;
+CREATE UNIQUE INDEX comment_attachment_idx ON comment (attachment_id) WHERE attachment_id IS NOT NULL;

@@ -227,22 +227,33 @@ pub async fn set_members(
     if chat.kind != ChatKind::Private || chat.created_by != Some(caller.id) {
         return Err(AppError::Forbidden);
     }
-    let mut wanted = ChatInput {
-        title: chat.title,
-        member_ids: wanted_ids,
+    let mut wanted = wanted_ids;
+    wanted.sort_unstable();
+    wanted.dedup();
+    if wanted.len() > 200 {
+        return Err(AppError::invalid(Field::Member, Problem::TooLong));
     }
-    .validate()
-    .map(|c| c.member_ids)
-    .unwrap_or_default();
     if !wanted.contains(&caller.id) {
         wanted.push(caller.id);
     }
-    active_employees(&mut tx, &wanted).await?;
     let before = member_ids(&mut tx, chat_id).await?;
+    // Newcomers must be active; a deactivated member may stay (or be removed).
+    let newcomers: Vec<i64> = wanted
+        .iter()
+        .copied()
+        .filter(|id| !before.contains(id))
+        .collect();
+    active_employees(&mut tx, &newcomers).await?;
     for gone in before.iter().filter(|id| !wanted.contains(id)) {
         sqlx::query("DELETE FROM chat_member WHERE chat_id = $1 AND employee_id = $2")
             .bind(chat_id)
             .bind(gone)
+            .execute(&mut *tx)
+            .await?;
+        // What the chat said stays with the chat: their notices of it go.
+        sqlx::query("DELETE FROM notification WHERE employee_id = $1 AND link = $2")
+            .bind(gone)
+            .bind(format!("/chat/{chat_id}"))
             .execute(&mut *tx)
             .await?;
     }
@@ -403,6 +414,21 @@ pub async fn own_attachment(
     .await?;
     row.map(|_| ())
         .ok_or(AppError::invalid(Field::File, Problem::NotFound))
+}
+
+/// Notifications that quoted a deleted message or comment stop quoting it.
+pub async fn forget_quotes(
+    conn: &mut AnyConnection,
+    link: &str,
+    body: &str,
+) -> Result<(), AppError> {
+    let quoted: String = body.chars().take(200).collect();
+    sqlx::query("UPDATE notification SET detail = '' WHERE link = $1 AND detail = $2")
+        .bind(link)
+        .bind(quoted)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
 }
 
 /// One notification per person; a private chat's unread message notification is
@@ -622,6 +648,11 @@ pub async fn edit(
 pub async fn delete(db: &Db, hub: &Hub, caller: &Caller, message_id: i64) -> Result<(), AppError> {
     let mut tx = db.begin_write().await?;
     let (chat_id, kind) = own_message(&mut tx, caller, message_id).await?;
+    let (body,): (String,) = sqlx::query_as("SELECT body FROM message WHERE id = $1")
+        .bind(message_id)
+        .fetch_one(&mut *tx)
+        .await?;
+    forget_quotes(&mut tx, &format!("/chat/{chat_id}"), &body).await?;
     sqlx::query("UPDATE message SET body = '', body_fold = '', deleted_at = $1 WHERE id = $2")
         .bind(now_ms())
         .bind(message_id)

@@ -147,7 +147,10 @@ fn MembersForm(chat: Option<ChatSummary>, #[prop(into)] on_done: Callback<()>) -
     view! {
         <form class="card form-grid members-form" data-testid="members-form" on:submit=move |ev| {
             ev.prevent_default();
-            save.dispatch((title.get_untracked(), picked.get_untracked()));
+            // Only people the form shows (active colleagues) are sent.
+            let shown: Vec<i64> = people.get_untracked().and_then(|r| r.ok()).unwrap_or_default().iter().map(|p| p.id).collect();
+            let ids = picked.get_untracked().into_iter().filter(|id| shown.contains(id)).collect();
+            save.dispatch((title.get_untracked(), ids));
         }>
             {editing.is_none().then(|| view! {
                 <label><span>{t(Key::FieldName)}</span><input name="title" bind:value=title/></label>

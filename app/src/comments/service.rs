@@ -295,6 +295,11 @@ pub async fn change(
                 .await?;
         }
         None => {
+            let (old,): (String,) = sqlx::query_as("SELECT body FROM comment WHERE id = $1")
+                .bind(id)
+                .fetch_one(&mut *tx)
+                .await?;
+            crate::chat::service::forget_quotes(&mut tx, &kind.link(record_id), &old).await?;
             sqlx::query("UPDATE comment SET body = '', deleted_at = $1 WHERE id = $2")
                 .bind(now)
                 .bind(id)

@@ -108,18 +108,20 @@ async fn reserve_line(
     Ok(rid)
 }
 
-/// Reserves every line of the order that holds no active reservation (one history
-/// entry for them all); not enough stock for any line fails with its shortage.
+/// Reserves every line of the order (or only the lines `only` names) that holds no
+/// active reservation, with one history entry for them all; not enough stock for any
+/// line fails with its shortage.
 pub async fn reserve_missing(
     conn: &mut AnyConnection,
     order: &OrderCtx,
     author: i64,
     fx: &mut Effects,
+    only: Option<&[i64]>,
 ) -> Result<(), AppError> {
     let now = now_ms();
     let mut n = 0;
     for line in lines(conn, order.id).await? {
-        if line.reservation.is_none() {
+        if line.reservation.is_none() && only.is_none_or(|ids| ids.contains(&line.id)) {
             let rid = reserve_line(conn, order, &line, author, now).await?;
             fx.levels
                 .push((line.product_id, line.location_id, Some(rid)));
@@ -144,7 +146,7 @@ pub async fn enter_stage(
     let mut fx = Effects::default();
     for action in &stage.actions {
         match action.action {
-            ActionKind::ReserveAll => reserve_missing(conn, order, author, &mut fx).await?,
+            ActionKind::ReserveAll => reserve_missing(conn, order, author, &mut fx, None).await?,
             ActionKind::ReleaseAll => {
                 let mut n = 0;
                 for line in lines(conn, order.id).await? {

@@ -57,7 +57,18 @@ pub async fn update(
 ) -> Result<Order, AppError> {
     caller.require(Action::EditOrders)?;
     let input = input.validate()?;
+    let now = now_ms();
     let mut tx = db.begin_write().await?;
+    // Take the order's row first: on PostgreSQL a concurrent move or edit of this order
+    // waits here until this edit commits, and then sees what it wrote.
+    let locked = sqlx::query("UPDATE orders SET updated_at = $1 WHERE id = $2")
+        .bind(now)
+        .bind(order_id)
+        .execute(&mut *tx)
+        .await?;
+    if locked.rows_affected() == 0 {
+        return Err(AppError::NotFound);
+    }
     let scope = visible_shops(&mut tx, caller).await?;
     let cur: Current = sqlx::query_as(
         "SELECT o.process_id AS process_id, o.stage_id AS stage_id, o.number AS number, \
@@ -126,7 +137,6 @@ pub async fn update(
             None => fresh.push((position, p)),
         }
     }
-    let now = now_ms();
     let mut fx = Effects::default();
     for (o, _) in old.iter().zip(&kept).filter(|(_, k)| !**k) {
         if let Some(rid) = o.reservation_id {
@@ -139,8 +149,9 @@ pub async fn update(
             .await?;
         changes.push(format!("− {} ×{}", o.sku, Qty(o.qty)));
     }
+    let mut fresh_ids = Vec::with_capacity(fresh.len());
     for (position, p) in &fresh {
-        insert_line(&mut tx, order_id, *position, p, None).await?;
+        fresh_ids.push(insert_line(&mut tx, order_id, *position, p, None).await?);
         let sku: (String,) = sqlx::query_as("SELECT sku FROM product WHERE id = $1")
             .bind(p.line.product_id)
             .fetch_one(&mut *tx)
@@ -196,7 +207,7 @@ pub async fn update(
             shop_id: cur.shop_id,
             pickup_location_id: input.pickup_location_id,
         };
-        actions::reserve_missing(&mut tx, &ctx, caller.id, &mut fx).await?;
+        actions::reserve_missing(&mut tx, &ctx, caller.id, &mut fx, Some(&fresh_ids)).await?;
     }
     let levels = level_numbers(&mut tx, &fx).await?;
     tx.commit().await?;

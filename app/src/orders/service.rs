@@ -185,10 +185,10 @@ pub(super) async fn insert_line(
     position: usize,
     p: &Priced<'_>,
     reservation_id: Option<i64>,
-) -> Result<(), AppError> {
-    sqlx::query(
+) -> Result<i64, AppError> {
+    let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO order_line (order_id, position, product_id, location_id, qty, price, discount, amount, reservation_id) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
     )
     .bind(order_id)
     .bind(position as i64)
@@ -199,9 +199,9 @@ pub(super) async fn insert_line(
     .bind(p.line.discount.0)
     .bind(p.amount.0)
     .bind(reservation_id)
-    .execute(&mut *conn)
+    .fetch_one(&mut *conn)
     .await?;
-    Ok(())
+    Ok(id)
 }
 
 /// Creates an order with its lines on the first stage of its process and runs that

@@ -124,6 +124,17 @@ async fn private_chats_are_for_members_only() {
             )
             .await;
         assert_eq!(status, 403);
+        // Nor do they keep what it said in their notifications.
+        let theirs = inbox(&app, &seller2).await;
+        let link = format!("/chat/{chat}");
+        assert!(
+            theirs["items"]
+                .as_array()
+                .expect("items")
+                .iter()
+                .all(|n| n["link"] != link.as_str()),
+            "{theirs}"
+        );
         let (status, _) = app
             .server_fn(
                 &seller3,
@@ -328,6 +339,15 @@ async fn own_messages_are_edited_and_deleted_and_limits_hold() {
             .server_fn(&seller1, "chat/delete", json!({"id": id}))
             .await;
         assert_eq!(status, 200);
+        // A deleted message is no longer quoted in notifications.
+        let (status, said) = post(&app, &seller1, general, "@seller2 секретный код 4711").await;
+        assert_eq!(status, 200);
+        let (status, _) = app
+            .server_fn(&seller1, "chat/delete", json!({"id": said["id"]}))
+            .await;
+        assert_eq!(status, 200);
+        let theirs = inbox(&app, &seller2).await;
+        assert!(!theirs.to_string().contains("4711"), "{theirs}");
         let (_, page) = app
             .server_fn(
                 &seller2,
