@@ -1,4 +1,4 @@
-import { test, expect, signIn } from './fixtures.mjs';
+import { test, expect, signIn, liveSwitch } from './fixtures.mjs';
 
 test('two colleagues chat live in a private chat; a mention raises the bell; hostile text stays inert', async ({ page, errors, openUser }, info) => {
   const tag = `${info.project.name}${Date.now() % 1000000}`;
@@ -98,21 +98,11 @@ test('a comment on an order appears live on a colleague\'s open order card', asy
 });
 
 test('a chat catches up on what was said while its connection was down', async ({ page, errors, request }, info) => {
-  let blocked = false;
-  let current = null;
-  await page.routeWebSocket(/\/ws$/, (ws) => {
-    if (blocked) {
-      ws.close({ code: 1013, reason: 'test: server unreachable' });
-      return;
-    }
-    ws.connectToServer();
-    current = ws;
-  });
+  const live = await liveSwitch(page);
   await signIn(page, 'seller2');
   await page.goto('/chat');
   await expect(page.getByTestId('live-status')).toHaveClass(/on/);
-  blocked = true;
-  await current.close({ code: 1012, reason: 'test: restart' });
+  await live.cut();
   await expect(page.getByTestId('live-status')).not.toHaveClass(/on/);
   // Meanwhile a colleague writes in the general chat.
   const login = await request.post('/api/v1/auth/login', { data: { login: 'seller4', password: 'demo' } });
@@ -123,7 +113,7 @@ test('a chat catches up on what was said while its connection was down', async (
   await page.waitForTimeout(300);
   await expect(page.getByTestId('message-body').filter({ hasText: text })).toHaveCount(0);
   // The connection comes back: the missed message appears without a reload.
-  blocked = false;
+  live.restore();
   await expect(page.getByTestId('live-status')).toHaveClass(/on/, { timeout: 15_000 });
   await expect(page.getByTestId('message-body').filter({ hasText: text })).toBeVisible();
 });

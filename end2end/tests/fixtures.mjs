@@ -77,3 +77,28 @@ export async function openNav(page) {
   const toggle = page.locator('.nav-toggle');
   if (await toggle.isVisible()) await toggle.click();
 }
+
+/** Routes this page's live channel (`/ws`) through the test, so it can be cut and
+ * restored: `cut()` closes it and refuses reconnects, `restore()` lets the page's
+ * backoff retry get through again. Call before the page opens its socket. */
+export async function liveSwitch(page) {
+  let blocked = false;
+  let current = null;
+  await page.routeWebSocket(/\/ws$/, (ws) => {
+    if (blocked) {
+      ws.close({ code: 1013, reason: 'test: server unreachable' });
+      return;
+    }
+    ws.connectToServer();
+    current = ws;
+  });
+  return {
+    cut: async () => {
+      blocked = true;
+      await current?.close({ code: 1012, reason: 'test: restart' });
+    },
+    restore: () => {
+      blocked = false;
+    },
+  };
+}

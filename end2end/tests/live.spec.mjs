@@ -1,24 +1,13 @@
-import { test, expect, signIn } from './fixtures.mjs';
+import { test, expect, signIn, liveSwitch } from './fixtures.mjs';
 
 test('after the live connection drops, the screen catches up when it reconnects', async ({ page, errors, openUser }, info) => {
-  // Every /ws connection of this page goes through here, so the test can cut it.
-  let blocked = false;
-  let current = null;
-  await page.routeWebSocket(/\/ws$/, (ws) => {
-    if (blocked) {
-      ws.close({ code: 1013, reason: 'test: server unreachable' });
-      return;
-    }
-    ws.connectToServer();
-    current = ws;
-  });
+  const live = await liveSwitch(page);
   await signIn(page, 'director');
   await page.goto('/settings/locations');
   await page.waitForSelector('[data-testid=locations-table]');
   await expect(page.getByTestId('live-status')).toHaveClass(/on/);
 
-  blocked = true;
-  await current.close({ code: 1012, reason: 'test: restart' });
+  await live.cut();
   await expect(page.getByTestId('live-status')).not.toHaveClass(/on/);
 
   // Meanwhile an admin adds a shop: the event is lost for the disconnected page.
@@ -33,7 +22,7 @@ test('after the live connection drops, the screen catches up when it reconnects'
   await expect(page.getByTestId('locations-table')).not.toContainText(name);
 
   // The connection comes back (backoff retry) and the page refetches what it shows.
-  blocked = false;
+  live.restore();
   await expect(page.getByTestId('live-status')).toHaveClass(/on/, { timeout: 15_000 });
   await expect(page.getByTestId('locations-table')).toContainText(name);
 });

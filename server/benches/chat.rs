@@ -18,7 +18,8 @@ use app::auth::Role;
 use app::db::{Backend, Db};
 use app::live::hub::Hub;
 use common::{
-    bare_fanout, database, drop_database, fanout_stats, ms, open_sockets, out, percentile, serve,
+    bare_fanout, database, db_arg, drop_database, fanout_stats, ms, num_arg, open_sockets, out,
+    percentile, serve,
 };
 use std::time::{Duration, Instant};
 
@@ -29,22 +30,10 @@ struct Options {
 }
 
 fn options() -> Options {
-    let args: Vec<String> = std::env::args().collect();
-    let get = |name: &str| {
-        args.iter()
-            .position(|a| a == name)
-            .and_then(|i| args.get(i + 1))
-            .cloned()
-    };
-    let num = |name: &str, default: i64| get(name).and_then(|v| v.parse().ok()).unwrap_or(default);
     Options {
-        dbs: match get("--db").as_deref() {
-            Some("sqlite") => vec![Backend::Sqlite],
-            Some("postgres") => vec![Backend::Postgres],
-            _ => vec![Backend::Sqlite, Backend::Postgres],
-        },
-        sockets: num("--sockets", 1_000) as usize,
-        messages: num("--messages", 1_000_000),
+        dbs: db_arg(),
+        sockets: num_arg("--sockets", 1_000) as usize,
+        messages: num_arg("--messages", 1_000_000),
     }
 }
 

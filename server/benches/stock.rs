@@ -17,7 +17,8 @@ use app::auth::Role;
 use app::db::{Backend, Db};
 use app::live::hub::Hub;
 use common::{
-    bare_fanout, database, drop_database, fanout_stats, ms, open_sockets, out, percentile, serve,
+    bare_fanout, database, db_arg, drop_database, fanout_stats, ms, num_arg, open_sockets, out,
+    percentile, serve,
 };
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -33,19 +34,8 @@ struct Options {
 }
 
 fn options() -> Options {
-    let args: Vec<String> = std::env::args().collect();
-    let get = |name: &str| {
-        args.iter()
-            .position(|a| a == name)
-            .and_then(|i| args.get(i + 1))
-            .cloned()
-    };
-    let num = |name: &str, default: i64| get(name).and_then(|v| v.parse().ok()).unwrap_or(default);
-    let dbs = match get("--db").as_deref() {
-        Some("sqlite") => vec![Backend::Sqlite],
-        Some("postgres") => vec![Backend::Postgres],
-        _ => vec![Backend::Sqlite, Backend::Postgres],
-    };
+    let num = num_arg;
+    let dbs = db_arg();
     Options {
         dbs,
         products: num("--products", 100_000),

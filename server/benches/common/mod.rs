@@ -11,6 +11,29 @@ use std::time::{Duration, Instant};
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::Message;
 
+/// The value after `name` on the command line (`-- --sockets 500`).
+pub fn arg(name: &str) -> Option<String> {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1))
+        .cloned()
+}
+
+/// A number after `name`, or `default`.
+pub fn num_arg(name: &str, default: i64) -> i64 {
+    arg(name).and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
+/// The databases `--db sqlite|postgres|both` asks for (both by default).
+pub fn db_arg() -> Vec<Backend> {
+    match arg("--db").as_deref() {
+        Some("sqlite") => vec![Backend::Sqlite],
+        Some("postgres") => vec![Backend::Postgres],
+        _ => vec![Backend::Sqlite, Backend::Postgres],
+    }
+}
+
 /// Drops the PostgreSQL database a bench created (`database`'s third value).
 pub async fn drop_database(cleanup: Option<(String, String)>) {
     if let Some((admin, name)) = cleanup {
