@@ -89,6 +89,10 @@ pub enum Action {
     RecordPayments,
     /// Create, see and move tasks and projects.
     Tasks,
+    /// Edit document templates.
+    ManageTemplates,
+    /// Generate documents from an order (seeing them follows the order's shop).
+    GenerateDocuments,
 }
 
 impl Action {
@@ -100,9 +104,11 @@ impl Action {
             | Action::ViewClients
             | Action::ViewOrders
             | Action::Tasks => true,
-            Action::ManageOrganisation | Action::ManageApiTokens | Action::ManageProcesses => {
-                role == Role::Admin
-            }
+            Action::ManageOrganisation
+            | Action::ManageApiTokens
+            | Action::ManageProcesses
+            | Action::ManageTemplates => role == Role::Admin,
+            Action::GenerateDocuments => role != Role::Storekeeper,
             Action::EditOrders => matches!(role, Role::Admin | Role::Director | Role::Manager),
             Action::RecordPayments => {
                 matches!(

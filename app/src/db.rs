@@ -69,6 +69,8 @@ pub enum DbError {
     Sqlx(#[from] sqlx::Error),
     #[error(transparent)]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("installing the starting data: {0}")]
+    Seed(crate::error::AppError),
 }
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
@@ -133,12 +135,16 @@ impl Db {
         })
     }
 
-    /// Applies pending migrations of this dialect.
+    /// Applies pending migrations of this dialect, then installs the starting templates.
     pub async fn migrate(&self) -> Result<(), DbError> {
         match self.backend {
             Backend::Sqlite => SQLITE_MIGRATIONS.run(&self.pool).await?,
             Backend::Postgres => POSTGRES_MIGRATIONS.run(&self.pool).await?,
         }
+        // Starting data that lives in code rather than SQL: the document templates.
+        crate::documents::gallery::install(self)
+            .await
+            .map_err(DbError::Seed)?;
         Ok(())
     }
 

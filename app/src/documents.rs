@@ -1,18 +1,175 @@
-//! Documents generated from templates (invoices, contracts, waybills) — being built.
-//! So far: the company's requisites (a settings page), amounts in words for totals
-//! ([`words`]) and the template renderer ([`render`]: escaping, visible gaps for missing
-//! fields, errors with their line).
+//! Documents generated from templates for orders: invoices, sales contracts, waybills and
+//! cash receipts. An admin edits the templates (typst markup with minijinja placeholders,
+//! [`render`] + [`typeset`]) with a live preview on a real order; a document is generated
+//! by hand from the order card or by a stage action, numbered per kind and year across
+//! the chain, and frozen as PDF. Also the company's requisites (a settings page) and
+//! amounts in words ([`words`]).
 
 use crate::error::{AppError, Field, Problem};
 use serde::{Deserialize, Serialize};
 
 pub mod api;
 #[cfg(feature = "ssr")]
+pub mod context;
+#[cfg(feature = "ssr")]
+pub mod gallery;
+#[cfg(feature = "ssr")]
+pub mod generate;
+#[cfg(feature = "ssr")]
 pub mod render;
 #[cfg(feature = "ssr")]
 pub mod service;
+#[cfg(feature = "ssr")]
+pub mod templates;
+#[cfg(feature = "ssr")]
+pub mod typeset;
 pub mod ui;
 pub mod words;
+
+use crate::i18n::{Key, Lang};
+use crate::process::string_enum;
+
+string_enum!(
+    /// What a document is; each kind is numbered on its own, per year.
+    DocKind {
+        Invoice => "invoice",
+        Contract => "contract",
+        Waybill => "waybill",
+        Receipt => "receipt",
+    }
+);
+
+impl DocKind {
+    pub fn key(self) -> Key {
+        match self {
+            DocKind::Invoice => Key::DocInvoice,
+            DocKind::Contract => Key::DocContract,
+            DocKind::Waybill => Key::DocWaybill,
+            DocKind::Receipt => Key::DocSalesReceipt,
+        }
+    }
+
+    /// The title a document of this kind prints.
+    pub fn title(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (DocKind::Invoice, Lang::Ru) => "Счёт на оплату",
+            (DocKind::Invoice, Lang::En) => "Invoice",
+            (DocKind::Contract, Lang::Ru) => "Договор купли-продажи",
+            (DocKind::Contract, Lang::En) => "Sales contract",
+            (DocKind::Waybill, Lang::Ru) => "Товарная накладная",
+            (DocKind::Waybill, Lang::En) => "Waybill",
+            (DocKind::Receipt, Lang::Ru) => "Товарный чек",
+            (DocKind::Receipt, Lang::En) => "Sales receipt",
+        }
+    }
+}
+
+string_enum!(
+    /// The language a template is written in (its figures, dates and words follow it).
+    DocLang { Ru => "ru", En => "en" }
+);
+
+impl DocLang {
+    pub fn lang(self) -> Lang {
+        match self {
+            DocLang::Ru => Lang::Ru,
+            DocLang::En => Lang::En,
+        }
+    }
+}
+
+/// Longest template body accepted (characters).
+pub const MAX_TEMPLATE: usize = 100_000;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct TemplateSummary {
+    pub id: i64,
+    pub kind: DocKind,
+    pub lang: DocLang,
+    pub name: String,
+    pub active: bool,
+    pub updated_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Template {
+    pub id: i64,
+    pub kind: DocKind,
+    pub lang: DocLang,
+    pub name: String,
+    pub body: String,
+    pub active: bool,
+    pub updated_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TemplateInput {
+    pub kind: DocKind,
+    pub lang: DocLang,
+    pub name: String,
+    pub body: String,
+    pub active: bool,
+}
+
+impl TemplateInput {
+    pub fn validate(self) -> Result<Self, AppError> {
+        let name = self.name.trim().to_string();
+        if name.is_empty() {
+            return Err(AppError::invalid(Field::Name, Problem::Required));
+        }
+        if name.chars().count() > 200 {
+            return Err(AppError::invalid(Field::Name, Problem::TooLong));
+        }
+        if self.body.trim().is_empty() {
+            return Err(AppError::invalid(Field::Template, Problem::Required));
+        }
+        if self.body.chars().count() > MAX_TEMPLATE {
+            return Err(AppError::invalid(Field::Template, Problem::TooLong));
+        }
+        Ok(TemplateInput { name, ..self })
+    }
+}
+
+/// A template rendered on an order, as the editor shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Preview {
+    /// Each page as an SVG `data:` URL.
+    pub pages: Vec<String>,
+    /// The document's words (what a reader would copy), for the pages' alt text.
+    pub text: String,
+    pub order_number: String,
+}
+
+/// A generated document (its PDF is fetched separately).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct DocumentRef {
+    pub id: i64,
+    pub order_id: i64,
+    pub order_number: String,
+    pub kind: DocKind,
+    pub lang: DocLang,
+    /// `2026-00015`: unique per kind across the chain.
+    pub number: String,
+    pub title: String,
+    pub pages: i64,
+    pub size: i64,
+    pub created_at: i64,
+    pub created_by: String,
+}
+
+impl DocumentRef {
+    pub fn url(&self) -> String {
+        format!("/api/v1/documents/{}/pdf", self.id)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct GenerateInput {
+    pub template_id: i64,
+}
 
 /// The company's requisites, as documents print them.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -58,6 +58,8 @@ pub enum Field {
     Bank,
     Bik,
     BankAccount,
+    Template,
+    Document,
 }
 
 /// What is wrong with a field.
@@ -147,6 +149,12 @@ pub enum AppError {
     /// A sender posted too much too fast (flood protection).
     #[error("too many messages; wait a few seconds")]
     TooManyMessages,
+    /// An uploaded file over the size limit.
+    #[error("the file is larger than {max_mb} MB")]
+    TooLarge { max_mb: u32 },
+    /// An uploaded file of a type that is not accepted (by its content, not its name).
+    #[error("this type of file is not accepted")]
+    UnsupportedFile,
     #[error("the database is not answering")]
     Unavailable,
     #[error("internal error")]
@@ -182,6 +190,8 @@ impl AppError {
             AppError::TooManyAttempts => "too_many_attempts",
             AppError::TooManyMessages => "too_many_messages",
             AppError::Template { .. } => "template",
+            AppError::TooLarge { .. } => "too_large",
+            AppError::UnsupportedFile => "unsupported_file",
             AppError::Unavailable => "unavailable",
             AppError::Internal => "internal",
             AppError::Malformed { .. } => "malformed_request",
@@ -198,6 +208,8 @@ impl AppError {
             AppError::Validation { .. } | AppError::Template { .. } => 422,
             AppError::Conflict { .. } | AppError::NotEnoughStock { .. } => 409,
             AppError::TooManyAttempts | AppError::TooManyMessages => 429,
+            AppError::TooLarge { .. } => 413,
+            AppError::UnsupportedFile => 415,
             AppError::Unavailable => 503,
             AppError::Internal => 500,
             AppError::Malformed { .. } | AppError::Request { .. } => 400,
@@ -234,6 +246,8 @@ impl AppError {
             AppError::TooManyAttempts => Key::ErrTooManyAttempts,
             AppError::TooManyMessages => Key::ErrTooManyMessages,
             AppError::Template { .. } => Key::ErrTemplate,
+            AppError::TooLarge { .. } => Key::ErrTooLarge,
+            AppError::UnsupportedFile => Key::ErrUnsupportedFile,
             AppError::Unavailable => Key::ErrUnavailable,
             AppError::Internal => Key::ErrInternal,
             AppError::Malformed { .. } => Key::ErrMalformed,
@@ -251,6 +265,9 @@ impl AppError {
             ),
             AppError::Template { line, reason } => {
                 format!("{} {line}: {reason}", Key::ErrTemplate.text(lang))
+            }
+            AppError::TooLarge { max_mb } => {
+                format!("{} {max_mb} MB", Key::ErrTooLarge.text(lang))
             }
             AppError::NotEnoughStock { shortage } => {
                 let mut text = format!(

@@ -396,6 +396,7 @@ keys! {
     ActFulfil => "Fulfil (reservations become sales)", "Отгрузить (резервы становятся продажами)";
     ActCreateTransfer => "Create a transfer for delivery", "Создать перемещение для доставки";
     ActNotify => "Notify", "Уведомить";
+    ActGenerateDocument => "Generate a document", "Сформировать документ";
     StageOpen => "open", "в работе";
     StageDone => "done", "завершён";
     StageCancelled => "cancelled", "отменён";
@@ -469,6 +470,14 @@ keys! {
     SaveOrder => "Save the order", "Сохранить заказ";
     HeldHere => "Held", "Удерживают";
     TakeAlternative => "Take this instead", "Взять вместо";
+    FieldTemplate => "Template", "Шаблон";
+    FieldDocument => "Document", "Документ";
+    ErrTooLarge => "The file is too large. The limit is", "Файл слишком большой. Предел —";
+    ErrUnsupportedFile => "This type of file is not accepted: attach a PDF, JPEG or PNG.", "Такой тип файла не принимается: приложите PDF, JPEG или PNG.";
+    DocInvoice => "Invoice", "Счёт на оплату";
+    DocContract => "Sales contract", "Договор купли-продажи";
+    DocWaybill => "Waybill", "Товарная накладная";
+    DocSalesReceipt => "Sales receipt", "Товарный чек";
 }
 
 pub fn field_key(field: Field) -> Key {
@@ -515,6 +524,8 @@ pub fn field_key(field: Field) -> Key {
         Field::Bank => Key::FieldBank,
         Field::Bik => Key::FieldBik,
         Field::BankAccount => Key::FieldBankAccount,
+        Field::Template => Key::FieldTemplate,
+        Field::Document => Key::FieldDocument,
         Field::Order => Key::FieldOrder,
     }
 }

@@ -33,6 +33,7 @@ pub mod customers;
 pub mod db;
 pub mod documents;
 pub mod error;
+pub mod files;
 pub mod i18n;
 pub mod live;
 pub mod notify;

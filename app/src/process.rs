@@ -51,6 +51,7 @@ string_enum!(
         Fulfil => "fulfil",
         CreateTransfer => "create_transfer",
         Notify => "notify",
+        GenerateDocument => "generate_document",
     }
 );
 
@@ -58,7 +59,8 @@ string_enum!(
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct StageAction {
     pub action: ActionKind,
-    /// For `notify`: `manager` (the order's manager), `role:<role>` or `employee:<id>`.
+    /// For `notify`: `manager` (the order's manager), `role:<role>` or `employee:<id>`;
+    /// for `generate_document`: the template's id.
     #[serde(default)]
     pub param: String,
 }
@@ -213,6 +215,8 @@ impl ProcessInput {
                                 .and_then(|id| id.parse::<i64>().ok())
                                 .is_some()
                     }
+                    // The template's id; that it exists is checked when the process is saved.
+                    ActionKind::GenerateDocument => a.param.parse::<i64>().is_ok_and(|id| id > 0),
                     _ => a.param.is_empty(),
                 };
                 if !ok {

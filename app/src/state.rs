@@ -10,6 +10,8 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: Db,
     pub hub: Hub,
+    /// Where attached files' bytes live.
+    pub files: crate::files::store::FileStore,
 }
 
 /// The state inside a server function or SSR render.

@@ -168,10 +168,14 @@ async fn serve(settings: Settings, db: Db) -> Result<(), CliError> {
             .await
             .map_err(app::db::DbError::from)?;
     }
+    let files = app::files::store::FileStore::from_env(&settings.data_dir)
+        .map_err(|e| CliError::App(e.to_string()))?;
+    tracing::info!(files = %files.describe, "file store");
     let state = AppState {
         leptos_options: settings.leptos_options(),
         db,
         hub: hub.clone(),
+        files,
     };
     spawn_hold_expiry(state.db.clone(), hub.clone());
     let router = crate::router::app(state);

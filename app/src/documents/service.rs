@@ -1,4 +1,4 @@
-//! Documents on the server: so far the company's requisites.
+//! The company's requisites on the server.
 
 use super::Company;
 use crate::auth::service::Caller;
@@ -26,11 +26,17 @@ struct Row {
 /// The requisites (everyone signed in may read them: they are on every document).
 pub async fn company(db: &Db, caller: &Caller) -> Result<Company, AppError> {
     caller.require(Action::ViewOrganisation)?;
+    let mut conn = db.pool.acquire().await?;
+    company_on(&mut conn).await
+}
+
+/// The requisites, read on the caller's connection.
+pub async fn company_on(conn: &mut sqlx::AnyConnection) -> Result<Company, AppError> {
     let r: Row = sqlx::query_as(
         "SELECT name, legal_address, inn, kpp, ogrn, bank, bik, account, corr_account, director, \
                 accountant, phone, email FROM company WHERE id = 1",
     )
-    .fetch_one(&db.pool)
+    .fetch_one(&mut *conn)
     .await?;
     Ok(Company {
         name: r.name,

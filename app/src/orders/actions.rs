@@ -237,6 +237,13 @@ pub async fn enter_stage(
                     .await?;
                 }
             }
+            ActionKind::GenerateDocument => {
+                let id: i64 = action.param.parse().map_err(|_| {
+                    AppError::invalid(crate::error::Field::Action, crate::error::Problem::Invalid)
+                })?;
+                let template = crate::documents::generate::template_on(conn, id, true).await?;
+                crate::documents::generate::generate_on(conn, order.id, &template, author).await?;
+            }
             ActionKind::Notify => {
                 let who = crate::process::service::recipients(
                     conn,

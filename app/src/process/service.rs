@@ -119,6 +119,12 @@ pub async fn save(
 async fn write(db: &Db, id: Option<i64>, input: ProcessInput) -> Result<Process, AppError> {
     let input = input.validate()?;
     let mut tx = db.begin_write().await?;
+    for action in input.stages.iter().flat_map(|s| &s.actions) {
+        if action.action == ActionKind::GenerateDocument {
+            let id: i64 = action.param.parse().unwrap_or(0);
+            crate::documents::generate::template_on(&mut tx, id, true).await?;
+        }
+    }
     let process_id = match id {
         None => {
             let (id,): (i64,) = sqlx::query_as(

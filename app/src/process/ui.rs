@@ -66,6 +66,7 @@ fn action_key(a: ActionKind) -> Key {
         ActionKind::Fulfil => Key::ActFulfil,
         ActionKind::CreateTransfer => Key::ActCreateTransfer,
         ActionKind::Notify => Key::ActNotify,
+        ActionKind::GenerateDocument => Key::ActGenerateDocument,
     }
 }
 
@@ -80,6 +81,17 @@ fn stage_kind_key(k: StageKind) -> Key {
 #[component]
 pub fn ProcessesPage() -> impl IntoView {
     let list = Resource::new(|| (), |_| list_processes(None));
+    // Templates a "generate document" action may name (the editor only opens in the browser).
+    let templates = Resource::new(|| (), |_| crate::documents::api::active_templates());
+    let template_name = move |param: &str| {
+        let id: i64 = param.parse().unwrap_or(0);
+        templates
+            .get()
+            .and_then(|r| r.ok())
+            .and_then(|list| list.into_iter().find(|t| t.id == id))
+            .map(|t| t.name)
+            .unwrap_or_else(|| param.to_string())
+    };
     // (process id or None for a new one, the definition being edited)
     let editing = RwSignal::new(None::<(Option<i64>, ProcessInput)>);
     let error = RwSignal::new(None::<AppError>);
@@ -154,7 +166,8 @@ pub fn ProcessesPage() -> impl IntoView {
                                 </select>
                                 <ul class="actions">
                                     {s.actions.iter().enumerate().map(|(j, a)| view! {
-                                        <li>{t(action_key(a.action))} " " {a.param.clone()}
+                                        <li>{t(action_key(a.action))} " "
+                                            {if a.action == ActionKind::GenerateDocument { template_name(&a.param) } else { a.param.clone() }}
                                             <button type="button" class="chip" on:click=move |_| edit(&|p| { p.stages[i].actions.remove(j); })>"×"</button></li>
                                     }).collect_view()}
                                 </ul>
@@ -169,8 +182,11 @@ pub fn ProcessesPage() -> impl IntoView {
                                         }
                                     }>
                                     <option value="">{t(Key::AddAction)}</option>
-                                    {ActionKind::ALL.iter().filter(|a| **a != ActionKind::Notify).map(|a| view! {
+                                    {ActionKind::ALL.iter().filter(|a| !matches!(**a, ActionKind::Notify | ActionKind::GenerateDocument)).map(|a| view! {
                                         <option value=a.as_str()>{t(action_key(*a))}</option>
+                                    }).collect_view()}
+                                    {move || templates.get().and_then(|r| r.ok()).unwrap_or_default().into_iter().map(|tpl| view! {
+                                        <option value=format!("generate_document:{}", tpl.id)>{t(Key::ActGenerateDocument)} ": " {tpl.name}</option>
                                     }).collect_view()}
                                     <option value="notify:manager">{t(Key::ActNotify)} ": " {t(Key::Manager)}</option>
                                     {Role::ALL.iter().map(|r| view! {

@@ -108,6 +108,8 @@ pub async fn serve(db: &Db, url: &str, hub: Hub) -> String {
         leptos_options: settings.leptos_options(),
         db: db.clone(),
         hub,
+        files: app::files::store::FileStore::from_env(&std::env::temp_dir().join("vitrina-test"))
+            .expect("file store"),
     };
     server::router::spawn_on_free_port(state)
         .await

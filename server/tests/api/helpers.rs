@@ -119,6 +119,8 @@ pub async fn start_instance(url: &str, db: Db) -> String {
         leptos_options: settings.leptos_options(),
         db,
         hub,
+        files: app::files::store::FileStore::from_env(&std::env::temp_dir().join("vitrina-test"))
+            .expect("file store"),
     };
     server::router::spawn_on_free_port(state)
         .await

@@ -1,0 +1,1 @@
+//! Files panel (being written).
