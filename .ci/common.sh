@@ -41,6 +41,14 @@ setup_wasm_opt() {
   npm install -g --no-audit --no-fund "binaryen@$BINARYEN_VERSION"
 }
 
+# poppler's pdftotext: the documents tests read generated PDFs back with it.
+setup_pdf_tools() {
+  if command -v pdftotext >/dev/null; then return 0; fi
+  step "installing Debian's poppler-utils (pdftotext)"
+  if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+  $SUDO apt-get update -qq && $SUDO apt-get install -y -qq poppler-utils
+}
+
 setup_browser_tools() {
   if [ ! -x "$PLAYWRIGHT_CHROMIUM" ]; then
     step "installing Debian's chromium"

@@ -359,6 +359,7 @@ mod ssr {
                     error["line"] = serde_json::json!(line);
                     error["reason"] = serde_json::json!(reason);
                 }
+                AppError::TooLarge { max_mb } => error["max_mb"] = serde_json::json!(max_mb),
                 _ => {}
             }
             let body = serde_json::json!({ "error": error });

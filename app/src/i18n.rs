@@ -478,6 +478,26 @@ keys! {
     DocContract => "Sales contract", "Договор купли-продажи";
     DocWaybill => "Waybill", "Товарная накладная";
     DocSalesReceipt => "Sales receipt", "Товарный чек";
+    Templates => "Document templates", "Шаблоны документов";
+    TemplatesHint => "Invoices, contracts, waybills and receipts are generated from these templates. Start a new one from the gallery.", "По этим шаблонам формируются счета, договоры, накладные и чеки. Новый шаблон начинается с образца из галереи.";
+    NewFromGallery => "New template from the gallery", "Новый шаблон из галереи";
+    PreviewOrder => "Preview on the order", "Предпросмотр на заказе";
+    NewestOrder => "The newest order", "Последний заказ";
+    TemplateHelp => "Typst markup; {{ order.number }}, {{ client.name }}, {{ order.total }}, {{ order.total_words }}, {{ company.inn }}, {{ doc.title }}, {% for line in lines %}…{% endfor %} with line.name, line.qty, line.price, line.amount. Values are printed as typed; a field that does not exist shows as a red gap.", "Разметка Typst; {{ order.number }}, {{ client.name }}, {{ order.total }}, {{ order.total_words }}, {{ company.inn }}, {{ doc.title }}, {% for line in lines %}…{% endfor %} с line.name, line.qty, line.price, line.amount. Значения печатаются как введены; несуществующее поле видно как красный пропуск.";
+    PreviewOn => "Rendered on order", "Отрисовано на заказе";
+    Files => "Files", "Файлы";
+    NoFiles => "No files attached.", "Файлов нет.";
+    ToThisRecord => "Attach to the order", "Приложить к заказу";
+    Uploading => "Uploading…", "Загрузка…";
+    AttachScan => "Attach a scan or file", "Приложить скан или файл";
+    FileLimits => "PDF, JPEG or PNG, up to", "PDF, JPEG или PNG, до";
+    ChooseTemplate => "Choose a template…", "Выберите шаблон…";
+    Generate => "Generate", "Сформировать";
+    PagesShort => "p.", "стр.";
+    AllKinds => "All kinds", "Все виды";
+    EvDocument => "generated", "сформировал(а)";
+    EvDownloaded => "opened", "открыл(а)";
+    EvAttached => "attached the file", "приложил(а) файл";
 }
 
 pub fn field_key(field: Field) -> Key {

@@ -143,7 +143,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("clients/:id") view=customers::ui::card::ClientPage/>
                     <Route path=path!("chat") view=chat::ui::ChatPage/>
                     <Route path=path!("chat/:id") view=chat::ui::ChatPage/>
-                    <Route path=path!("documents") view=|| view! { <Section which=Which::Documents/> }/>
+                    <Route path=path!("documents") view=documents::ui::list::DocumentsPage/>
                     <Route path=path!("reports") view=|| view! { <Section which=Which::Reports/> }/>
                     <Route path=path!("settings") view=ui::settings::SettingsHome/>
                     <Route path=path!("settings/locations") view=org::ui::locations::LocationsPage/>
@@ -153,6 +153,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("settings/access") view=orders::ui::settings::AccessPage/>
                     <Route path=path!("settings/funds") view=orders::ui::settings::FundsPage/>
                     <Route path=path!("settings/company") view=documents::ui::CompanyPage/>
+                    <Route path=path!("settings/templates") view=documents::ui::templates::TemplatesPage/>
+                    <Route path=path!("settings/templates/:id") view=documents::ui::templates::TemplatePage/>
                 </ParentRoute>
             </Routes>
         </Router>

@@ -12,3 +12,4 @@ pub mod security;
 pub mod settings;
 pub mod shell;
 pub mod time;
+pub mod upload;

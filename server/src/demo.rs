@@ -3,6 +3,7 @@
 
 pub mod catalog;
 pub mod chat;
+pub mod documents;
 pub mod orders;
 
 use app::auth::Role;
@@ -147,6 +148,9 @@ pub async fn load_with(db: &Db, force: bool, products: usize) -> Result<(), Demo
             "task",
             "payment",
             "fund",
+            "download_log",
+            "stored_file",
+            "document",
             "order_event",
             "order_line",
             "orders",
@@ -154,7 +158,7 @@ pub async fn load_with(db: &Db, force: bool, products: usize) -> Result<(), Demo
             "stage_transition",
             "stage",
             "process",
-            "counter",
+            "counter WHERE name <> 'doc_gallery'",
             "notification",
             "client_phone",
             "client",
@@ -219,6 +223,7 @@ pub async fn load_with(db: &Db, force: bool, products: usize) -> Result<(), Demo
     catalog::load(db, products, &sites).await?;
     // About one order for every ten products: 300 with the default catalog.
     orders::load(db, products / 10).await?;
+    documents::load(db).await?;
     chat::load(db).await?;
     Ok(())
 }

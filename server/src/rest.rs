@@ -11,6 +11,7 @@ use axum::Router;
 pub mod auth;
 pub mod chat;
 pub mod clients;
+pub mod documents;
 pub mod orders;
 pub mod org;
 pub mod stock;
@@ -89,6 +90,23 @@ pub fn router() -> Router<AppState> {
             )),
         )
         .route("/attachments/{id}", get(chat::download))
+        .route("/document-templates", get(documents::list_templates))
+        .route("/documents", get(documents::list_documents))
+        .route("/documents/{id}/pdf", get(documents::document_pdf))
+        .route(
+            "/orders/{id}/documents",
+            get(documents::order_documents).post(documents::generate_document),
+        )
+        .route(
+            "/files",
+            get(documents::list_files).post(documents::upload_file).layer(
+                axum::extract::DefaultBodyLimit::max(
+                    app::files::MAX_FILE_MB as usize * 1024 * 1024 + 64 * 1024,
+                ),
+            ),
+        )
+        .route("/files/{id}", get(documents::download_file))
+        .route("/files/{id}/thumbnail", get(documents::file_thumbnail))
         .route("/openapi.json", get(crate::openapi::document))
         .fallback(|| async { AppError::NotFound })
 }

@@ -97,3 +97,94 @@ pub async fn install(db: &Db) -> Result<(), AppError> {
     tx.commit().await?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::context::*;
+    use super::super::{render, typeset, Company};
+    use super::*;
+
+    fn sample(lang: crate::i18n::Lang, client: Option<ClientInfo>) -> DocContext {
+        let line = |n: usize, name: &str| LineInfo {
+            n,
+            sku: format!("SKU-{n}"),
+            name: name.to_string(),
+            unit: "шт".into(),
+            qty: "2".into(),
+            price: "1 250,00".into(),
+            discount: "0,00".into(),
+            amount: "2 500,00".into(),
+        };
+        DocContext {
+            doc: DocInfo {
+                number: "2026-00007".into(),
+                date: "27.11.2026".into(),
+                date_long: date_long(1_795_773_600_000, lang),
+                title: "Счёт на оплату № 2026-00007 от 27 ноября 2026 г.".into(),
+                kind: "invoice",
+            },
+            company: Company {
+                name: "ООО «Витрина»".into(),
+                inn: "7707083893".into(),
+                ..Company::default()
+            },
+            order: OrderInfo {
+                number: "TV-00012".into(),
+                date: "26.11.2026".into(),
+                stage: "Подтверждён".into(),
+                manager: "Анна Смирнова".into(),
+                comment: String::new(),
+                fulfilment: "доставка".into(),
+                delivery_address: "Москва, ул. Тверская, 7".into(),
+                subtotal: "5 000,00".into(),
+                discount: "0,00".into(),
+                total: "5 000,00".into(),
+                total_words: "Пять тысяч рублей 00 копеек".into(),
+                paid: "0,00".into(),
+                due: "5 000,00".into(),
+                lines_count: 2,
+                items: "4".into(),
+            },
+            lines: vec![line(1, "Дрель «Мастер» 500 Вт"), line(2, "Сверло 6 мм")],
+            client,
+            shop: ShopInfo {
+                name: "Магазин «Тверская»".into(),
+                city: "Москва".into(),
+                address: "ул. Тверская, 7".into(),
+            },
+            lang: lang.code(),
+        }
+    }
+
+    #[test]
+    fn every_starter_typesets_with_and_without_a_client() {
+        for starter in &GALLERY {
+            for client in [
+                Some(ClientInfo {
+                    name: "Олег Сидоров".into(),
+                    phone: "+7 903 111-22-33".into(),
+                    email: String::new(),
+                    notes: String::new(),
+                }),
+                None,
+            ] {
+                let has_client = client.is_some();
+                let ctx = sample(starter.lang.lang(), client);
+                let markup = render::render(starter.body, &ctx)
+                    .unwrap_or_else(|e| panic!("{} {:?}: {e:?}", starter.name, starter.lang));
+                let set = typeset::typeset(&markup, (2026, 11, 27))
+                    .unwrap_or_else(|e| panic!("{} {:?}: {e:?}", starter.name, starter.lang));
+                assert!(set.pdf().expect("pdf").starts_with(b"%PDF-"));
+                let text = set.text();
+                assert!(text.contains("Сверло 6 мм"), "{}: {text}", starter.name);
+                assert!(text.contains("5 000,00"), "{}: {text}", starter.name);
+                if has_client {
+                    assert!(text.contains("Олег Сидоров"), "{}: {text}", starter.name);
+                } else {
+                    // No client on the order: a visible blank where the name goes.
+                    assert!(text.contains("______"), "{}: {text}", starter.name);
+                }
+            }
+        }
+    }
+}

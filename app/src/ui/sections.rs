@@ -5,14 +5,12 @@ use leptos::prelude::*;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Which {
-    Documents,
     Reports,
 }
 
 impl Which {
     fn title(self) -> Key {
         match self {
-            Which::Documents => Key::NavDocuments,
             Which::Reports => Key::NavReports,
         }
     }

@@ -99,7 +99,7 @@ pub async fn add_comment(
     Ok((StatusCode::CREATED, axum::Json(comment)).into_response())
 }
 
-fn decode_name(raw: &str) -> String {
+pub(crate) fn decode_name(raw: &str) -> String {
     let bytes = raw.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;

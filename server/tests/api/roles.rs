@@ -565,6 +565,86 @@ fn table() -> Vec<Endpoint> {
             EVERYONE,
             401,
         ),
+        // Documents and files. Ids 999999 don't exist: let-through roles get 404.
+        e(Rest("GET", "/api/v1/document-templates"), NOT_STOREKEEPER, 401),
+        e(Rest("GET", "/api/v1/documents"), EVERYONE, 401),
+        e(Rest("GET", "/api/v1/documents/999999/pdf"), EVERYONE, 401),
+        e(Rest("GET", "/api/v1/orders/999999/documents"), EVERYONE, 401),
+        e(
+            RestJson("POST", "/api/v1/orders/999999/documents", |_| {
+                json!({"template_id": 1})
+            }),
+            NOT_STOREKEEPER,
+            401,
+        ),
+        e(
+            Rest("GET", "/api/v1/files?owner_kind=client&owner_id=999999"),
+            EVERYONE,
+            401,
+        ),
+        e(
+            RestJson(
+                "POST",
+                "/api/v1/files?owner_kind=order&owner_id=999999",
+                |n| json!({"file": n}),
+            ),
+            NOT_STOREKEEPER,
+            401,
+        ),
+        e(Rest("GET", "/api/v1/files/999999"), EVERYONE, 401),
+        e(Rest("GET", "/api/v1/files/999999/thumbnail"), EVERYONE, 401),
+        e(ServerFn("templates/list", |_| json!({})), ADMIN, 401),
+        e(ServerFn("templates/active", |_| json!({})), NOT_STOREKEEPER, 401),
+        e(ServerFn("templates/get", |_| json!({"id": 999_999})), ADMIN, 401),
+        e(
+            ServerFn("templates/save", |n| {
+                json!({"id": null, "input": {"kind": "invoice", "lang": "ru", "name": format!("Счёт {n}"),
+                    "body": "= Счёт {{ doc.number }}", "active": false}})
+            }),
+            ADMIN,
+            401,
+        ),
+        e(
+            ServerFn(
+                "templates/starter",
+                |_| json!({"kind": "waybill", "lang": "en"}),
+            ),
+            ADMIN,
+            401,
+        ),
+        e(
+            ServerFn("templates/preview", |_| {
+                json!({"kind": "invoice", "lang": "ru", "body": "= Счёт", "order_id": 999_999})
+            }),
+            ADMIN,
+            401,
+        ),
+        e(
+            ServerFn("documents/for_order", |_| json!({"order_id": 999_999})),
+            EVERYONE,
+            401,
+        ),
+        e(
+            ServerFn("documents/recent", |_| json!({"kind": null})),
+            EVERYONE,
+            401,
+        ),
+        e(
+            ServerFn(
+                "documents/generate",
+                |_| json!({"order_id": 999_999, "template_id": 1}),
+            ),
+            NOT_STOREKEEPER,
+            401,
+        ),
+        e(
+            ServerFn(
+                "files/list",
+                |_| json!({"owner_kind": "order", "owner_id": 999_999}),
+            ),
+            EVERYONE,
+            401,
+        ),
         e(ServerFn("chat/list", |_| json!({})), EVERYONE, 401),
         e(ServerFn("company/get", |_| json!({})), EVERYONE, 401),
         e(

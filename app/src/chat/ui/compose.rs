@@ -59,77 +59,6 @@ pub fn AttachmentView(a: AttachmentRef) -> impl IntoView {
     }
 }
 
-/// Sending a chosen file to `POST /api/v1/attachments` (browser only).
-#[cfg(feature = "hydrate")]
-mod upload {
-    use crate::chat::{AttachmentRef, MAX_ATTACHMENT};
-    use crate::error::{AppError, Field, Problem};
-    use wasm_bindgen::JsCast;
-    use wasm_bindgen_futures::JsFuture;
-
-    /// Percent-encodes a file name for a header.
-    fn encode_name(name: &str) -> String {
-        name.bytes()
-            .map(|b| match b {
-                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'.' | b'-' | b'_' => {
-                    (b as char).to_string()
-                }
-                _ => format!("%{b:02X}"),
-            })
-            .collect()
-    }
-
-    pub async fn upload(
-        input: web_sys::HtmlInputElement,
-    ) -> Result<Option<AttachmentRef>, AppError> {
-        let fail = |detail: &str| AppError::Request {
-            detail: detail.to_string(),
-        };
-        let Some(file) = input.files().and_then(|f| f.get(0)) else {
-            return Ok(None);
-        };
-        if file.size() > MAX_ATTACHMENT as f64 {
-            return Err(AppError::invalid(Field::File, Problem::TooLong));
-        }
-        let headers = web_sys::Headers::new().map_err(|_| fail("headers"))?;
-        let mime = if file.type_().is_empty() {
-            "application/octet-stream".to_string()
-        } else {
-            file.type_()
-        };
-        headers
-            .set("content-type", &mime)
-            .map_err(|_| fail("headers"))?;
-        headers
-            .set("x-file-name", &encode_name(&file.name()))
-            .map_err(|_| fail("headers"))?;
-        let init = web_sys::RequestInit::new();
-        init.set_method("POST");
-        init.set_headers(&headers);
-        init.set_body(&file);
-        let window = web_sys::window().ok_or_else(|| fail("window"))?;
-        let response: web_sys::Response =
-            JsFuture::from(window.fetch_with_str_and_init("/api/v1/attachments", &init))
-                .await
-                .map_err(|_| fail("network"))?
-                .dyn_into()
-                .map_err(|_| fail("response"))?;
-        let text = JsFuture::from(response.text().map_err(|_| fail("body"))?)
-            .await
-            .map_err(|_| fail("body"))?
-            .as_string()
-            .unwrap_or_default();
-        if response.ok() {
-            serde_json::from_str(&text)
-                .map(Some)
-                .map_err(|_| fail("json"))
-        } else {
-            let body: serde_json::Value = serde_json::from_str(&text).map_err(|_| fail("json"))?;
-            Err(serde_json::from_value(body["error"].clone()).unwrap_or_else(|_| fail(&text)))
-        }
-    }
-}
-
 /// The composer. `draft` and `attachment` belong to the parent, which clears them once
 /// `on_send` succeeded.
 #[component]
@@ -179,7 +108,14 @@ pub fn Composer(
         if let Some(input) = file_input.get_untracked() {
             uploading.set(true);
             leptos::task::spawn_local(async move {
-                match upload::upload(input.clone()).await {
+                match crate::ui::upload::upload::<AttachmentRef>(
+                    input.clone(),
+                    "/api/v1/attachments",
+                    crate::chat::MAX_ATTACHMENT,
+                    AppError::invalid(crate::error::Field::File, crate::error::Problem::TooLong),
+                )
+                .await
+                {
                     Ok(a) => attachment.set(a),
                     Err(e) => error.set(Some(e)),
                 }

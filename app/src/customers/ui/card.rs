@@ -68,6 +68,7 @@ pub fn ClientPage() -> impl IntoView {
                     }
                 })}
             </Transition>
+            <crate::files::ui::FilesPanel kind=crate::files::OwnerKind::Client owner_id=Signal::derive(id)/>
             <crate::comments::ui::CommentFeed kind=crate::comments::RecordKind::Client record_id=Signal::derive(id)/>
         </section>
     }

@@ -45,6 +45,7 @@ pub fn OrderPage() -> impl IntoView {
                     }
                 })}
             </Transition>
+            <crate::documents::ui::order::OrderDocuments order_id=Signal::derive(id)/>
             <crate::comments::ui::CommentFeed kind=crate::comments::RecordKind::Order record_id=Signal::derive(id)/>
         </section>
     }
@@ -161,6 +162,9 @@ fn history_text(kind: &str) -> impl Fn() -> &'static str + Clone + Send + Sync +
         "payment" => Key::EvPayment,
         "payment_planned" => Key::EvPaymentPlanned,
         "edited" => Key::EvEdited,
+        "document" => Key::EvDocument,
+        "downloaded" => Key::EvDownloaded,
+        "attached" => Key::EvAttached,
         _ => Key::EvOther,
     })
 }
