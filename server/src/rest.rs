@@ -99,11 +99,11 @@ pub fn router() -> Router<AppState> {
         )
         .route(
             "/files",
-            get(documents::list_files).post(documents::upload_file).layer(
-                axum::extract::DefaultBodyLimit::max(
+            get(documents::list_files)
+                .post(documents::upload_file)
+                .layer(axum::extract::DefaultBodyLimit::max(
                     app::files::MAX_FILE_MB as usize * 1024 * 1024 + 64 * 1024,
-                ),
-            ),
+                )),
         )
         .route("/files/{id}", get(documents::download_file))
         .route("/files/{id}/thumbnail", get(documents::file_thumbnail))

@@ -1,6 +1,8 @@
 //! Server functions of documents.
 
-use super::{Company, DocKind, DocLang, DocumentRef, Preview, Template, TemplateInput, TemplateSummary};
+use super::{
+    Company, DocKind, DocLang, DocumentRef, Preview, Template, TemplateInput, TemplateSummary,
+};
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;

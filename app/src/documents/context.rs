@@ -337,9 +337,7 @@ async fn client(conn: &mut AnyConnection, id: i64) -> Result<Option<ClientInfo>,
     .await?;
     Ok(Some(ClientInfo {
         name,
-        phone: phone
-            .map(|(p,)| Phone(p).display())
-            .unwrap_or_default(),
+        phone: phone.map(|(p,)| Phone(p).display()).unwrap_or_default(),
         email,
         notes,
     }))

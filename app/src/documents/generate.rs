@@ -176,7 +176,8 @@ struct DocRow {
     created_by: String,
 }
 
-const DOC_SELECT: &str = "SELECT d.id AS id, d.order_id AS order_id, o.number AS order_number, d.kind AS kind, \
+const DOC_SELECT: &str =
+    "SELECT d.id AS id, d.order_id AS order_id, o.number AS order_number, d.kind AS kind, \
         d.lang AS lang, d.number AS number, d.title AS title, d.pages AS pages, \
         CAST(LENGTH(d.pdf) AS BIGINT) AS size, d.created_at AS created_at, e.name AS created_by \
  FROM document d JOIN orders o ON o.id = d.order_id JOIN employee e ON e.id = d.created_by";
@@ -296,12 +297,14 @@ pub async fn log_download(
     what: &str,
     item_id: i64,
 ) -> Result<(), AppError> {
-    sqlx::query("INSERT INTO download_log (employee_id, what, item_id, at) VALUES ($1, $2, $3, $4)")
-        .bind(employee_id)
-        .bind(what)
-        .bind(item_id)
-        .bind(now_ms())
-        .execute(&mut *conn)
-        .await?;
+    sqlx::query(
+        "INSERT INTO download_log (employee_id, what, item_id, at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(employee_id)
+    .bind(what)
+    .bind(item_id)
+    .bind(now_ms())
+    .execute(&mut *conn)
+    .await?;
     Ok(())
 }

@@ -91,11 +91,8 @@ mod tests {
 
     #[test]
     fn a_broken_template_is_refused_with_its_line() {
-        let err = render(
-            "= Счёт\n{{ client.name }}\n{% for line in %}\n",
-            &json!({}),
-        )
-        .expect_err("refused");
+        let err = render("= Счёт\n{{ client.name }}\n{% for line in %}\n", &json!({}))
+            .expect_err("refused");
         match err {
             AppError::Template { line, reason } => {
                 assert_eq!(line, 3);

@@ -49,10 +49,12 @@ pub async fn list(
 pub async fn get(db: &Db, caller: &Caller, id: i64) -> Result<Template, AppError> {
     caller.require(Action::ManageTemplates)?;
     let mut conn = db.pool.acquire().await?;
-    template_on(&mut conn, id, false).await.map_err(|e| match e {
-        AppError::Validation { .. } => AppError::NotFound,
-        other => other,
-    })
+    template_on(&mut conn, id, false)
+        .await
+        .map_err(|e| match e {
+            AppError::Validation { .. } => AppError::NotFound,
+            other => other,
+        })
 }
 
 /// Creates (`id` None) or replaces a template. The body must render and typeset on a
@@ -165,12 +167,10 @@ pub async fn preview(
     let mut conn = db.pool.acquire().await?;
     let order_id = match order_id {
         Some(id) => id,
-        None => sample_order(&mut conn)
-            .await?
-            .ok_or(AppError::invalid(
-                crate::error::Field::Order,
-                crate::error::Problem::NotFound,
-            ))?,
+        None => sample_order(&mut conn).await?.ok_or(AppError::invalid(
+            crate::error::Field::Order,
+            crate::error::Problem::NotFound,
+        ))?,
     };
     let scope = visible_shops(&mut conn, caller).await?;
     let row: Option<(i64, String)> =

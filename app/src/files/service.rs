@@ -89,7 +89,9 @@ fn thumbnail(data: &[u8]) -> Result<Vec<u8>, AppError> {
 fn random_key() -> String {
     use rand::Rng;
     let mut rng = rand::thread_rng();
-    (0..16).map(|_| format!("{:02x}", rng.gen::<u8>())).collect()
+    (0..16)
+        .map(|_| format!("{:02x}", rng.gen::<u8>()))
+        .collect()
 }
 
 /// Attaches `data` to a record.

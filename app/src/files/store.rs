@@ -38,8 +38,7 @@ impl FileStore {
 
     /// An S3 bucket, from the environment (see the module's notes).
     pub fn s3(bucket: &str, endpoint: Option<&str>) -> Result<FileStore, StoreError> {
-        let mut builder =
-            object_store::aws::AmazonS3Builder::from_env().with_bucket_name(bucket);
+        let mut builder = object_store::aws::AmazonS3Builder::from_env().with_bucket_name(bucket);
         if let Some(endpoint) = endpoint {
             builder = builder
                 .with_endpoint(endpoint)

@@ -60,7 +60,7 @@ pub fn FilesPanel(
             uploading.set(true);
             leptos::task::spawn_local(async move {
                 let sent = crate::ui::upload::upload::<FileRef>(
-                    (*el).clone(),
+                    el.clone(),
                     &url,
                     MAX_FILE_MB as usize * 1024 * 1024,
                     AppError::TooLarge {

@@ -26,8 +26,10 @@ pub async fn load(db: &Db) -> Result<(), AppError> {
     )
     .execute(&db.pool)
     .await?;
-    let (Some(invoice), Some(contract)) = (template(db, "invoice").await?, template(db, "contract").await?)
-    else {
+    let (Some(invoice), Some(contract)) = (
+        template(db, "invoice").await?,
+        template(db, "contract").await?,
+    ) else {
         return Ok(());
     };
     let orders: Vec<(i64, i64)> = sqlx::query_as(

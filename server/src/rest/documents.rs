@@ -66,7 +66,9 @@ pub async fn order_documents(
     caller: Caller,
     Path(id): Path<i64>,
 ) -> Result<axum::Json<Vec<DocumentRef>>, AppError> {
-    Ok(axum::Json(generate::for_order(&state.db, &caller, id).await?))
+    Ok(axum::Json(
+        generate::for_order(&state.db, &caller, id).await?,
+    ))
 }
 
 /// Generates a document for an order from a template (numbered, frozen as PDF).

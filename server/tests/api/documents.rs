@@ -18,7 +18,8 @@ const PNG: [u8; 73] = [
 ];
 
 /// A client typed by someone who knows typst and HTML.
-const HOSTILE: &str = "Иванов #set page(width: 1cm) *ООО* $x^2$ <script>alert(1)</script> [a] @ref // \\";
+const HOSTILE: &str =
+    "Иванов #set page(width: 1cm) *ООО* $x^2$ <script>alert(1)</script> [a] @ref // \\";
 
 /// The text of a PDF, as poppler's `pdftotext` reads it.
 fn pdf_text(pdf: &[u8]) -> String {
@@ -57,7 +58,12 @@ async fn template(app: &TestApp, client: &reqwest::Client, kind: &str, lang: &st
         .expect("gallery template")
 }
 
-async fn generate(app: &TestApp, client: &reqwest::Client, order: i64, template: i64) -> (u16, Value) {
+async fn generate(
+    app: &TestApp,
+    client: &reqwest::Client,
+    order: i64,
+    template: i64,
+) -> (u16, Value) {
     let res = client
         .post(app.url(&format!("/api/v1/orders/{order}/documents")))
         .json(&json!({"template_id": template}))
@@ -115,7 +121,11 @@ async fn an_order(app: &TestApp, seller: &reqwest::Client, sku: &str, client: &s
     let shop = location_id(app, "Тверская").await;
     let item = product_with_stock(app, &admin, sku, &[(shop, "10")]).await;
     let (_, c) = app
-        .server_fn(seller, "clients/save", json!({"id": null, "input": {"name": client, "phones": ["+7 903 111-22-33"]}}))
+        .server_fn(
+            seller,
+            "clients/save",
+            json!({"id": null, "input": {"name": client, "phones": ["+7 903 111-22-33"]}}),
+        )
         .await;
     let (status, order) = app
         .server_fn(seller, "orders/create", json!({"input": {"client_id": c["id"], "fulfilment": "pickup",
@@ -183,14 +193,17 @@ async fn an_invoice_is_generated_numbered_frozen_and_reads_back_as_typed() {
         assert!(text.contains("Двадцать одна тысяча один рубль 00 копеек"), "{text}");
 
         // Frozen: editing the order does not change the stored PDF.
-        let line = sqlx::query_as::<_, (i64, i64)>("SELECT product_id, location_id FROM order_line WHERE order_id = $1")
+        let line = sqlx::query_as::<_, (i64, i64, Option<i64>)>(
+            "SELECT l.product_id, l.location_id, o.client_id FROM order_line l JOIN orders o ON o.id = l.order_id WHERE l.order_id = $1",
+        )
             .bind(order)
             .fetch_one(&app.db.pool)
             .await
             .expect("line");
         let res = seller
             .put(app.url(&format!("/api/v1/orders/{order}")))
-            .json(&json!({"fulfilment": "pickup", "lines": [{"product_id": line.0, "location_id": line.1, "qty": "1"}]}))
+            .json(&json!({"client_id": line.2, "fulfilment": "pickup",
+                "lines": [{"product_id": line.0, "location_id": line.1, "qty": "1", "price": "10500.50"}]}))
             .send()
             .await
             .expect("edit");
@@ -366,7 +379,11 @@ async fn numbers_stay_unique_and_gapless_when_shops_generate_at_once() {
         let order = an_order(&app, &seller1, "DOC-4", "Анна Каренина").await;
         let waybill = template(&app, &seller1, "waybill", "ru").await;
         let calls = (0..12).map(|i| {
-            let client = if i % 2 == 0 { seller1.clone() } else { director.clone() };
+            let client = if i % 2 == 0 {
+                seller1.clone()
+            } else {
+                director.clone()
+            };
             let app = &app;
             async move { generate(app, &client, order, waybill).await }
         });
@@ -395,39 +412,88 @@ async fn scans_attach_with_checks_and_only_who_sees_the_order_opens_them() {
         let contract = template(&app, &seller1, "contract", "ru").await;
         let (_, doc) = generate(&app, &seller1, order, contract).await;
         let doc_id = doc["id"].as_i64().expect("doc");
-        let (_, _, pdf) = get_bytes(&app, &seller1, &format!("/api/v1/documents/{doc_id}/pdf")).await;
+        let (_, _, pdf) =
+            get_bytes(&app, &seller1, &format!("/api/v1/documents/{doc_id}/pdf")).await;
 
         // A signed scan (PNG) of the contract, and a PDF on the order.
-        let (status, scan) = upload(&app, &seller1, "document", doc_id, "%D0%94%D0%BE%D0%B3%D0%BE%D0%B2%D0%BE%D1%80.png", PNG.to_vec()).await;
+        let (status, scan) = upload(
+            &app,
+            &seller1,
+            "document",
+            doc_id,
+            "%D0%94%D0%BE%D0%B3%D0%BE%D0%B2%D0%BE%D1%80.png",
+            PNG.to_vec(),
+        )
+        .await;
         assert_eq!(status, 201, "{scan}");
-        assert_eq!((scan["mime"].as_str(), scan["has_thumbnail"].as_bool()), (Some("image/png"), Some(true)));
+        assert_eq!(
+            (scan["mime"].as_str(), scan["has_thumbnail"].as_bool()),
+            (Some("image/png"), Some(true))
+        );
         assert_eq!(scan["name"], "Договор.png");
-        let (status, signed) = upload(&app, &seller1, "order", order, "signed.pdf", pdf.clone()).await;
+        let (status, signed) =
+            upload(&app, &seller1, "order", order, "signed.pdf", pdf.clone()).await;
         assert_eq!(status, 201, "{signed}");
         assert_eq!(signed["has_thumbnail"], false);
         // Refused: not a PDF/JPEG/PNG whatever its name says, empty, too large.
-        let (status, e) = upload(&app, &seller1, "order", order, "virus.pdf", b"MZ\x90\x00 not a pdf".to_vec()).await;
-        assert_eq!((status, e["error"]["code"].as_str()), (415, Some("unsupported_file")), "{e}");
+        let (status, e) = upload(
+            &app,
+            &seller1,
+            "order",
+            order,
+            "virus.pdf",
+            b"MZ\x90\x00 not a pdf".to_vec(),
+        )
+        .await;
+        assert_eq!(
+            (status, e["error"]["code"].as_str()),
+            (415, Some("unsupported_file")),
+            "{e}"
+        );
         let (status, _) = upload(&app, &seller1, "order", order, "empty.pdf", Vec::new()).await;
         assert_eq!(status, 422);
         let mut big = b"%PDF-1.7\n".to_vec();
         big.resize(21 * 1024 * 1024, b' ');
         let (status, e) = upload(&app, &seller1, "order", order, "big.pdf", big).await;
-        assert_eq!((status, e["error"]["code"].as_str()), (413, Some("too_large")), "{e}");
+        assert_eq!(
+            (status, e["error"]["code"].as_str()),
+            (413, Some("too_large")),
+            "{e}"
+        );
         assert_eq!(e["error"]["max_mb"], 20);
 
         // The order lists both; the thumbnail is a JPEG; downloads give back the bytes.
-        let (_, files) = app.server_fn(&seller1, "files/list", json!({"owner_kind": "order", "owner_id": order})).await;
+        let (_, files) = app
+            .server_fn(
+                &seller1,
+                "files/list",
+                json!({"owner_kind": "order", "owner_id": order}),
+            )
+            .await;
         assert_eq!(files.as_array().map(Vec::len), Some(2), "{files}");
-        let (status, mime, thumb) = get_bytes(&app, &seller1, &format!("/api/v1/files/{}/thumbnail", scan["id"])).await;
+        let (status, mime, thumb) = get_bytes(
+            &app,
+            &seller1,
+            &format!("/api/v1/files/{}/thumbnail", scan["id"]),
+        )
+        .await;
         assert_eq!((status, mime.as_str()), (200, "image/jpeg"));
         assert!(thumb.starts_with(&[0xFF, 0xD8]));
 
         // The accountant (head office) opens both; a seller of another shop opens neither.
         let (accountant, _) = app.sign_in("accountant").await;
-        let (status, mime, bytes) = get_bytes(&app, &accountant, &format!("/api/v1/files/{}", scan["id"])).await;
-        assert_eq!((status, mime.as_str(), bytes), (200, "image/png", PNG.to_vec()));
-        let (status, _, bytes) = get_bytes(&app, &accountant, &format!("/api/v1/documents/{doc_id}/pdf")).await;
+        let (status, mime, bytes) =
+            get_bytes(&app, &accountant, &format!("/api/v1/files/{}", scan["id"])).await;
+        assert_eq!(
+            (status, mime.as_str(), bytes),
+            (200, "image/png", PNG.to_vec())
+        );
+        let (status, _, bytes) = get_bytes(
+            &app,
+            &accountant,
+            &format!("/api/v1/documents/{doc_id}/pdf"),
+        )
+        .await;
         assert_eq!((status, bytes), (200, pdf));
         let (seller2, _) = app.sign_in("seller2").await;
         for path in [
@@ -449,14 +515,34 @@ async fn scans_attach_with_checks_and_only_who_sees_the_order_opens_them() {
         let (status, _) = upload(&app, &keeper, "order", order, "x.png", PNG.to_vec()).await;
         assert_eq!(status, 403);
         // Only documents the caller may see are listed.
-        let (_, seen) = app.server_fn(&seller2, "documents/recent", json!({"kind": null})).await;
-        assert!(seen.as_array().expect("list").iter().all(|d| d["order_id"] != order));
-        let (_, seen) = app.server_fn(&accountant, "documents/recent", json!({"kind": "contract"})).await;
-        assert!(seen.as_array().expect("list").iter().any(|d| d["order_id"] == order));
+        let (_, seen) = app
+            .server_fn(&seller2, "documents/recent", json!({"kind": null}))
+            .await;
+        assert!(seen
+            .as_array()
+            .expect("list")
+            .iter()
+            .all(|d| d["order_id"] != order));
+        let (_, seen) = app
+            .server_fn(&accountant, "documents/recent", json!({"kind": "contract"}))
+            .await;
+        assert!(seen
+            .as_array()
+            .expect("list")
+            .iter()
+            .any(|d| d["order_id"] == order));
 
         // Every download is in the log and the order's history; refusals are not.
         let accountant_id = app.id_of_employee("accountant").await;
-        assert_eq!(count(&app, "SELECT CAST(COUNT(*) AS BIGINT) FROM download_log WHERE employee_id = $1", accountant_id).await, 2);
+        assert_eq!(
+            count(
+                &app,
+                "SELECT CAST(COUNT(*) AS BIGINT) FROM download_log WHERE employee_id = $1",
+                accountant_id
+            )
+            .await,
+            2
+        );
         let opened: Vec<(String, String)> = sqlx::query_as(
             "SELECT e.kind, e.detail FROM order_event e JOIN employee p ON p.id = e.author_id \
              WHERE e.order_id = $1 AND p.login = 'accountant' ORDER BY e.id",
@@ -470,15 +556,30 @@ async fn scans_attach_with_checks_and_only_who_sees_the_order_opens_them() {
         assert_eq!(opened[0].1, "Договор.png");
 
         // A client card takes files too.
-        let client_id: (Option<i64>,) = sqlx::query_as("SELECT client_id FROM orders WHERE id = $1")
-            .bind(order)
-            .fetch_one(&app.db.pool)
-            .await
-            .expect("client");
+        let client_id: (Option<i64>,) =
+            sqlx::query_as("SELECT client_id FROM orders WHERE id = $1")
+                .bind(order)
+                .fetch_one(&app.db.pool)
+                .await
+                .expect("client");
         let client_id = client_id.0.expect("client");
-        let (status, f) = upload(&app, &seller1, "client", client_id, "passport.png", PNG.to_vec()).await;
+        let (status, f) = upload(
+            &app,
+            &seller1,
+            "client",
+            client_id,
+            "passport.png",
+            PNG.to_vec(),
+        )
+        .await;
         assert_eq!(status, 201, "{f}");
-        let (_, files) = app.server_fn(&seller2, "files/list", json!({"owner_kind": "client", "owner_id": client_id})).await;
+        let (_, files) = app
+            .server_fn(
+                &seller2,
+                "files/list",
+                json!({"owner_kind": "client", "owner_id": client_id}),
+            )
+            .await;
         assert_eq!(files.as_array().map(Vec::len), Some(1));
         app
     })

@@ -565,15 +565,21 @@ fn table() -> Vec<Endpoint> {
             EVERYONE,
             401,
         ),
-        // Documents and files. Ids 999999 don't exist: let-through roles get 404.
-        e(Rest("GET", "/api/v1/document-templates"), NOT_STOREKEEPER, 401),
-        e(Rest("GET", "/api/v1/documents"), EVERYONE, 401),
-        e(Rest("GET", "/api/v1/documents/999999/pdf"), EVERYONE, 401),
-        e(Rest("GET", "/api/v1/orders/999999/documents"), EVERYONE, 401),
+        // Documents and files (the test chain has no orders, documents or files: 404).
         e(
-            RestJson("POST", "/api/v1/orders/999999/documents", |_| {
-                json!({"template_id": 1})
-            }),
+            Rest("GET", "/api/v1/document-templates"),
+            NOT_STOREKEEPER,
+            401,
+        ),
+        e(Rest("GET", "/api/v1/documents"), EVERYONE, 401),
+        e(Rest("GET", "/api/v1/documents/1/pdf"), EVERYONE, 401),
+        e(Rest("GET", "/api/v1/orders/1/documents"), EVERYONE, 401),
+        e(
+            RestJson(
+                "POST",
+                "/api/v1/orders/1/documents",
+                |_| json!({"template_id": 1}),
+            ),
             NOT_STOREKEEPER,
             401,
         ),
@@ -591,11 +597,19 @@ fn table() -> Vec<Endpoint> {
             NOT_STOREKEEPER,
             401,
         ),
-        e(Rest("GET", "/api/v1/files/999999"), EVERYONE, 401),
-        e(Rest("GET", "/api/v1/files/999999/thumbnail"), EVERYONE, 401),
+        e(Rest("GET", "/api/v1/files/1"), EVERYONE, 401),
+        e(Rest("GET", "/api/v1/files/1/thumbnail"), EVERYONE, 401),
         e(ServerFn("templates/list", |_| json!({})), ADMIN, 401),
-        e(ServerFn("templates/active", |_| json!({})), NOT_STOREKEEPER, 401),
-        e(ServerFn("templates/get", |_| json!({"id": 999_999})), ADMIN, 401),
+        e(
+            ServerFn("templates/active", |_| json!({})),
+            NOT_STOREKEEPER,
+            401,
+        ),
+        e(
+            ServerFn("templates/get", |_| json!({"id": 999_999})),
+            ADMIN,
+            401,
+        ),
         e(
             ServerFn("templates/save", |n| {
                 json!({"id": null, "input": {"kind": "invoice", "lang": "ru", "name": format!("Счёт {n}"),
@@ -613,9 +627,10 @@ fn table() -> Vec<Endpoint> {
             401,
         ),
         e(
-            ServerFn("templates/preview", |_| {
-                json!({"kind": "invoice", "lang": "ru", "body": "= Счёт", "order_id": 999_999})
-            }),
+            ServerFn(
+                "templates/preview",
+                |_| json!({"kind": "invoice", "lang": "ru", "body": "= Счёт", "order_id": 999_999}),
+            ),
             ADMIN,
             401,
         ),

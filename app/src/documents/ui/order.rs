@@ -24,9 +24,8 @@ pub fn OrderDocuments(#[prop(into)] order_id: Signal<i64>) -> impl IntoView {
     let templates = Resource::new(|| (), |_| active_templates());
     let chosen = RwSignal::new(String::new());
     let error = RwSignal::new(None::<AppError>);
-    let generate = Action::new(|(order, template): &(i64, i64)| {
-        generate_document(*order, *template)
-    });
+    let generate =
+        Action::new(|(order, template): &(i64, i64)| generate_document(*order, *template));
     Effect::new(move || match generate.value().get() {
         Some(Ok(_)) => {
             error.set(None);

@@ -40,7 +40,10 @@ pub fn TemplatesPage() -> impl IntoView {
     });
     let navigate = leptos_router::hooks::use_navigate();
     Effect::new(move || match create.value().get() {
-        Some(Ok(tpl)) => navigate(&format!("/settings/templates/{}", tpl.id), Default::default()),
+        Some(Ok(tpl)) => navigate(
+            &format!("/settings/templates/{}", tpl.id),
+            Default::default(),
+        ),
         Some(Err(e)) => error.set(Some(e)),
         None => {}
     });
