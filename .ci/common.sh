@@ -49,6 +49,25 @@ setup_pdf_tools() {
   $SUDO apt-get update -qq && $SUDO apt-get install -y -qq poppler-utils
 }
 
+# An S3-compatible server for the file store's test: moto's, from PyPI, on loopback.
+start_s3() {
+  if ! command -v moto_server >/dev/null; then
+    step "installing moto (an S3-compatible test server) from PyPI"
+    python3 -m pip install -q "moto[server]" || { echo "warning: no moto; the S3 test will not run" >&2; return 0; }
+  fi
+  local port=5055
+  if ! curl -s -o /dev/null "http://127.0.0.1:$port/"; then
+    moto_server -p "$port" >/tmp/vitrina-moto.log 2>&1 &
+    local pid=$!
+    trap "kill $pid 2>/dev/null || true" EXIT
+    for _ in $(seq 1 50); do
+      curl -s -o /dev/null "http://127.0.0.1:$port/" && break
+      sleep 0.2
+    done
+  fi
+  export VITRINA_TEST_S3="http://127.0.0.1:$port"
+}
+
 setup_browser_tools() {
   if [ ! -x "$PLAYWRIGHT_CHROMIUM" ]; then
     step "installing Debian's chromium"

@@ -585,3 +585,31 @@ async fn scans_attach_with_checks_and_only_who_sees_the_order_opens_them() {
     })
     .await;
 }
+
+/// The file store against a real S3-compatible server (CI runs moto's; set
+/// `VITRINA_TEST_S3=http://127.0.0.1:5055` to run it by hand, else it says so and passes).
+#[tokio::test]
+async fn files_round_trip_through_s3_compatible_storage() {
+    let Ok(endpoint) = std::env::var("VITRINA_TEST_S3") else {
+        eprintln!("VITRINA_TEST_S3 is not set: the S3 store is not exercised in this run");
+        return;
+    };
+    let bucket = format!("vitrina-test-{}", std::process::id());
+    let created = reqwest::Client::new()
+        .put(format!("{endpoint}/{bucket}"))
+        .send()
+        .await
+        .expect("create bucket");
+    assert!(created.status().is_success(), "{}", created.status());
+    let store =
+        app::files::store::FileStore::s3_with_keys(&bucket, Some(&endpoint), "test", "test")
+            .expect("s3 store");
+    let key = "order/1/scan";
+    store.put(key, PNG.to_vec()).await.expect("put");
+    assert_eq!(store.get(key).await.expect("get"), PNG.to_vec());
+    store.delete(key).await.expect("delete");
+    assert!(matches!(
+        store.get(key).await,
+        Err(app::error::AppError::NotFound)
+    ));
+}

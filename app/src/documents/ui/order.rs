@@ -34,13 +34,17 @@ pub fn OrderDocuments(#[prop(into)] order_id: Signal<i64>) -> impl IntoView {
         Some(Err(e)) => error.set(Some(e)),
         None => {}
     });
-    let targets = Signal::derive(move || {
-        docs.get()
-            .and_then(|r| r.ok())
-            .unwrap_or_default()
-            .into_iter()
-            .map(|d| (OwnerKind::Document, d.id, d.title))
-            .collect::<Vec<_>>()
+    // Where a file may go besides the order: its documents. Filled by an effect (they run
+    // in the browser only), so the server's page and the hydrating one agree.
+    let targets = RwSignal::new(Vec::<(OwnerKind, i64, String)>::new());
+    Effect::new(move || {
+        if let Some(Ok(list)) = docs.get() {
+            targets.set(
+                list.into_iter()
+                    .map(|d| (OwnerKind::Document, d.id, d.title))
+                    .collect(),
+            );
+        }
     });
     view! {
         <section class="card documents" data-testid="documents">
