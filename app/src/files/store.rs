@@ -36,9 +36,35 @@ impl FileStore {
         })
     }
 
-    /// An S3 bucket, from the environment (see the module's notes).
+    /// An S3 bucket, credentials from the environment (see the module's notes).
     pub fn s3(bucket: &str, endpoint: Option<&str>) -> Result<FileStore, StoreError> {
-        let mut builder = object_store::aws::AmazonS3Builder::from_env().with_bucket_name(bucket);
+        FileStore::s3_with(
+            object_store::aws::AmazonS3Builder::from_env(),
+            bucket,
+            endpoint,
+        )
+    }
+
+    /// An S3 bucket with the given credentials.
+    pub fn s3_with_keys(
+        bucket: &str,
+        endpoint: Option<&str>,
+        key_id: &str,
+        secret: &str,
+    ) -> Result<FileStore, StoreError> {
+        let builder = object_store::aws::AmazonS3Builder::new()
+            .with_access_key_id(key_id)
+            .with_secret_access_key(secret)
+            .with_region("us-east-1");
+        FileStore::s3_with(builder, bucket, endpoint)
+    }
+
+    fn s3_with(
+        builder: object_store::aws::AmazonS3Builder,
+        bucket: &str,
+        endpoint: Option<&str>,
+    ) -> Result<FileStore, StoreError> {
+        let mut builder = builder.with_bucket_name(bucket);
         if let Some(endpoint) = endpoint {
             builder = builder
                 .with_endpoint(endpoint)
