@@ -174,7 +174,13 @@ mod tests {
                     .unwrap_or_else(|e| panic!("{} {:?}: {e:?}", starter.name, starter.lang));
                 let set = typeset::typeset(&markup, (2026, 11, 27))
                     .unwrap_or_else(|e| panic!("{} {:?}: {e:?}", starter.name, starter.lang));
-                assert!(set.pdf().expect("pdf").starts_with(b"%PDF-"));
+                let pdf = set.pdf().expect("pdf");
+                assert!(pdf.starts_with(b"%PDF-"));
+                // `VITRINA_DUMP_PDF=/some/dir` keeps the PDFs, to look at the starters.
+                if let (Ok(dir), true) = (std::env::var("VITRINA_DUMP_PDF"), has_client) {
+                    let name = format!("{}.{}.pdf", starter.kind.as_str(), starter.lang.as_str());
+                    std::fs::write(std::path::Path::new(&dir).join(name), &pdf).expect("dump");
+                }
                 let text = set.text();
                 assert!(text.contains("Сверло 6 мм"), "{}: {text}", starter.name);
                 assert!(text.contains("5 000,00"), "{}: {text}", starter.name);

@@ -138,10 +138,14 @@ pub fn typeset(markup: &str, today: (i32, u8, u8)) -> Result<Typeset, AppError> 
         main: main.clone(),
         today,
     };
-    match typst::compile::<PagedDocument>(&world).output {
+    let result = match typst::compile::<PagedDocument>(&world).output {
         Ok(doc) => Ok(Typeset { doc }),
         Err(errors) => Err(first_error(&main, &errors)),
-    }
+    };
+    // typst memoises layout work across compilations; keep what the last few used (as
+    // typst's own watcher does) so a long-running server's memory stays bounded.
+    typst::comemo::evict(10);
+    result
 }
 
 fn first_error(source: &Source, errors: &[SourceDiagnostic]) -> AppError {
