@@ -49,6 +49,25 @@ impl FileRef {
     }
 }
 
+/// An uploaded file's name as it is kept: its last path part, trimmed, without control
+/// characters, at most 200 characters; `fallback` when nothing is left.
+pub fn clean_name(name: &str, fallback: &str) -> String {
+    let name: String = name
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(200)
+        .collect();
+    if name.is_empty() {
+        fallback.to_string()
+    } else {
+        name
+    }
+}
+
 /// The accepted type of a file, from its first bytes.
 pub fn sniff(data: &[u8]) -> Option<&'static str> {
     if data.starts_with(b"%PDF-") {

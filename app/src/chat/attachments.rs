@@ -23,16 +23,7 @@ pub async fn store(
     if data.len() > MAX_ATTACHMENT {
         return Err(AppError::invalid(Field::File, Problem::TooLong));
     }
-    let name: String = name
-        .rsplit(['/', '\\'])
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .chars()
-        .filter(|c| !c.is_control())
-        .take(200)
-        .collect();
-    let name = if name.is_empty() { "file".into() } else { name };
+    let name = crate::files::clean_name(name, "file");
     let mime: String = mime
         .split(';')
         .next()

@@ -53,27 +53,6 @@ async fn owner_order(
     }
 }
 
-fn clean_name(name: &str, mime: &str) -> String {
-    let name: String = name
-        .rsplit(['/', '\\'])
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .chars()
-        .filter(|c| !c.is_control())
-        .take(200)
-        .collect();
-    if name.is_empty() {
-        match mime {
-            "application/pdf" => "scan.pdf".into(),
-            "image/png" => "scan.png".into(),
-            _ => "scan.jpg".into(),
-        }
-    } else {
-        name
-    }
-}
-
 /// A JPEG thumbnail at most 240 px on its longer side; an image that does not decode is
 /// not accepted.
 fn thumbnail(data: &[u8]) -> Result<Vec<u8>, AppError> {
@@ -133,7 +112,14 @@ pub async fn upload(
     } else {
         None
     };
-    let name = clean_name(name, mime);
+    let name = super::clean_name(
+        name,
+        match mime {
+            "application/pdf" => "scan.pdf",
+            "image/png" => "scan.png",
+            _ => "scan.jpg",
+        },
+    );
     let key = format!("{}/{owner_id}/{}", kind.as_str(), random_key());
     let size = data.len() as i64;
     store.put(&key, data).await?;
