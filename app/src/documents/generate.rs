@@ -137,6 +137,20 @@ pub async fn generate_on(
     Ok(id)
 }
 
+/// 404 for an order that doesn't exist, 403 for one of a shop the caller doesn't see.
+async fn check_order(
+    conn: &mut AnyConnection,
+    caller: &Caller,
+    order_id: i64,
+) -> Result<(), AppError> {
+    let scope = visible_shops(conn, caller).await?;
+    let shop: Option<(i64,)> = sqlx::query_as("SELECT shop_id FROM orders WHERE id = $1")
+        .bind(order_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    check_shop(&scope, shop.ok_or(AppError::NotFound)?.0)
+}
+
 /// Generates a document by hand from the order card.
 pub async fn generate(
     db: &Db,
@@ -147,12 +161,7 @@ pub async fn generate(
 ) -> Result<DocumentRef, AppError> {
     caller.require(Action::GenerateDocuments)?;
     let mut tx = db.begin_write().await?;
-    let scope = visible_shops(&mut tx, caller).await?;
-    let shop: Option<(i64,)> = sqlx::query_as("SELECT shop_id FROM orders WHERE id = $1")
-        .bind(order_id)
-        .fetch_optional(&mut *tx)
-        .await?;
-    check_shop(&scope, shop.ok_or(AppError::NotFound)?.0)?;
+    check_order(&mut tx, caller, order_id).await?;
     let template = template_on(&mut tx, template_id, true).await?;
     let id = generate_on(&mut tx, order_id, &template, caller.id).await?;
     tx.commit().await?;
@@ -215,12 +224,7 @@ pub async fn for_order(
 ) -> Result<Vec<DocumentRef>, AppError> {
     caller.require(Action::ViewOrders)?;
     let mut conn = db.pool.acquire().await?;
-    let scope = visible_shops(&mut conn, caller).await?;
-    let shop: Option<(i64,)> = sqlx::query_as("SELECT shop_id FROM orders WHERE id = $1")
-        .bind(order_id)
-        .fetch_optional(&mut *conn)
-        .await?;
-    check_shop(&scope, shop.ok_or(AppError::NotFound)?.0)?;
+    check_order(&mut conn, caller, order_id).await?;
     let rows: Vec<DocRow> = sqlx::query_as(&format!(
         "{DOC_SELECT} WHERE d.order_id = $1 ORDER BY d.id DESC"
     ))
