@@ -93,6 +93,11 @@ pub enum Action {
     ManageTemplates,
     /// Generate documents from an order (seeing them follows the order's shop).
     GenerateDocuments,
+    /// Open the standard reports and the saved reports shared with one's role (figures
+    /// limited to one's shops).
+    ViewReports,
+    /// Build, save and share reports in the constructor.
+    BuildReports,
 }
 
 impl Action {
@@ -108,7 +113,8 @@ impl Action {
             | Action::ManageApiTokens
             | Action::ManageProcesses
             | Action::ManageTemplates => role == Role::Admin,
-            Action::GenerateDocuments => role != Role::Storekeeper,
+            Action::GenerateDocuments | Action::ViewReports => role != Role::Storekeeper,
+            Action::BuildReports => matches!(role, Role::Admin | Role::Director),
             Action::EditOrders => matches!(role, Role::Admin | Role::Director | Role::Manager),
             Action::RecordPayments => {
                 matches!(

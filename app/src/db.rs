@@ -145,6 +145,10 @@ impl Db {
         crate::documents::gallery::install(self)
             .await
             .map_err(DbError::Seed)?;
+        // The report aggregates of data written before they existed.
+        crate::reports::aggregates::install(self)
+            .await
+            .map_err(DbError::Seed)?;
         Ok(())
     }
 

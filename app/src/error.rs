@@ -60,6 +60,12 @@ pub enum Field {
     BankAccount,
     Template,
     Document,
+    Report,
+    /// A field of a report (a column, grouping or filter path).
+    ReportField,
+    Measure,
+    Filter,
+    Period,
 }
 
 /// What is wrong with a field.
@@ -100,6 +106,8 @@ pub enum Conflict {
     ReservationClosed,
     /// The transfer was already received.
     TransferClosed,
+    /// Another saved report has this name.
+    ReportNameTaken,
     Other,
 }
 
@@ -240,6 +248,7 @@ impl AppError {
                 Conflict::MessageDeleted => Key::ErrMessageDeleted,
                 Conflict::ReservationClosed => Key::ErrReservationClosed,
                 Conflict::TransferClosed => Key::ErrTransferClosed,
+                Conflict::ReportNameTaken => Key::ErrReportNameTaken,
                 Conflict::Other => Key::ErrConflict,
             },
             AppError::NotEnoughStock { .. } => Key::ErrNotEnoughStock,

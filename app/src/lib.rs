@@ -14,7 +14,8 @@
 //! | tasks and projects | [`tasks`] |
 //! | chats: general, private, messages, mentions | [`chat`] |
 //! | comment feeds on orders, tasks, clients | [`comments`] |
-//! | documents (so far: company requisites, amounts in words, templates) | [`documents`] |
+//! | documents (templates, generation, files, company requisites) | [`documents`] |
+//! | reports (standard, constructor, saved, dashboard, export) | [`reports`] |
 //! | exact quantities and money | [`quantity`] |
 //! | live updates over `/ws` | [`live`] |
 //! | notifications (the bell) | [`notify`] |
@@ -42,6 +43,7 @@ pub mod org;
 pub mod payments;
 pub mod process;
 pub mod quantity;
+pub mod reports;
 #[cfg(feature = "ssr")]
 pub mod state;
 pub mod stock;
@@ -53,7 +55,6 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::path;
-use ui::sections::{Section, Which};
 
 /// The HTML document around the app (server side only).
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -144,7 +145,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("chat") view=chat::ui::ChatPage/>
                     <Route path=path!("chat/:id") view=chat::ui::ChatPage/>
                     <Route path=path!("documents") view=documents::ui::list::DocumentsPage/>
-                    <Route path=path!("reports") view=|| view! { <Section which=Which::Reports/> }/>
+                    <Route path=path!("reports") view=reports::ui::ReportsPage/>
                     <Route path=path!("settings") view=ui::settings::SettingsHome/>
                     <Route path=path!("settings/locations") view=org::ui::locations::LocationsPage/>
                     <Route path=path!("settings/employees") view=org::ui::employees::EmployeesPage/>

@@ -6,7 +6,6 @@ pub mod home;
 pub mod not_found;
 pub mod outcome;
 pub mod route;
-pub mod sections;
 #[cfg(feature = "ssr")]
 pub mod security;
 pub mod settings;

@@ -138,6 +138,14 @@ pub async fn load_with(db: &Db, force: bool, products: usize) -> Result<(), Demo
         }
         let mut tx = db.pool.begin().await?;
         for table in [
+            "report_pin",
+            "report",
+            "agg_sales_shop",
+            "agg_sales_product",
+            "agg_pay",
+            "agg_pay_client",
+            "agg_client",
+            "agg_due",
             "record_follower",
             "comment",
             "message",
@@ -225,6 +233,8 @@ pub async fn load_with(db: &Db, force: bool, products: usize) -> Result<(), Demo
     orders::load(db, products / 10).await?;
     documents::load(db).await?;
     chat::load(db).await?;
+    // The demo back-dates orders and payments after writing them: sum them afresh.
+    app::reports::aggregates::rebuild(db).await?;
     Ok(())
 }
 

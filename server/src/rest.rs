@@ -14,6 +14,7 @@ pub mod clients;
 pub mod documents;
 pub mod orders;
 pub mod org;
+pub mod reports;
 pub mod stock;
 
 pub fn router() -> Router<AppState> {
@@ -107,6 +108,9 @@ pub fn router() -> Router<AppState> {
         )
         .route("/files/{id}", get(documents::download_file))
         .route("/files/{id}/thumbnail", get(documents::file_thumbnail))
+        .route("/reports", get(reports::list_reports))
+        .route("/reports/standard/{name}", get(reports::run_standard))
+        .route("/reports/{id}/run", get(reports::run_saved))
         .route("/openapi.json", get(crate::openapi::document))
         .fallback(|| async { AppError::NotFound })
 }

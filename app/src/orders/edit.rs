@@ -17,6 +17,7 @@ use crate::error::{AppError, Conflict, Field};
 use crate::live::hub::Hub;
 use crate::process::{service as processes, ActionKind, StageKind};
 use crate::quantity::{Money, Qty};
+use crate::reports::aggregates;
 use crate::stock::reservations;
 
 #[derive(sqlx::FromRow)]
@@ -69,6 +70,7 @@ pub async fn update(
     if locked.rows_affected() == 0 {
         return Err(AppError::NotFound);
     }
+    let track = aggregates::Tracker::order(&mut tx, order_id).await?;
     let scope = visible_shops(&mut tx, caller).await?;
     let cur: Current = sqlx::query_as(
         "SELECT o.process_id AS process_id, o.stage_id AS stage_id, o.number AS number, \
@@ -209,6 +211,7 @@ pub async fn update(
         };
         actions::reserve_missing(&mut tx, &ctx, caller.id, &mut fx, Some(&fresh_ids)).await?;
     }
+    track.finish(&mut tx, None).await?;
     let levels = level_numbers(&mut tx, &fx).await?;
     tx.commit().await?;
     publish(hub, order_id, &fx, levels);

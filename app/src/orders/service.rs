@@ -13,6 +13,7 @@ use crate::error::{AppError, Conflict, Field, Problem};
 use crate::live::{hub::Hub, LiveEvent};
 use crate::process::{service as processes, ProcessKind, StageKind};
 use crate::quantity::{Money, Qty};
+use crate::reports::aggregates;
 use sqlx::AnyConnection;
 
 /// The shops whose orders the caller sees and works on; `None` means all of them.
@@ -187,8 +188,9 @@ pub(super) async fn insert_line(
     reservation_id: Option<i64>,
 ) -> Result<i64, AppError> {
     let (id,): (i64,) = sqlx::query_as(
-        "INSERT INTO order_line (order_id, position, product_id, location_id, qty, price, discount, amount, reservation_id) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+        "INSERT INTO order_line (order_id, position, product_id, location_id, qty, price, discount, amount, reservation_id, cost) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, \
+                 (SELECT (p.cost * $5 + 500) / 1000 FROM product p WHERE p.id = $3)) RETURNING id",
     )
     .bind(order_id)
     .bind(position as i64)
@@ -288,6 +290,9 @@ pub async fn create(
         pickup_location_id: input.pickup_location_id,
     };
     let fx = actions::enter_stage(&mut tx, &ctx, &first, caller.id).await?;
+    aggregates::Tracker::new_order(order_id)
+        .finish(&mut tx, None)
+        .await?;
     let levels = level_numbers(&mut tx, &fx).await?;
     tx.commit().await?;
     publish(hub, order_id, &fx, levels);
@@ -323,6 +328,7 @@ pub async fn move_to(
     let target = process.check_move(from, to_stage_id, caller.role)?.clone();
     let now = now_ms();
     let closes = matches!(target.kind, StageKind::Done | StageKind::Cancelled);
+    let track = aggregates::Tracker::order(&mut tx, order_id).await?;
     let moved = sqlx::query(
         "UPDATE orders SET stage_id = $1, updated_at = $2, closed_at = $3 WHERE id = $4 AND stage_id = $5",
     )
@@ -357,6 +363,7 @@ pub async fn move_to(
         pickup_location_id,
     };
     let fx = actions::enter_stage(&mut tx, &ctx, &target, caller.id).await?;
+    track.finish(&mut tx, None).await?;
     let levels = level_numbers(&mut tx, &fx).await?;
     tx.commit().await?;
     publish(hub, order_id, &fx, levels);

@@ -8,6 +8,7 @@ use crate::error::{AppError, Field, Problem};
 use crate::live::{hub::Hub, LiveEvent};
 use crate::orders::{actions, service as orders};
 use crate::quantity::Money;
+use crate::reports::aggregates;
 use sqlx::AnyConnection;
 
 pub async fn list_funds(db: &Db, caller: &Caller) -> Result<Vec<Fund>, AppError> {
@@ -116,6 +117,10 @@ pub async fn record(
             return Err(AppError::invalid(Field::Client, Problem::NotFound));
         }
     }
+    let track = match input.order_id {
+        Some(order_id) => aggregates::Tracker::order(&mut tx, order_id).await?,
+        None => aggregates::Tracker::payment(&mut tx, None).await?,
+    };
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO payment (direction, method, amount, planned, paid_at, fund_id, order_id, client_id, author_id, comment, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
@@ -153,6 +158,7 @@ pub async fn record(
         )
         .await?;
     }
+    track.finish(&mut tx, Some(id)).await?;
     let payment = load(&mut tx, id).await?;
     tx.commit().await?;
     if let Some(order_id) = input.order_id {
@@ -187,6 +193,10 @@ pub async fn confirm(db: &Db, hub: &Hub, caller: &Caller, id: i64) -> Result<Pay
             }
         }
     }
+    let track = match order_id {
+        Some(order_id) => aggregates::Tracker::order(&mut tx, order_id).await?,
+        None => aggregates::Tracker::payment(&mut tx, Some(id)).await?,
+    };
     // Conditional: two people confirming at once confirm it once.
     let done =
         sqlx::query("UPDATE payment SET planned = 0, paid_at = $1 WHERE id = $2 AND planned = 1")
@@ -207,6 +217,7 @@ pub async fn confirm(db: &Db, hub: &Hub, caller: &Caller, id: i64) -> Result<Pay
         )
         .await?;
     }
+    track.finish(&mut tx, None).await?;
     let payment = load(&mut tx, id).await?;
     tx.commit().await?;
     if let Some(order_id) = order_id {

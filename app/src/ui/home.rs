@@ -1,4 +1,5 @@
 use crate::i18n::{t, Key};
+use crate::reports::ui::PinnedReports;
 use crate::ui::shell::use_me;
 use leptos::prelude::*;
 
@@ -24,6 +25,7 @@ pub fn Home() -> impl IntoView {
                     })
                 })}
             </Suspense>
+            <PinnedReports/>
         </section>
     }
 }

@@ -11,6 +11,7 @@ mod live;
 mod notify;
 mod orders;
 mod org;
+mod reports;
 mod roles;
 mod stock;
 mod system;

@@ -1,0 +1,778 @@
+//! The constructor: a [`Spec`] becomes one SQL query over the base tables. Every
+//! identifier in the SQL comes from the whitelist in [`fields`]; every value typed by a
+//! person is a bound parameter; the caller's shops are enforced on the block's rows and
+//! on every join that reaches an order. A grouped report over a period runs month by
+//! month (progress, cancel) when its measures can be merged.
+
+use super::fields::{self, Block, Kind, Scope};
+use super::{Column, Spec, Table, Value};
+use crate::db::Backend;
+use crate::error::{AppError, Field, Problem};
+use crate::quantity::{Money, Qty};
+use crate::ui::time::date_ms;
+use sqlx::{AnyConnection, Row};
+use std::cmp::Ordering;
+use std::collections::HashMap;
+
+const DAY_MS: i64 = 86_400_000;
+pub const MAX_ROWS: u32 = 10_000;
+/// Groups a report may produce before it is refused (add filters or coarser groups).
+pub const MAX_GROUPS: usize = 200_000;
+
+/// How a result column is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Out {
+    Int,
+    Money,
+    Qty,
+    Text,
+    Day,
+    Week,
+    Month,
+}
+
+/// How a measure's slices combine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Merge {
+    Add,
+    Min,
+    Max,
+    /// avg and distinct: not mergeable across slices.
+    None,
+}
+
+#[derive(Debug, Clone)]
+enum Bind {
+    Int(i64),
+    Text(String),
+}
+
+/// A checked, ready-to-run report.
+#[derive(Debug)]
+pub struct Plan {
+    select: Vec<String>,
+    outs: Vec<Out>,
+    merges: Vec<Merge>,
+    groups: usize,
+    from: String,
+    wheres: Vec<String>,
+    binds: Vec<Bind>,
+    pub columns: Vec<Column>,
+    /// The date column and the period (UTC ms, `[from, to)`), when the report has one.
+    period: Option<(String, i64, i64)>,
+    sort: Vec<(usize, bool)>,
+    limit: u32,
+    listing: bool,
+}
+
+fn bad(field: Field) -> AppError {
+    AppError::invalid(field, Problem::Invalid)
+}
+
+struct Joins {
+    scope: Option<Vec<i64>>,
+    joins: Vec<(String, String)>,
+    sql: String,
+}
+
+impl Joins {
+    /// The alias of the table reached by `rels` from the block's table (t0), joining
+    /// what is missing. Orders reached this way are limited to the caller's shops.
+    fn alias(&mut self, rels: &[&'static fields::Rel]) -> String {
+        let mut alias = "t0".to_string();
+        let mut path = String::new();
+        for rel in rels {
+            path.push_str(rel.name);
+            path.push('.');
+            if let Some((_, a)) = self.joins.iter().find(|(p, _)| *p == path) {
+                alias = a.clone();
+                continue;
+            }
+            let next = format!("t{}", self.joins.len() + 1);
+            self.sql.push_str(&format!(
+                " LEFT JOIN {} {next} ON {next}.id = {alias}.{}",
+                rel.table, rel.fk
+            ));
+            if rel.table == "orders" {
+                if let Some(shops) = &self.scope {
+                    self.sql
+                        .push_str(&format!(" AND {next}.shop_id IN ({})", in_list(shops)));
+                }
+            }
+            self.joins.push((path.clone(), next.clone()));
+            alias = next;
+        }
+        alias
+    }
+
+    fn expr(
+        &mut self,
+        block: &Block,
+        path: &str,
+    ) -> Result<(String, Kind, String, String), AppError> {
+        let r = fields::resolve(block, path).ok_or(bad(Field::ReportField))?;
+        let alias = self.alias(&r.rels);
+        let sql = if r.col.sql.contains("{t}") {
+            r.col.sql.replace("{t}", &alias)
+        } else {
+            format!("{alias}.{}", r.col.sql)
+        };
+        Ok((
+            sql,
+            r.col.kind,
+            r.label(crate::i18n::Lang::En),
+            r.label(crate::i18n::Lang::Ru),
+        ))
+    }
+}
+
+fn in_list(ids: &[i64]) -> String {
+    if ids.is_empty() {
+        // No shop: nothing matches.
+        return "-1".into();
+    }
+    ids.iter()
+        .map(|i| i.to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn month_sql(backend: Backend, day: &str) -> String {
+    match backend {
+        Backend::Sqlite => format!(
+            "(CAST(strftime('%Y', ({day}) * 86400, 'unixepoch') AS INTEGER) * 12 \
+             + CAST(strftime('%m', ({day}) * 86400, 'unixepoch') AS INTEGER) - 1)"
+        ),
+        Backend::Postgres => format!(
+            "(CAST(EXTRACT(YEAR FROM DATE '1970-01-01' + CAST({day} AS INTEGER)) AS BIGINT) * 12 \
+             + CAST(EXTRACT(MONTH FROM DATE '1970-01-01' + CAST({day} AS INTEGER)) AS BIGINT) - 1)"
+        ),
+    }
+}
+
+fn out_of(kind: Kind) -> Out {
+    match kind {
+        Kind::Id | Kind::Int | Kind::Bool => Out::Int,
+        Kind::Money => Out::Money,
+        Kind::Qty => Out::Qty,
+        Kind::Text => Out::Text,
+        Kind::Time => Out::Day,
+    }
+}
+
+fn column(id: String, en: String, ru: String) -> Column {
+    Column {
+        id,
+        label_en: en,
+        label_ru: ru,
+    }
+}
+
+/// Checks a spec and plans its query. `scope`: the caller's shops (None = all).
+/// `shop_id`, `from`, `to`: run parameters (override the spec's period).
+pub fn plan(
+    backend: Backend,
+    spec: &Spec,
+    scope: Option<Vec<i64>>,
+    params: &super::Params,
+) -> Result<Plan, AppError> {
+    let block = fields::block(&spec.block).ok_or(bad(Field::Report))?;
+    if spec.groups.len() > 4
+        || spec.fields.len() > 30
+        || spec.measures.len() > 10
+        || spec.filters.len() > 30
+        || spec.sort.len() > 4
+    {
+        return Err(AppError::invalid(Field::Report, Problem::TooLong));
+    }
+    let listing = spec.groups.is_empty() && spec.measures.is_empty();
+    if listing && spec.fields.is_empty() {
+        return Err(AppError::invalid(Field::ReportField, Problem::Required));
+    }
+    let mut j = Joins {
+        scope: scope.clone(),
+        joins: Vec::new(),
+        sql: format!("{} t0", block.table),
+    };
+    let mut select = Vec::new();
+    let mut outs = Vec::new();
+    let mut merges = Vec::new();
+    let mut columns = Vec::new();
+    if listing {
+        for path in &spec.fields {
+            let (e, kind, en, ru) = j.expr(block, path)?;
+            let out = out_of(kind);
+            select.push(match out {
+                Out::Text => e,
+                Out::Day => format!("CAST(({e}) / {DAY_MS} AS BIGINT)"),
+                _ => format!("CAST({e} AS BIGINT)"),
+            });
+            outs.push(out);
+            columns.push(column(path.clone(), en, ru));
+        }
+    }
+    for g in &spec.groups {
+        let (e, kind, en, ru) = j.expr(block, &g.field)?;
+        let (sql, out, id) = match (kind, g.bucket.as_deref()) {
+            (Kind::Time, None | Some("day")) => (
+                format!("CAST(({e}) / {DAY_MS} AS BIGINT)"),
+                Out::Day,
+                format!("{}:day", g.field),
+            ),
+            (Kind::Time, Some("week")) => (
+                format!("CAST(((({e}) / {DAY_MS} + 3) / 7) * 7 - 3 AS BIGINT)"),
+                Out::Week,
+                format!("{}:week", g.field),
+            ),
+            (Kind::Time, Some("month")) => (
+                format!(
+                    "CAST({} AS BIGINT)",
+                    month_sql(backend, &format!("({e}) / {DAY_MS}"))
+                ),
+                Out::Month,
+                format!("{}:month", g.field),
+            ),
+            (Kind::Time, Some(_)) | (_, Some(_)) => return Err(bad(Field::ReportField)),
+            (Kind::Text, None) => (e, Out::Text, g.field.clone()),
+            (k, None) => (format!("CAST({e} AS BIGINT)"), out_of(k), g.field.clone()),
+        };
+        select.push(sql);
+        outs.push(out);
+        columns.push(column(id, en, ru));
+    }
+    let groups = if listing { 0 } else { spec.groups.len() };
+    for m in &spec.measures {
+        let (sql, out, merge, en, ru) = match (m.func.as_str(), m.field.as_deref()) {
+            ("count", None) => (
+                "CAST(COUNT(*) AS BIGINT)".to_string(),
+                Out::Int,
+                Merge::Add,
+                "Count".to_string(),
+                "Количество записей".to_string(),
+            ),
+            ("margin", None) => {
+                let (rev, cost) = block.margin.ok_or(bad(Field::Measure))?;
+                let (r, _, _, _) = j.expr(block, rev)?;
+                let (c, _, _, _) = j.expr(block, cost)?;
+                (
+                    format!("CAST(COALESCE(SUM({r}), 0) - COALESCE(SUM({c}), 0) AS BIGINT)"),
+                    Out::Money,
+                    Merge::Add,
+                    "Margin".to_string(),
+                    "Маржа".to_string(),
+                )
+            }
+            (func, Some(path)) => {
+                let (e, kind, en, ru) = j.expr(block, path)?;
+                let numeric = kind.is_numeric();
+                match func {
+                    "distinct" => (
+                        format!("CAST(COUNT(DISTINCT {e}) AS BIGINT)"),
+                        Out::Int,
+                        Merge::None,
+                        format!("Distinct: {en}"),
+                        format!("Различных: {ru}"),
+                    ),
+                    "sum" if numeric => (
+                        format!("CAST(COALESCE(SUM({e}), 0) AS BIGINT)"),
+                        out_of(kind),
+                        Merge::Add,
+                        format!("Sum: {en}"),
+                        format!("Сумма: {ru}"),
+                    ),
+                    "avg" if numeric => (
+                        format!("CAST(ROUND(AVG({e})) AS BIGINT)"),
+                        out_of(kind),
+                        Merge::None,
+                        format!("Average: {en}"),
+                        format!("Среднее: {ru}"),
+                    ),
+                    "min" | "max" if numeric || kind == Kind::Time => {
+                        let inner = if kind == Kind::Time {
+                            format!("({e}) / {DAY_MS}")
+                        } else {
+                            e
+                        };
+                        let (agg, merge, en_f, ru_f) = if func == "min" {
+                            ("MIN", Merge::Min, "Min", "Минимум")
+                        } else {
+                            ("MAX", Merge::Max, "Max", "Максимум")
+                        };
+                        (
+                            format!("CAST({agg}({inner}) AS BIGINT)"),
+                            out_of(kind),
+                            merge,
+                            format!("{en_f}: {en}"),
+                            format!("{ru_f}: {ru}"),
+                        )
+                    }
+                    _ => return Err(bad(Field::Measure)),
+                }
+            }
+            _ => return Err(bad(Field::Measure)),
+        };
+        let id = format!("{}:{}", m.func, m.field.as_deref().unwrap_or(""));
+        select.push(sql);
+        outs.push(out);
+        merges.push(merge);
+        columns.push(column(id, en, ru));
+    }
+    // Filters: identifiers from the whitelist, values bound.
+    let mut wheres = Vec::new();
+    let mut binds = Vec::new();
+    for f in &spec.filters {
+        let (e, kind, _, _) = j.expr(block, &f.field)?;
+        let values: Vec<&str> = if f.op == "in" {
+            f.value.split(',').map(str::trim).collect()
+        } else {
+            vec![f.value.as_str()]
+        };
+        if values.len() > 200 || f.value.len() > 2000 {
+            return Err(AppError::invalid(Field::Filter, Problem::TooLong));
+        }
+        let mut placeholders = Vec::new();
+        for v in &values {
+            let (bind, upper) = filter_value(kind, v, &f.op)?;
+            binds.push(bind);
+            placeholders.push(format!("${}", binds.len()));
+            if let Some(u) = upper {
+                binds.push(Bind::Int(u));
+                placeholders.push(format!("${}", binds.len()));
+            }
+        }
+        let p = &placeholders;
+        let cond = match (f.op.as_str(), kind) {
+            ("eq", Kind::Time) => format!("({e} >= {} AND {e} < {})", p[0], p[1]),
+            ("ne", Kind::Time) => format!("({e} < {} OR {e} >= {})", p[0], p[1]),
+            ("eq", _) => format!("{e} = {}", p[0]),
+            ("ne", _) => format!("({e} <> {} OR {e} IS NULL)", p[0]),
+            ("lt", _) => format!("{e} < {}", p[0]),
+            ("le", _) => format!("{e} < {}", p[0]),
+            ("gt", _) => format!("{e} >= {}", p[0]),
+            ("ge", _) => format!("{e} >= {}", p[0]),
+            ("contains", Kind::Text) => format!("LOWER({e}) LIKE {} ESCAPE '!'", p[0]),
+            ("in", Kind::Time) => return Err(bad(Field::Filter)),
+            ("in", _) => format!("{e} IN ({})", p.join(", ")),
+            _ => return Err(bad(Field::Filter)),
+        };
+        wheres.push(cond);
+    }
+    // The period, on the block's date.
+    let from = params
+        .from
+        .as_deref()
+        .filter(|s| !s.is_empty())
+        .or(spec_from(spec));
+    let to = params
+        .to
+        .as_deref()
+        .filter(|s| !s.is_empty())
+        .or(spec_to(spec));
+    let mut period = None;
+    if from.is_some() || to.is_some() {
+        let date = block.date.ok_or(bad(Field::Period))?;
+        let (e, _, _, _) = j.expr(block, date)?;
+        let lo = match from {
+            Some(d) => date_ms(d).ok_or(bad(Field::Period))?,
+            None => 0,
+        };
+        let hi = match to {
+            Some(d) => date_ms(d).ok_or(bad(Field::Period))? + DAY_MS,
+            None => i64::MAX / 2,
+        };
+        if hi <= lo {
+            return Err(AppError::invalid(Field::Period, Problem::OutOfRange));
+        }
+        period = Some((e, lo, hi));
+    }
+    // One shop, through the block's own path to a shop.
+    if let Some(shop) = params.shop_id {
+        if let Some(s) = &scope {
+            if !s.contains(&shop) {
+                return Err(AppError::Forbidden);
+            }
+        }
+        let path = match block.scope {
+            Scope::Shop => "shop.id",
+            Scope::Order | Scope::OrderIfAny => "order.shop.id",
+            Scope::Chain if block.id.starts_with("stock") => "location.id",
+            Scope::Chain => return Err(bad(Field::Location)),
+        };
+        let (e, _, _, _) = j.expr(block, path)?;
+        binds.push(Bind::Int(shop));
+        wheres.push(format!("{e} = ${}", binds.len()));
+    }
+    // Row security on the block's own rows.
+    if let Some(shops) = &scope {
+        let list = in_list(shops);
+        match block.scope {
+            Scope::Shop => wheres.push(format!("t0.shop_id IN ({list})")),
+            Scope::Order => wheres.push(format!(
+                "t0.order_id IN (SELECT id FROM orders WHERE shop_id IN ({list}))"
+            )),
+            Scope::OrderIfAny => wheres.push(format!(
+                "(t0.order_id IS NULL OR t0.order_id IN (SELECT id FROM orders WHERE shop_id IN ({list})))"
+            )),
+            Scope::Chain => {}
+        }
+    }
+    let width = columns.len();
+    let mut sort = Vec::new();
+    for s in &spec.sort {
+        if s.column >= width {
+            return Err(bad(Field::ReportField));
+        }
+        sort.push((s.column, s.desc));
+    }
+    let limit = spec.limit.unwrap_or(1000).clamp(1, MAX_ROWS);
+    Ok(Plan {
+        select,
+        outs,
+        merges,
+        groups,
+        from: j.sql,
+        wheres,
+        binds,
+        columns,
+        period,
+        sort,
+        limit,
+        listing,
+    })
+}
+
+fn spec_from(spec: &Spec) -> Option<&str> {
+    spec.from.as_deref().filter(|s| !s.is_empty())
+}
+
+fn spec_to(spec: &Spec) -> Option<&str> {
+    spec.to.as_deref().filter(|s| !s.is_empty())
+}
+
+/// A typed filter value; for dates `eq`/`ne` also the end of the day, `le`/`gt` the
+/// next day's start.
+fn filter_value(kind: Kind, v: &str, op: &str) -> Result<(Bind, Option<i64>), AppError> {
+    let bad = || bad(Field::Filter);
+    Ok(match kind {
+        Kind::Id | Kind::Int => (Bind::Int(v.trim().parse().map_err(|_| bad())?), None),
+        Kind::Money => (Bind::Int(Money::parse(v, Field::Filter)?.0), None),
+        Kind::Qty => (Bind::Int(Qty::parse(v, Field::Filter)?.0), None),
+        Kind::Bool => (
+            Bind::Int(match v.trim().to_lowercase().as_str() {
+                "1" | "true" | "yes" | "да" => 1,
+                "0" | "false" | "no" | "нет" => 0,
+                _ => return Err(bad()),
+            }),
+            None,
+        ),
+        Kind::Time => {
+            let start = date_ms(v.trim()).ok_or_else(bad)?;
+            match op {
+                "eq" | "ne" => (Bind::Int(start), Some(start + DAY_MS)),
+                "le" | "gt" => (Bind::Int(start + DAY_MS), None),
+                _ => (Bind::Int(start), None),
+            }
+        }
+        Kind::Text => {
+            if op == "contains" {
+                let escaped = v
+                    .to_lowercase()
+                    .replace('!', "!!")
+                    .replace('%', "!%")
+                    .replace('_', "!_");
+                (Bind::Text(format!("%{escaped}%")), None)
+            } else {
+                (Bind::Text(v.to_string()), None)
+            }
+        }
+    })
+}
+
+impl Plan {
+    /// The periods the run is split into: month by month when the report groups, has a
+    /// bounded period and only measures that add up (or min/max); else one piece.
+    pub fn slices(&self) -> Vec<Option<(i64, i64)>> {
+        let mergeable =
+            !self.listing && self.groups > 0 && self.merges.iter().all(|m| *m != Merge::None);
+        match &self.period {
+            Some((_, lo, hi)) if mergeable && *hi < i64::MAX / 4 => {
+                let mut out = Vec::new();
+                let mut start = *lo;
+                while start < *hi {
+                    let day = start.div_euclid(DAY_MS);
+                    let month = super::aggregates::month_of_day(day);
+                    let next = super::aggregates::first_day_of_month(month + 1) * DAY_MS;
+                    let end = next.min(*hi);
+                    out.push(Some((start, end)));
+                    start = end;
+                }
+                // Long periods: at most 24 pieces.
+                if out.len() > 24 {
+                    let per = out.len().div_ceil(24);
+                    out = out
+                        .chunks(per)
+                        .map(|c| Some((c[0].map_or(0, |s| s.0), c[c.len() - 1].map_or(0, |s| s.1))))
+                        .collect();
+                }
+                out
+            }
+            Some((_, lo, hi)) => vec![Some((*lo, *hi))],
+            None => vec![None],
+        }
+    }
+
+    fn sql(&self, slice: Option<(i64, i64)>, with_groups: bool) -> (String, Vec<Bind>) {
+        let mut binds = self.binds.clone();
+        let mut wheres = self.wheres.clone();
+        if let (Some((e, _, _)), Some((lo, hi))) = (&self.period, slice) {
+            binds.push(Bind::Int(lo));
+            binds.push(Bind::Int(hi));
+            wheres.push(format!(
+                "{e} >= ${} AND {e} < ${}",
+                binds.len() - 1,
+                binds.len()
+            ));
+        }
+        let select = if with_groups {
+            self.select.join(", ")
+        } else {
+            self.select[self.groups..].join(", ")
+        };
+        let mut sql = format!("SELECT {select} FROM {}", self.from);
+        if !wheres.is_empty() {
+            sql.push_str(" WHERE ");
+            sql.push_str(&wheres.join(" AND "));
+        }
+        if with_groups && self.groups > 0 {
+            let by: Vec<String> = (1..=self.groups).map(|i| i.to_string()).collect();
+            sql.push_str(&format!(" GROUP BY {}", by.join(", ")));
+        }
+        if self.listing {
+            sql.push_str(&format!(
+                " ORDER BY t0.{} LIMIT {}",
+                self.first_key(),
+                self.limit + 1
+            ));
+        } else if with_groups {
+            sql.push_str(&format!(" LIMIT {}", MAX_GROUPS + 1));
+        }
+        (sql, binds)
+    }
+
+    fn first_key(&self) -> &'static str {
+        // stock_level has no id column; every other block's table has.
+        if self.from.starts_with("stock_level ") {
+            "product_id"
+        } else {
+            "id"
+        }
+    }
+
+    async fn fetch(
+        &self,
+        conn: &mut AnyConnection,
+        slice: Option<(i64, i64)>,
+        with_groups: bool,
+    ) -> Result<Vec<Vec<Value>>, AppError> {
+        let (sql, binds) = self.sql(slice, with_groups);
+        let mut q = sqlx::query(&sql);
+        for b in binds {
+            q = match b {
+                Bind::Int(i) => q.bind(i),
+                Bind::Text(t) => q.bind(t),
+            };
+        }
+        let rows = q.fetch_all(&mut *conn).await?;
+        let outs = if with_groups {
+            &self.outs[..]
+        } else {
+            &self.outs[self.groups..]
+        };
+        rows.iter()
+            .map(|row| {
+                outs.iter()
+                    .enumerate()
+                    .map(|(i, out)| {
+                        Ok(match out {
+                            Out::Text => row
+                                .try_get::<Option<String>, _>(i)?
+                                .map_or(Value::Null, Value::Text),
+                            _ => match row.try_get::<Option<i64>, _>(i)? {
+                                None => Value::Null,
+                                Some(v) => match out {
+                                    Out::Int => Value::Int(v),
+                                    Out::Money => Value::Money(Money(v)),
+                                    Out::Qty => Value::Qty(Qty(v)),
+                                    Out::Day => Value::Day(v),
+                                    Out::Week => Value::Week(v),
+                                    Out::Month => Value::Month(v),
+                                    Out::Text => Value::Null,
+                                },
+                            },
+                        })
+                    })
+                    .collect::<Result<Vec<Value>, sqlx::Error>>()
+                    .map_err(AppError::from)
+            })
+            .collect()
+    }
+
+    /// Runs one slice and merges it into `acc` (group key → row).
+    pub async fn run_slice(
+        &self,
+        conn: &mut AnyConnection,
+        slice: Option<(i64, i64)>,
+        acc: &mut Acc,
+    ) -> Result<(), AppError> {
+        let rows = self.fetch(conn, slice, true).await?;
+        if self.listing {
+            acc.rows.extend(rows);
+            return Ok(());
+        }
+        for row in rows {
+            let key: Vec<String> = row[..self.groups]
+                .iter()
+                .map(|v| format!("{v:?}"))
+                .collect();
+            match acc.index.get(&key) {
+                Some(&i) => {
+                    let into = &mut acc.rows[i];
+                    for (m, merge) in self.merges.iter().enumerate() {
+                        let c = self.groups + m;
+                        into[c] = merge_values(*merge, &into[c], &row[c]);
+                    }
+                }
+                None => {
+                    acc.index.insert(key, acc.rows.len());
+                    acc.rows.push(row);
+                }
+            }
+            if acc.rows.len() > MAX_GROUPS {
+                return Err(AppError::invalid(Field::Report, Problem::TooLong));
+            }
+        }
+        Ok(())
+    }
+
+    /// Sorts, cuts to the limit and adds totals.
+    pub async fn finish(
+        &self,
+        conn: &mut AnyConnection,
+        acc: Acc,
+        sliced: bool,
+    ) -> Result<Table, AppError> {
+        let mut rows = acc.rows;
+        let totals = if self.listing || self.groups == 0 {
+            None
+        } else if sliced {
+            let mut t: Vec<Value> = vec![Value::Null; self.columns.len()];
+            for row in &rows {
+                for (m, merge) in self.merges.iter().enumerate() {
+                    let c = self.groups + m;
+                    t[c] = merge_values(*merge, &t[c], &row[c]);
+                }
+            }
+            Some(t)
+        } else {
+            let slice = self.period.as_ref().map(|(_, lo, hi)| (*lo, *hi));
+            let measures = self.fetch(conn, slice, false).await?;
+            measures.into_iter().next().map(|m| {
+                let mut t = vec![Value::Null; self.groups];
+                t.extend(m);
+                t
+            })
+        };
+        let order: Vec<(usize, bool)> = if self.sort.is_empty() {
+            (0..self.groups.max(usize::from(self.listing)))
+                .map(|c| (c, false))
+                .collect()
+        } else {
+            self.sort.clone()
+        };
+        if !self.listing || !self.sort.is_empty() {
+            rows.sort_by(|a, b| {
+                for (c, desc) in &order {
+                    let o = cmp_values(&a[*c], &b[*c]);
+                    let o = if *desc { o.reverse() } else { o };
+                    if o != Ordering::Equal {
+                        return o;
+                    }
+                }
+                Ordering::Equal
+            });
+        }
+        let truncated = rows.len() > self.limit as usize;
+        rows.truncate(self.limit as usize);
+        Ok(Table {
+            columns: self.columns.clone(),
+            rows,
+            totals,
+            truncated,
+        })
+    }
+}
+
+/// Rows gathered so far.
+#[derive(Default)]
+pub struct Acc {
+    rows: Vec<Vec<Value>>,
+    index: HashMap<Vec<String>, usize>,
+}
+
+fn merge_values(merge: Merge, a: &Value, b: &Value) -> Value {
+    if *a == Value::Null {
+        return b.clone();
+    }
+    if *b == Value::Null {
+        return a.clone();
+    }
+    let pick = |x: i64, y: i64| match merge {
+        Merge::Add => x + y,
+        Merge::Min => x.min(y),
+        Merge::Max => x.max(y),
+        Merge::None => x,
+    };
+    match (a, b) {
+        (Value::Int(x), Value::Int(y)) => Value::Int(pick(*x, *y)),
+        (Value::Money(x), Value::Money(y)) => Value::Money(Money(pick(x.0, y.0))),
+        (Value::Qty(x), Value::Qty(y)) => Value::Qty(Qty(pick(x.0, y.0))),
+        (Value::Day(x), Value::Day(y)) => Value::Day(pick(*x, *y)),
+        _ => a.clone(),
+    }
+}
+
+fn rank(v: &Value) -> Option<i64> {
+    match v {
+        Value::Int(x) | Value::Day(x) | Value::Week(x) | Value::Month(x) | Value::Percent(x) => {
+            Some(*x)
+        }
+        Value::Money(m) => Some(m.0),
+        Value::Qty(q) => Some(q.0),
+        _ => None,
+    }
+}
+
+/// Nulls first, numbers by value, text by text.
+pub fn cmp_values(a: &Value, b: &Value) -> Ordering {
+    match (a, b) {
+        (Value::Null, Value::Null) => Ordering::Equal,
+        (Value::Null, _) => Ordering::Less,
+        (_, Value::Null) => Ordering::Greater,
+        (Value::Text(x), Value::Text(y)) => x.cmp(y),
+        _ => match (rank(a), rank(b)) {
+            (Some(x), Some(y)) => x.cmp(&y),
+            _ => a.text().cmp(&b.text()),
+        },
+    }
+}
+
+/// Runs a plan to the end on one connection (tests, REST).
+pub async fn run(conn: &mut AnyConnection, plan: &Plan) -> Result<Table, AppError> {
+    let slices = plan.slices();
+    let sliced = slices.len() > 1;
+    let mut acc = Acc::default();
+    for s in slices {
+        plan.run_slice(conn, s, &mut acc).await?;
+    }
+    plan.finish(conn, acc, sliced).await
+}

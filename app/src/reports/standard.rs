@@ -1,0 +1,553 @@
+//! The standard reports, read from the aggregates (never from the base tables), limited
+//! to the caller's shops.
+
+use super::aggregates::{first_day_of_month, month_of_day, DAY_MS};
+use super::{Column, Params, SalesBy, Standard, Table, Value};
+use crate::auth::service::Caller;
+use crate::auth::Action;
+use crate::db::{now_ms, Db};
+use crate::error::{AppError, Field, Problem};
+use crate::quantity::{Money, Qty};
+use crate::ui::time::date_ms;
+use std::collections::HashMap;
+
+/// Rows shown; the totals cover every row.
+pub const MAX_ROWS: usize = 1000;
+
+fn col(id: &str, en: &str, ru: &str) -> Column {
+    Column {
+        id: id.into(),
+        label_en: en.into(),
+        label_ru: ru.into(),
+    }
+}
+
+/// A period `[from, to]` in days; the current month by default.
+pub fn period(params: &Params) -> Result<(i64, i64), AppError> {
+    let today = now_ms().div_euclid(DAY_MS);
+    let parse = |s: &Option<String>| -> Result<Option<i64>, AppError> {
+        match s.as_deref().filter(|s| !s.is_empty()) {
+            None => Ok(None),
+            Some(s) => date_ms(s)
+                .map(|ms| Some(ms.div_euclid(DAY_MS)))
+                .ok_or(AppError::invalid(Field::Period, Problem::Invalid)),
+        }
+    };
+    let from = parse(&params.from)?.unwrap_or(first_day_of_month(month_of_day(today)));
+    let to = parse(&params.to)?.unwrap_or(today);
+    if to < from || to - from > 366 * 20 {
+        return Err(AppError::invalid(Field::Period, Problem::OutOfRange));
+    }
+    Ok((from, to))
+}
+
+/// `[from, to]` as whole months plus the edge days: a SQL condition on (grain, bucket).
+/// Only numbers computed here go into it.
+pub fn buckets(from: i64, to: i64) -> String {
+    let first_month = month_of_day(from);
+    let first_full = if first_day_of_month(first_month) == from {
+        first_month
+    } else {
+        first_month + 1
+    };
+    let last_month = month_of_day(to);
+    let last_full = if first_day_of_month(last_month + 1) - 1 == to {
+        last_month
+    } else {
+        last_month - 1
+    };
+    if first_full > last_full {
+        return format!("(grain = 0 AND bucket BETWEEN {from} AND {to})");
+    }
+    let mut parts = vec![format!(
+        "(grain = 1 AND bucket BETWEEN {first_full} AND {last_full})"
+    )];
+    let lead_end = first_day_of_month(first_full) - 1;
+    if from <= lead_end {
+        parts.push(format!(
+            "(grain = 0 AND bucket BETWEEN {from} AND {lead_end})"
+        ));
+    }
+    let tail_start = first_day_of_month(last_full + 1);
+    if tail_start <= to {
+        parts.push(format!(
+            "(grain = 0 AND bucket BETWEEN {tail_start} AND {to})"
+        ));
+    }
+    format!("({})", parts.join(" OR "))
+}
+
+/// The shops condition: the caller's shops, narrowed to one shop when asked.
+async fn shops(db: &Db, caller: &Caller, params: &Params) -> Result<String, AppError> {
+    let mut conn = db.pool.acquire().await?;
+    let scope = crate::orders::service::visible_shops(&mut conn, caller).await?;
+    let list = |ids: &[i64]| {
+        if ids.is_empty() {
+            "-1".to_string()
+        } else {
+            ids.iter()
+                .map(|i| i.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
+    };
+    Ok(match (params.shop_id, scope) {
+        (Some(shop), Some(s)) if !s.contains(&shop) => return Err(AppError::Forbidden),
+        (Some(shop), _) => format!("{{s}}shop_id = {shop}"),
+        (None, Some(s)) => format!("{{s}}shop_id IN ({})", list(&s)),
+        (None, None) => "1 = 1".to_string(),
+    })
+}
+
+async fn names(db: &Db, table: &str) -> Result<HashMap<i64, String>, AppError> {
+    let rows: Vec<(i64, String)> = sqlx::query_as(&format!("SELECT id, name FROM {table}"))
+        .fetch_all(&db.pool)
+        .await?;
+    Ok(rows.into_iter().collect())
+}
+
+fn name_of(map: &HashMap<i64, String>, id: i64) -> Value {
+    if id == 0 {
+        return Value::Null;
+    }
+    map.get(&id)
+        .map_or(Value::Int(id), |n| Value::Text(n.clone()))
+}
+
+/// Sorts by a numeric column (descending), keeps the first rows, sums the numeric
+/// columns of every row.
+fn finish(columns: Vec<Column>, mut rows: Vec<Vec<Value>>, by: usize) -> Table {
+    rows.sort_by(|a, b| super::builder::cmp_values(&b[by], &a[by]));
+    let mut totals = vec![Value::Null; columns.len()];
+    for row in &rows {
+        for (t, v) in totals.iter_mut().zip(row) {
+            *t = match (&*t, v) {
+                (Value::Null, Value::Money(_) | Value::Int(_) | Value::Qty(_)) => v.clone(),
+                (Value::Money(a), Value::Money(b)) => Value::Money(*a + *b),
+                (Value::Int(a), Value::Int(b)) => Value::Int(a + b),
+                (Value::Qty(a), Value::Qty(b)) => Value::Qty(*a + *b),
+                _ => t.clone(),
+            };
+        }
+    }
+    let truncated = rows.len() > MAX_ROWS;
+    rows.truncate(MAX_ROWS);
+    Table {
+        columns,
+        rows,
+        totals: Some(totals),
+        truncated,
+    }
+}
+
+/// Margin in hundredths of a percent of revenue.
+fn percent(margin: i64, revenue: i64) -> Value {
+    if revenue == 0 {
+        Value::Null
+    } else {
+        Value::Percent(((margin as i128 * 10_000) / revenue as i128) as i64)
+    }
+}
+
+/// Runs a standard report.
+pub async fn run(
+    db: &Db,
+    caller: &Caller,
+    report: Standard,
+    params: &Params,
+) -> Result<Table, AppError> {
+    caller.require(Action::ViewReports)?;
+    // `{s}` is where a table alias goes.
+    let template = shops(db, caller, params).await?;
+    let shops = template.replace("{s}", "");
+    match report {
+        Standard::Receivables => receivables(db, &shops).await,
+        Standard::Balance => balance(db, &shops).await,
+        Standard::PaymentsByProcess
+        | Standard::PaymentsByClient
+        | Standard::PaymentsByManager
+        | Standard::PaymentsByFund => payments(db, report, params, &shops).await,
+        Standard::Sales => sales(db, params, &shops, &template.replace("{s}", "a.")).await,
+    }
+}
+
+/// client id → (name, orders, obligations, cost, received, refunded)
+type ClientSums = Vec<(i64, Option<String>, i64, i64, i64, i64, i64)>;
+
+async fn client_sums(db: &Db, shops: &str) -> Result<ClientSums, AppError> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT x.client_id, c.name, x.orders, x.obligations, x.cost, x.received, x.refunded \
+         FROM (SELECT client_id, CAST(SUM(orders) AS BIGINT) AS orders, \
+                      CAST(SUM(obligations) AS BIGINT) AS obligations, CAST(SUM(cost) AS BIGINT) AS cost, \
+                      CAST(SUM(received) AS BIGINT) AS received, CAST(SUM(refunded) AS BIGINT) AS refunded \
+               FROM agg_client WHERE {shops} GROUP BY client_id) x \
+         LEFT JOIN client c ON c.id = x.client_id"
+    ))
+    .fetch_all(&db.pool)
+    .await?)
+}
+
+fn client_name(id: i64, name: Option<String>) -> Value {
+    match (id, name) {
+        (0, _) | (_, None) => Value::Null,
+        (_, Some(n)) => Value::Text(n),
+    }
+}
+
+async fn receivables(db: &Db, shops: &str) -> Result<Table, AppError> {
+    let today = now_ms().div_euclid(DAY_MS);
+    let due: Vec<(i64, i64, i64, i64, i64, i64)> = sqlx::query_as(&format!(
+        "SELECT client_id, CAST(SUM(due) AS BIGINT), \
+                CAST(SUM(CASE WHEN {today} - day <= 30 THEN due ELSE 0 END) AS BIGINT), \
+                CAST(SUM(CASE WHEN {today} - day BETWEEN 31 AND 60 THEN due ELSE 0 END) AS BIGINT), \
+                CAST(SUM(CASE WHEN {today} - day BETWEEN 61 AND 90 THEN due ELSE 0 END) AS BIGINT), \
+                CAST(SUM(CASE WHEN {today} - day > 90 THEN due ELSE 0 END) AS BIGINT) \
+         FROM agg_due WHERE {shops} GROUP BY client_id"
+    ))
+    .fetch_all(&db.pool)
+    .await?;
+    let due: HashMap<i64, [i64; 5]> = due
+        .into_iter()
+        .map(|(c, a, b, d, e, f)| (c, [a, b, d, e, f]))
+        .collect();
+    let columns = vec![
+        col("client", "Client", "Клиент"),
+        col("orders", "Orders", "Заказов"),
+        col("obligations", "Obligations", "Обязательства"),
+        col("paid", "Paid", "Оплачено"),
+        col("balance", "Balance", "Сальдо"),
+        col("due", "Receivable", "Дебиторская задолженность"),
+        col("due_0_30", "0–30 days", "0–30 дней"),
+        col("due_31_60", "31–60 days", "31–60 дней"),
+        col("due_61_90", "61–90 days", "61–90 дней"),
+        col("due_90", "Over 90 days", "Более 90 дней"),
+    ];
+    let rows = client_sums(db, shops)
+        .await?
+        .into_iter()
+        .map(|(id, name, orders, obligations, _, received, refunded)| {
+            let d = due.get(&id).copied().unwrap_or_default();
+            let paid = received - refunded;
+            let mut row = vec![
+                client_name(id, name),
+                Value::Int(orders),
+                Value::Money(Money(obligations)),
+                Value::Money(Money(paid)),
+                Value::Money(Money(paid - obligations)),
+            ];
+            row.extend(d.iter().map(|v| Value::Money(Money(*v))));
+            row
+        })
+        .collect();
+    Ok(finish(columns, rows, 5))
+}
+
+async fn balance(db: &Db, shops: &str) -> Result<Table, AppError> {
+    let due: Vec<(i64, i64)> = sqlx::query_as(&format!(
+        "SELECT client_id, CAST(SUM(due) AS BIGINT) FROM agg_due WHERE {shops} GROUP BY client_id"
+    ))
+    .fetch_all(&db.pool)
+    .await?;
+    let due: HashMap<i64, i64> = due.into_iter().collect();
+    let columns = vec![
+        col("client", "Client", "Клиент"),
+        col("orders", "Processes", "Процессов"),
+        col("obligations", "Sum of processes", "Сумма процессов"),
+        col("cost", "Cost", "Себестоимость"),
+        col("margin", "Margin", "Маржа"),
+        col("margin_pct", "Margin, %", "Маржа, %"),
+        col("paid", "Paid", "Оплачено"),
+        col(
+            "outstanding",
+            "Outstanding obligations",
+            "Непогашенные обязательства",
+        ),
+        col("balance", "Balance", "Сальдо"),
+    ];
+    let rows = client_sums(db, shops)
+        .await?
+        .into_iter()
+        .map(
+            |(id, name, orders, obligations, cost, received, refunded)| {
+                let paid = received - refunded;
+                vec![
+                    client_name(id, name),
+                    Value::Int(orders),
+                    Value::Money(Money(obligations)),
+                    Value::Money(Money(cost)),
+                    Value::Money(Money(obligations - cost)),
+                    percent(obligations - cost, obligations),
+                    Value::Money(Money(paid)),
+                    Value::Money(Money(due.get(&id).copied().unwrap_or(0))),
+                    Value::Money(Money(paid - obligations)),
+                ]
+            },
+        )
+        .collect();
+    Ok(finish(columns, rows, 2))
+}
+
+async fn payments(
+    db: &Db,
+    report: Standard,
+    params: &Params,
+    shops: &str,
+) -> Result<Table, AppError> {
+    let (from, to) = period(params)?;
+    let when = buckets(from, to);
+    let manager = params
+        .manager_id
+        .map_or(String::new(), |m| format!(" AND manager_id = {m}"));
+    let per_manager = params.per_manager
+        && matches!(
+            report,
+            Standard::PaymentsByProcess | Standard::PaymentsByClient
+        );
+    let (table, key, key_col) = match report {
+        Standard::PaymentsByProcess => (
+            "agg_pay",
+            "process_id",
+            col("process", "Process", "Процесс"),
+        ),
+        Standard::PaymentsByClient => (
+            "agg_pay_client",
+            "client_id",
+            col("client", "Client", "Клиент"),
+        ),
+        Standard::PaymentsByManager => (
+            "agg_pay",
+            "manager_id",
+            col("manager", "Manager", "Менеджер"),
+        ),
+        _ => ("agg_pay", "fund_id", col("fund", "Fund", "Статья")),
+    };
+    let keys = if per_manager {
+        format!("manager_id, {key}")
+    } else {
+        format!("0, {key}")
+    };
+    let rows: Vec<(i64, i64, i64, i64, i64)> = sqlx::query_as(&format!(
+        "SELECT {keys}, CAST(SUM(payments) AS BIGINT), \
+                CAST(SUM(CASE WHEN direction = 'in' THEN amount ELSE 0 END) AS BIGINT), \
+                CAST(SUM(CASE WHEN direction = 'out' THEN amount ELSE 0 END) AS BIGINT) \
+         FROM {table} WHERE {when} AND {shops}{manager} GROUP BY {keys}"
+    ))
+    .fetch_all(&db.pool)
+    .await?;
+    let employees = names(db, "employee").await?;
+    let lookup = match report {
+        Standard::PaymentsByProcess => names(db, "process").await?,
+        Standard::PaymentsByManager => employees.clone(),
+        Standard::PaymentsByFund => names(db, "fund").await?,
+        _ => {
+            let ids: Vec<String> = rows.iter().map(|r| r.1.to_string()).collect();
+            let mut map = HashMap::new();
+            for chunk in ids.chunks(500) {
+                let found: Vec<(i64, String)> = sqlx::query_as(&format!(
+                    "SELECT id, name FROM client WHERE id IN ({})",
+                    chunk.join(", ")
+                ))
+                .fetch_all(&db.pool)
+                .await?;
+                map.extend(found);
+            }
+            map
+        }
+    };
+    let mut columns = Vec::new();
+    if per_manager {
+        columns.push(col("manager", "Manager", "Менеджер"));
+    }
+    columns.extend([
+        key_col,
+        col("payments", "Payments", "Платежей"),
+        col("in", "In", "Поступления"),
+        col("out", "Out", "Выплаты"),
+        col("net", "Net", "Итого"),
+    ]);
+    let rows = rows
+        .into_iter()
+        .map(|(manager, key, n, inc, out)| {
+            let mut row = Vec::new();
+            if per_manager {
+                row.push(name_of(&employees, manager));
+            }
+            row.extend([
+                name_of(&lookup, key),
+                Value::Int(n),
+                Value::Money(Money(inc)),
+                Value::Money(Money(out)),
+                Value::Money(Money(inc - out)),
+            ]);
+            row
+        })
+        .collect();
+    let net = if per_manager { 5 } else { 4 };
+    Ok(finish(columns, rows, net - 2))
+}
+
+async fn sales(db: &Db, params: &Params, shops: &str, shops_of_a: &str) -> Result<Table, AppError> {
+    let (from, to) = period(params)?;
+    let by = params.by.unwrap_or_default();
+    let manager = params
+        .manager_id
+        .map_or(String::new(), |m| format!(" AND manager_id = {m}"));
+    let when = if by == SalesBy::Day {
+        format!("(grain = 0 AND bucket BETWEEN {from} AND {to})")
+    } else {
+        buckets(from, to)
+    };
+    let by_product = matches!(by, SalesBy::Product | SalesBy::Category);
+    if by_product && params.manager_id.is_some() {
+        // Product figures are kept per shop, not per manager.
+        return Err(AppError::invalid(Field::Employee, Problem::Invalid));
+    }
+    // key, orders, lines, qty, revenue, cost
+    let rows: Vec<(i64, i64, i64, i64, i64, i64)> = if by_product {
+        let key = if by == SalesBy::Product {
+            "a.product_id"
+        } else {
+            "COALESCE(p.category_id, 0)"
+        };
+        sqlx::query_as(&format!(
+            "SELECT {key}, 0, CAST(SUM(a.lines) AS BIGINT), CAST(SUM(a.qty) AS BIGINT), \
+                    CAST(SUM(a.revenue) AS BIGINT), CAST(SUM(a.cost) AS BIGINT) \
+             FROM agg_sales_product a JOIN product p ON p.id = a.product_id \
+             WHERE {} AND {shops_of_a} GROUP BY {key}",
+            when.replace("grain", "a.grain")
+                .replace("bucket", "a.bucket")
+        ))
+        .fetch_all(&db.pool)
+        .await?
+    } else {
+        let key = match by {
+            SalesBy::Shop => "shop_id",
+            SalesBy::Manager => "manager_id",
+            _ => "bucket",
+        };
+        sqlx::query_as(&format!(
+            "SELECT {key}, CAST(SUM(orders) AS BIGINT), CAST(SUM(lines) AS BIGINT), 0, \
+                    CAST(SUM(revenue) AS BIGINT), CAST(SUM(cost) AS BIGINT) \
+             FROM agg_sales_shop WHERE {when} AND {shops}{manager} GROUP BY {key}"
+        ))
+        .fetch_all(&db.pool)
+        .await?
+    };
+    let lookup = match by {
+        SalesBy::Shop => names(db, "location").await?,
+        SalesBy::Manager => names(db, "employee").await?,
+        SalesBy::Category => names(db, "category").await?,
+        SalesBy::Product => {
+            let all: Vec<(i64, String, String)> =
+                sqlx::query_as("SELECT id, sku, name FROM product")
+                    .fetch_all(&db.pool)
+                    .await?;
+            all.into_iter()
+                .map(|(id, sku, name)| (id, format!("{sku} {name}")))
+                .collect()
+        }
+        SalesBy::Day => HashMap::new(),
+    };
+    let key_col = match by {
+        SalesBy::Shop => col("shop", "Shop", "Магазин"),
+        SalesBy::Manager => col("manager", "Manager", "Менеджер"),
+        SalesBy::Category => col("category", "Category", "Категория"),
+        SalesBy::Product => col("product", "Product", "Товар"),
+        SalesBy::Day => col("day", "Day", "День"),
+    };
+    let mut columns = vec![key_col];
+    if !by_product {
+        columns.push(col("orders", "Orders", "Заказов"));
+    }
+    columns.push(col("lines", "Lines", "Строк"));
+    if by == SalesBy::Product {
+        columns.push(col("qty", "Quantity", "Количество"));
+    }
+    columns.extend([
+        col("revenue", "Revenue", "Выручка"),
+        col("cost", "Cost", "Себестоимость"),
+        col("margin", "Margin", "Маржа"),
+        col("margin_pct", "Margin, %", "Маржа, %"),
+    ]);
+    let rows: Vec<Vec<Value>> = rows
+        .into_iter()
+        .map(|(key, orders, lines, qty, revenue, cost)| {
+            let mut row = vec![match by {
+                SalesBy::Day => Value::Day(key),
+                SalesBy::Category if key == 0 => Value::Null,
+                _ => name_of(&lookup, key),
+            }];
+            if !by_product {
+                row.push(Value::Int(orders));
+            }
+            row.push(Value::Int(lines));
+            if by == SalesBy::Product {
+                row.push(Value::Qty(Qty(qty)));
+            }
+            row.extend([
+                Value::Money(Money(revenue)),
+                Value::Money(Money(cost)),
+                Value::Money(Money(revenue - cost)),
+                percent(revenue - cost, revenue),
+            ]);
+            row
+        })
+        .collect();
+    let revenue_col = columns.len() - 4;
+    let mut table = finish(columns, rows, revenue_col);
+    if by == SalesBy::Day {
+        table
+            .rows
+            .sort_by(|a, b| super::builder::cmp_values(&a[0], &b[0]));
+    }
+    // The total margin % is of the totals, not a sum of percents.
+    if let Some(t) = table.totals.as_mut() {
+        if let (Some(Value::Money(r)), Some(Value::Money(c))) =
+            (t.get(revenue_col).cloned(), t.get(revenue_col + 1).cloned())
+        {
+            if let Some(p) = t.get_mut(revenue_col + 3) {
+                *p = percent(r.0 - c.0, r.0);
+            }
+        }
+    }
+    Ok(table)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ui::time::days_from_civil;
+
+    #[test]
+    fn periods_read_whole_months_and_edge_days() {
+        let d = |y, m, dd| days_from_civil(y, m, dd);
+        // Inside one month: days only.
+        assert_eq!(
+            buckets(d(2026, 11, 3), d(2026, 11, 20)),
+            format!(
+                "(grain = 0 AND bucket BETWEEN {} AND {})",
+                d(2026, 11, 3),
+                d(2026, 11, 20)
+            )
+        );
+        // A whole month: the month row only.
+        let m = 2026 * 12 + 10;
+        assert_eq!(
+            buckets(d(2026, 11, 1), d(2026, 11, 30)),
+            format!("((grain = 1 AND bucket BETWEEN {m} AND {m}))")
+        );
+        // Oct 15 – Dec 5: days, November, days.
+        let b = buckets(d(2026, 10, 15), d(2026, 12, 5));
+        assert!(b.contains(&format!("grain = 1 AND bucket BETWEEN {m} AND {m}")));
+        assert!(b.contains(&format!(
+            "BETWEEN {} AND {}",
+            d(2026, 10, 15),
+            d(2026, 10, 31)
+        )));
+        assert!(b.contains(&format!(
+            "BETWEEN {} AND {}",
+            d(2026, 12, 1),
+            d(2026, 12, 5)
+        )));
+    }
+}
