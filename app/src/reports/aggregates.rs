@@ -88,7 +88,7 @@ impl Facts {
     /// not exist).
     pub async fn of_order(conn: &mut AnyConnection, order_id: i64) -> Result<Facts, AppError> {
         let mut facts = Facts::default();
-        let order: Option<(i64, i64, i64, Option<i64>, i64, i64, String)> = sqlx::query_as(
+        let order: Option<OrderFact> = sqlx::query_as(
             "SELECT o.shop_id, o.manager_id, o.process_id, o.client_id, o.created_at, o.total, s.kind \
              FROM orders o JOIN stage s ON s.id = o.stage_id WHERE o.id = $1",
         )
@@ -166,6 +166,9 @@ impl Facts {
         Ok(facts)
     }
 }
+
+/// (shop, manager, process, client, created_at, total, stage kind)
+type OrderFact = (i64, i64, i64, Option<i64>, i64, i64, String);
 
 /// (direction, amount, planned, paid_at, fund_id, client_id)
 type PaymentFact = (String, i64, i64, i64, i64, Option<i64>);

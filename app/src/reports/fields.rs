@@ -435,7 +435,7 @@ impl Resolved {
             Lang::Ru => self.col.ru,
             Lang::En => self.col.en,
         };
-        if !(self.col.name == "name" && !parts.is_empty()) {
+        if self.col.name != "name" || parts.is_empty() {
             parts.push(col);
         }
         parts.join(" → ")

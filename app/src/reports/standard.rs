@@ -321,16 +321,16 @@ async fn payments(
         ),
         _ => ("agg_pay", "fund_id", col("fund", "Fund", "Статья")),
     };
-    let keys = if per_manager {
-        format!("manager_id, {key}")
+    let (keys, group) = if per_manager {
+        (format!("manager_id, {key}"), format!("manager_id, {key}"))
     } else {
-        format!("0, {key}")
+        (format!("0, {key}"), key.to_string())
     };
     let rows: Vec<(i64, i64, i64, i64, i64)> = sqlx::query_as(&format!(
         "SELECT {keys}, CAST(SUM(payments) AS BIGINT), \
                 CAST(SUM(CASE WHEN direction = 'in' THEN amount ELSE 0 END) AS BIGINT), \
                 CAST(SUM(CASE WHEN direction = 'out' THEN amount ELSE 0 END) AS BIGINT) \
-         FROM {table} WHERE {when} AND {shops}{manager} GROUP BY {keys}"
+         FROM {table} WHERE {when} AND {shops}{manager} GROUP BY {group}"
     ))
     .fetch_all(&db.pool)
     .await?;

@@ -284,7 +284,6 @@ fn SavedList(open: impl Fn(i64) + Clone + Send + Sync + 'static) -> impl IntoVie
                         <ul class="saved-reports" data-testid="saved-reports">
                             {list.into_iter().map(|r| {
                                 let open = open.clone();
-                                let builder = builder;
                                 let id = r.id;
                                 let pinned = r.pinned;
                                 view! {

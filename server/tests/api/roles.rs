@@ -27,6 +27,7 @@ const NOT_ACCOUNTANT: &[Who] = &[Who::Admin, Who::Director, Who::Manager, Who::S
 const SELLERS: &[Who] = &[Who::Admin, Who::Director, Who::Manager];
 const PAYERS: &[Who] = &[Who::Admin, Who::Director, Who::Accountant, Who::Manager];
 const NOT_STOREKEEPER: &[Who] = &[Who::Admin, Who::Director, Who::Accountant, Who::Manager];
+const BUILDERS: &[Who] = &[Who::Admin, Who::Director];
 
 impl Who {
     fn login(self) -> Option<&'static str> {
@@ -660,6 +661,76 @@ fn table() -> Vec<Endpoint> {
             EVERYONE,
             401,
         ),
+        // Reports (the test chain has no saved reports: 404 for those allowed).
+        e(Rest("GET", "/api/v1/reports"), NOT_STOREKEEPER, 401),
+        e(
+            Rest("GET", "/api/v1/reports/standard/sales?by=shop"),
+            NOT_STOREKEEPER,
+            401,
+        ),
+        e(Rest("GET", "/api/v1/reports/1/run"), NOT_STOREKEEPER, 401),
+        e(
+            ServerFn(
+                "reports/standard",
+                |_| json!({"report": "receivables", "params": {}}),
+            ),
+            NOT_STOREKEEPER,
+            401,
+        ),
+        e(
+            ServerFn(
+                "reports/start",
+                |_| json!({"spec": {"block": "payments", "measures": [{"func": "count"}]}, "id": null, "params": {}}),
+            ),
+            BUILDERS,
+            401,
+        ),
+        e(
+            ServerFn("reports/status", |_| json!({"run": 999_999})),
+            EVERYONE,
+            401,
+        ),
+        e(
+            ServerFn("reports/cancel", |_| json!({"run": 999_999})),
+            EVERYONE,
+            401,
+        ),
+        e(
+            ServerFn("reports/list", |_| json!({})),
+            NOT_STOREKEEPER,
+            401,
+        ),
+        e(
+            ServerFn("reports/get", |_| json!({"id": 999_999})),
+            NOT_STOREKEEPER,
+            401,
+        ),
+        e(
+            ServerFn(
+                "reports/save",
+                |n| json!({"id": null, "name": format!("Отчёт {n}"), "spec": {"block": "orders", "measures": [{"func": "count"}]}, "roles": []}),
+            ),
+            BUILDERS,
+            401,
+        ),
+        e(
+            ServerFn("reports/delete", |_| json!({"id": 999_999})),
+            BUILDERS,
+            401,
+        ),
+        e(
+            ServerFn("reports/pin", |_| json!({"id": 999_999, "pinned": true})),
+            NOT_STOREKEEPER,
+            401,
+        ),
+        e(
+            ServerFn(
+                "reports/run_saved",
+                |_| json!({"id": 999_999, "params": {}}),
+            ),
+            NOT_STOREKEEPER,
+            401,
+        ),
         e(ServerFn("chat/list", |_| json!({})), EVERYONE, 401),
         e(ServerFn("company/get", |_| json!({})), EVERYONE, 401),
         e(
@@ -830,7 +901,11 @@ async fn the_role_table_covers_every_documented_endpoint() {
             .iter()
             .flat_map(|(path, item)| {
                 item.as_object().expect("item").keys().map(move |method| {
-                    format!("{} {}", method.to_uppercase(), path.replace("{id}", "1"))
+                    format!(
+                        "{} {}",
+                        method.to_uppercase(),
+                        path.replace("{id}", "1").replace("{name}", "sales")
+                    )
                 })
             })
             .collect();
