@@ -313,6 +313,15 @@ pub struct SavedReport {
     pub updated_at: i64,
 }
 
+/// A pinned report on the dashboard, run now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Pinned {
+    pub id: i64,
+    pub name: String,
+    pub chart: Chart,
+    pub result: Result<Table, crate::error::AppError>,
+}
+
 /// Where a run stands.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "state", rename_all = "snake_case")]

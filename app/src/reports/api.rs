@@ -1,6 +1,6 @@
 //! Server functions of reports.
 
-use super::{Params, RunState, SavedReport, Spec, Standard, Table};
+use super::{Params, Pinned, RunState, SavedReport, Spec, Standard, Table};
 use crate::auth::Role;
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -146,6 +146,18 @@ pub async fn run_saved_report(id: i64, params: Params) -> Result<Table, AppError
         async {
             let (state, caller) = caller().await?;
             saved::run(&state.db, &caller, id, &params).await
+        }
+        .await,
+    )
+}
+
+/// The caller's pinned reports, each run now (empty for roles without reports).
+#[server(endpoint = "reports/dashboard", input = Json)]
+pub async fn dashboard() -> Result<Vec<Pinned>, AppError> {
+    with_status(
+        async {
+            let (state, caller) = caller().await?;
+            saved::dashboard(&state.db, &caller).await
         }
         .await,
     )

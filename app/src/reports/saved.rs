@@ -3,7 +3,7 @@
 //! see those shared with their role. Running one always applies the runner's shops.
 
 use super::builder::{self, Plan};
-use super::{Params, SavedReport, Spec, Table};
+use super::{Params, Pinned, SavedReport, Spec, Table};
 use crate::auth::service::Caller;
 use crate::auth::{Action, Role};
 use crate::db::{now_ms, Db};
@@ -189,4 +189,22 @@ pub async fn run(db: &Db, caller: &Caller, id: i64, params: &Params) -> Result<T
     let report = get(db, caller, id).await?;
     let plan = plan_for(db, caller, &report.spec, params).await?;
     super::jobs::run_now(db, &plan).await
+}
+
+/// The caller's pinned reports, each run now; nothing for roles without reports.
+pub async fn dashboard(db: &Db, caller: &Caller) -> Result<Vec<Pinned>, AppError> {
+    if !Action::ViewReports.allowed(caller.role) {
+        return Ok(Vec::new());
+    }
+    let mut out = Vec::new();
+    for r in list(db, caller).await?.into_iter().filter(|r| r.pinned) {
+        let result = run(db, caller, r.id, &Params::default()).await;
+        out.push(Pinned {
+            id: r.id,
+            name: r.name,
+            chart: r.spec.chart,
+            result,
+        });
+    }
+    Ok(out)
 }

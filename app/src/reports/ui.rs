@@ -313,19 +313,34 @@ fn SavedList(open: impl Fn(i64) + Clone + Send + Sync + 'static) -> impl IntoVie
     }
 }
 
-/// The home page's dashboard: the reports the user pinned, each run now, live.
+/// The home page's dashboard: the reports the user pinned, each run now, live (nothing
+/// for roles without reports). One resource for all of them.
 #[component]
 pub fn PinnedReports() -> impl IntoView {
     let live = use_live();
-    let list = Resource::new(move || live.orders_version.get(), |_| list_reports());
+    let pinned = Resource::new(
+        move || (live.orders_version.get(), live.clients_version.get()),
+        |_| super::api::dashboard(),
+    );
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
-                let pinned: Vec<_> = list.await.unwrap_or_default().into_iter().filter(|r| r.pinned).collect();
+                let pinned = pinned.await.unwrap_or_default();
                 (!pinned.is_empty()).then(|| view! {
                     <section class="dashboard" data-testid="dashboard">
                         <h2>{t(Key::RepDashboard)}</h2>
-                        {pinned.into_iter().map(|r| view! { <PinnedReport id=r.id name=r.name chart=r.spec.chart/> }).collect_view()}
+                        {pinned.into_iter().map(|p| view! {
+                            <article class="card pinned-report" data-testid="pinned-report">
+                                <h3>{p.name.clone()}</h3>
+                                {match p.result {
+                                    Err(e) => view! { <ErrorBox error=Signal::derive(move || Some(e.clone()))/> }.into_any(),
+                                    Ok(table) => view! {
+                                        <ChartView table=table.clone() kind=p.chart/>
+                                        <ResultTable table=table/>
+                                    }.into_any(),
+                                }}
+                            </article>
+                        }).collect_view()}
                     </section>
                 })
             })}
