@@ -9,6 +9,9 @@
 ALTER TABLE order_line ADD COLUMN cost INTEGER NOT NULL DEFAULT 0;
 UPDATE order_line SET cost = (SELECT (p.cost * order_line.qty + 500) / 1000 FROM product p WHERE p.id = order_line.product_id);
 
+-- Periods in the constructor and the orders list read orders by date.
+CREATE INDEX orders_created_idx ON orders (created_at);
+
 -- Sales of orders not cancelled, by the order's day, shop and manager.
 CREATE TABLE agg_sales_shop (
     grain       INTEGER NOT NULL,

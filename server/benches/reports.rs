@@ -302,6 +302,40 @@ async fn main() {
         }
         out(format!("  slowest p50 of a standard report: {}", ms(worst)));
 
+        // The constructor reads the base tables (no aggregates): a year of order lines by
+        // shop and of payments by fund, month by month as the UI runs them.
+        for (label, spec) in [
+            (
+                "order lines by shop: sum, margin",
+                serde_json::json!({"block": "order_lines", "from": day(today - 364), "to": day(today),
+                    "groups": [{"field": "order.shop.name"}],
+                    "measures": [{"func": "sum", "field": "amount"}, {"func": "margin"}]}),
+            ),
+            (
+                "payments by fund and month: sum, count",
+                serde_json::json!({"block": "payments", "from": day(today - 364), "to": day(today),
+                    "groups": [{"field": "fund.name"}, {"field": "paid_at", "bucket": "month"}],
+                    "measures": [{"func": "sum", "field": "amount"}, {"func": "count"}]}),
+            ),
+        ] {
+            let spec: app::reports::Spec = serde_json::from_value(spec).expect("spec");
+            let plan = app::reports::builder::plan(
+                db.backend,
+                &spec,
+                None,
+                &app::reports::Params::default(),
+            )
+            .expect("plan");
+            let t = Instant::now();
+            let table = app::reports::jobs::run_now(&db, &plan).await.expect("run");
+            out(format!(
+                "  constructor, a year of {label}: {} in {} pieces, {} rows",
+                ms(t.elapsed()),
+                plan.slices().len(),
+                table.rows.len()
+            ));
+        }
+
         // What keeping the aggregates costs a writer: recording a payment on an order.
         let fund = one(&db, "SELECT CAST(MIN(id) AS BIGINT) FROM fund").await;
         let shop = one(

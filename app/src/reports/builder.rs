@@ -346,11 +346,16 @@ pub fn plan(
             ("ne", Kind::Time) => format!("({e} < {} OR {e} >= {})", p[0], p[1]),
             ("eq", _) => format!("{e} = {}", p[0]),
             ("ne", _) => format!("({e} <> {} OR {e} IS NULL)", p[0]),
-            ("lt", _) => format!("{e} < {}", p[0]),
-            ("le", _) => format!("{e} < {}", p[0]),
-            ("gt", _) => format!("{e} >= {}", p[0]),
-            ("ge", _) => format!("{e} >= {}", p[0]),
-            ("contains", Kind::Text) => format!("LOWER({e}) LIKE {} ESCAPE '!'", p[0]),
+            // Dates: `le` and `gt` were moved to the next day's start.
+            ("lt", _) | ("le", Kind::Time) => format!("{e} < {}", p[0]),
+            ("le", _) => format!("{e} <= {}", p[0]),
+            ("gt", Kind::Time) | ("ge", _) => format!("{e} >= {}", p[0]),
+            ("gt", _) => format!("{e} > {}", p[0]),
+            // Case-sensitive on both databases (SQLite's LIKE folds ASCII only).
+            ("contains", Kind::Text) => match backend {
+                Backend::Sqlite => format!("instr({e}, {}) > 0", p[0]),
+                Backend::Postgres => format!("strpos({e}, {}) > 0", p[0]),
+            },
             ("in", Kind::Time) => return Err(bad(Field::Filter)),
             ("in", _) => format!("{e} IN ({})", p.join(", ")),
             _ => return Err(bad(Field::Filter)),
@@ -474,16 +479,10 @@ fn filter_value(kind: Kind, v: &str, op: &str) -> Result<(Bind, Option<i64>), Ap
             }
         }
         Kind::Text => {
-            if op == "contains" {
-                let escaped = v
-                    .to_lowercase()
-                    .replace('!', "!!")
-                    .replace('%', "!%")
-                    .replace('_', "!_");
-                (Bind::Text(format!("%{escaped}%")), None)
-            } else {
-                (Bind::Text(v.to_string()), None)
+            if op == "contains" && v.is_empty() {
+                return Err(AppError::invalid(Field::Filter, Problem::Required));
             }
+            (Bind::Text(v.to_string()), None)
         }
     })
 }

@@ -171,20 +171,66 @@ pub async fn run(
     }
 }
 
-/// client id → (name, orders, obligations, cost, received, refunded)
-type ClientSums = Vec<(i64, Option<String>, i64, i64, i64, i64, i64)>;
+/// Per client, summed in SQL, the first rows by `order` (with the client's name) and
+/// the totals of every client: 11 numbers per row (see `CLIENT_COLUMNS`).
+type ClientRow = (
+    i64,
+    Option<String>,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+);
 
-async fn client_sums(db: &Db, shops: &str) -> Result<ClientSums, AppError> {
-    Ok(sqlx::query_as(&format!(
-        "SELECT x.client_id, c.name, x.orders, x.obligations, x.cost, x.received, x.refunded \
-         FROM (SELECT client_id, CAST(SUM(orders) AS BIGINT) AS orders, \
-                      CAST(SUM(obligations) AS BIGINT) AS obligations, CAST(SUM(cost) AS BIGINT) AS cost, \
-                      CAST(SUM(received) AS BIGINT) AS received, CAST(SUM(refunded) AS BIGINT) AS refunded \
-               FROM agg_client WHERE {shops} GROUP BY client_id) x \
-         LEFT JOIN client c ON c.id = x.client_id"
-    ))
-    .fetch_all(&db.pool)
-    .await?)
+/// orders, obligations, cost, received, refunded; then what is due in all and by age.
+fn client_sql(shops: &str, today: i64, order: &str) -> (String, String) {
+    let sums =
+        "CAST(SUM(orders) AS BIGINT) AS orders, CAST(SUM(obligations) AS BIGINT) AS obligations, \
+                CAST(SUM(cost) AS BIGINT) AS cost, CAST(SUM(received) AS BIGINT) AS received, \
+                CAST(SUM(refunded) AS BIGINT) AS refunded";
+    let ages = format!(
+        "CAST(SUM(due) AS BIGINT) AS due, \
+         CAST(SUM(CASE WHEN {today} - day <= 30 THEN due ELSE 0 END) AS BIGINT) AS d30, \
+         CAST(SUM(CASE WHEN {today} - day BETWEEN 31 AND 60 THEN due ELSE 0 END) AS BIGINT) AS d60, \
+         CAST(SUM(CASE WHEN {today} - day BETWEEN 61 AND 90 THEN due ELSE 0 END) AS BIGINT) AS d90, \
+         CAST(SUM(CASE WHEN {today} - day > 90 THEN due ELSE 0 END) AS BIGINT) AS d91"
+    );
+    let rows = format!(
+        "SELECT x.client_id, c.name, x.orders, x.obligations, x.cost, x.received, x.refunded, \
+                COALESCE(d.due, 0), COALESCE(d.d30, 0), COALESCE(d.d60, 0), COALESCE(d.d90, 0), COALESCE(d.d91, 0) \
+         FROM (SELECT client_id, {sums} FROM agg_client WHERE {shops} GROUP BY client_id) x \
+         LEFT JOIN (SELECT client_id, {ages} FROM agg_due WHERE {shops} GROUP BY client_id) d \
+              ON d.client_id = x.client_id \
+         LEFT JOIN client c ON c.id = x.client_id \
+         ORDER BY {order} DESC, x.client_id LIMIT {}",
+        MAX_ROWS + 1
+    );
+    let totals = format!(
+        "SELECT 0, CAST(NULL AS TEXT), COALESCE(x.orders, 0), COALESCE(x.obligations, 0), \
+                COALESCE(x.cost, 0), COALESCE(x.received, 0), COALESCE(x.refunded, 0), \
+                COALESCE(d.due, 0), COALESCE(d.d30, 0), COALESCE(d.d60, 0), COALESCE(d.d90, 0), COALESCE(d.d91, 0) \
+         FROM (SELECT {sums} FROM agg_client WHERE {shops}) x \
+         CROSS JOIN (SELECT {ages} FROM agg_due WHERE {shops}) d"
+    );
+    (rows, totals)
+}
+
+async fn client_rows(
+    db: &Db,
+    shops: &str,
+    order: &str,
+) -> Result<(Vec<ClientRow>, ClientRow), AppError> {
+    let today = now_ms().div_euclid(DAY_MS);
+    let (rows, totals) = client_sql(shops, today, order);
+    let rows: Vec<ClientRow> = sqlx::query_as(&rows).fetch_all(&db.pool).await?;
+    let totals: ClientRow = sqlx::query_as(&totals).fetch_one(&db.pool).await?;
+    Ok((rows, totals))
 }
 
 fn client_name(id: i64, name: Option<String>) -> Value {
@@ -194,22 +240,19 @@ fn client_name(id: i64, name: Option<String>) -> Value {
     }
 }
 
+/// Rows ranked in SQL, cut to the limit, with their totals row.
+fn ranked(columns: Vec<Column>, mut rows: Vec<Vec<Value>>, totals: Vec<Value>) -> Table {
+    let truncated = rows.len() > MAX_ROWS;
+    rows.truncate(MAX_ROWS);
+    Table {
+        columns,
+        rows,
+        totals: Some(totals),
+        truncated,
+    }
+}
+
 async fn receivables(db: &Db, shops: &str) -> Result<Table, AppError> {
-    let today = now_ms().div_euclid(DAY_MS);
-    let due: Vec<(i64, i64, i64, i64, i64, i64)> = sqlx::query_as(&format!(
-        "SELECT client_id, CAST(SUM(due) AS BIGINT), \
-                CAST(SUM(CASE WHEN {today} - day <= 30 THEN due ELSE 0 END) AS BIGINT), \
-                CAST(SUM(CASE WHEN {today} - day BETWEEN 31 AND 60 THEN due ELSE 0 END) AS BIGINT), \
-                CAST(SUM(CASE WHEN {today} - day BETWEEN 61 AND 90 THEN due ELSE 0 END) AS BIGINT), \
-                CAST(SUM(CASE WHEN {today} - day > 90 THEN due ELSE 0 END) AS BIGINT) \
-         FROM agg_due WHERE {shops} GROUP BY client_id"
-    ))
-    .fetch_all(&db.pool)
-    .await?;
-    let due: HashMap<i64, [i64; 5]> = due
-        .into_iter()
-        .map(|(c, a, b, d, e, f)| (c, [a, b, d, e, f]))
-        .collect();
     let columns = vec![
         col("client", "Client", "Клиент"),
         col("orders", "Orders", "Заказов"),
@@ -222,33 +265,32 @@ async fn receivables(db: &Db, shops: &str) -> Result<Table, AppError> {
         col("due_61_90", "61–90 days", "61–90 дней"),
         col("due_90", "Over 90 days", "Более 90 дней"),
     ];
-    let rows = client_sums(db, shops)
-        .await?
-        .into_iter()
-        .map(|(id, name, orders, obligations, _, received, refunded)| {
-            let d = due.get(&id).copied().unwrap_or_default();
-            let paid = received - refunded;
-            let mut row = vec![
-                client_name(id, name),
-                Value::Int(orders),
-                Value::Money(Money(obligations)),
-                Value::Money(Money(paid)),
-                Value::Money(Money(paid - obligations)),
-            ];
-            row.extend(d.iter().map(|v| Value::Money(Money(*v))));
-            row
-        })
-        .collect();
-    Ok(finish(columns, rows, 5))
+    let row = |r: ClientRow, total: bool| {
+        let (id, name, orders, obligations, _, received, refunded, due, d30, d60, d90, d91) = r;
+        let paid = received - refunded;
+        let mut row = vec![
+            if total {
+                Value::Null
+            } else {
+                client_name(id, name)
+            },
+            Value::Int(orders),
+            Value::Money(Money(obligations)),
+            Value::Money(Money(paid)),
+            Value::Money(Money(paid - obligations)),
+        ];
+        row.extend([due, d30, d60, d90, d91].map(|v| Value::Money(Money(v))));
+        row
+    };
+    let (rows, totals) = client_rows(db, shops, "COALESCE(d.due, 0)").await?;
+    Ok(ranked(
+        columns,
+        rows.into_iter().map(|r| row(r, false)).collect(),
+        row(totals, true),
+    ))
 }
 
 async fn balance(db: &Db, shops: &str) -> Result<Table, AppError> {
-    let due: Vec<(i64, i64)> = sqlx::query_as(&format!(
-        "SELECT client_id, CAST(SUM(due) AS BIGINT) FROM agg_due WHERE {shops} GROUP BY client_id"
-    ))
-    .fetch_all(&db.pool)
-    .await?;
-    let due: HashMap<i64, i64> = due.into_iter().collect();
     let columns = vec![
         col("client", "Client", "Клиент"),
         col("orders", "Processes", "Процессов"),
@@ -264,27 +306,31 @@ async fn balance(db: &Db, shops: &str) -> Result<Table, AppError> {
         ),
         col("balance", "Balance", "Сальдо"),
     ];
-    let rows = client_sums(db, shops)
-        .await?
-        .into_iter()
-        .map(
-            |(id, name, orders, obligations, cost, received, refunded)| {
-                let paid = received - refunded;
-                vec![
-                    client_name(id, name),
-                    Value::Int(orders),
-                    Value::Money(Money(obligations)),
-                    Value::Money(Money(cost)),
-                    Value::Money(Money(obligations - cost)),
-                    percent(obligations - cost, obligations),
-                    Value::Money(Money(paid)),
-                    Value::Money(Money(due.get(&id).copied().unwrap_or(0))),
-                    Value::Money(Money(paid - obligations)),
-                ]
+    let row = |r: ClientRow, total: bool| {
+        let (id, name, orders, obligations, cost, received, refunded, due, ..) = r;
+        let paid = received - refunded;
+        vec![
+            if total {
+                Value::Null
+            } else {
+                client_name(id, name)
             },
-        )
-        .collect();
-    Ok(finish(columns, rows, 2))
+            Value::Int(orders),
+            Value::Money(Money(obligations)),
+            Value::Money(Money(cost)),
+            Value::Money(Money(obligations - cost)),
+            percent(obligations - cost, obligations),
+            Value::Money(Money(paid)),
+            Value::Money(Money(due)),
+            Value::Money(Money(paid - obligations)),
+        ]
+    };
+    let (rows, totals) = client_rows(db, shops, "x.obligations").await?;
+    Ok(ranked(
+        columns,
+        rows.into_iter().map(|r| row(r, false)).collect(),
+        row(totals, true),
+    ))
 }
 
 async fn payments(
@@ -326,13 +372,21 @@ async fn payments(
     } else {
         (format!("0, {key}"), key.to_string())
     };
+    let sums = "CAST(COALESCE(SUM(payments), 0) AS BIGINT), \
+                CAST(COALESCE(SUM(CASE WHEN direction = 'in' THEN amount ELSE 0 END), 0) AS BIGINT), \
+                CAST(COALESCE(SUM(CASE WHEN direction = 'out' THEN amount ELSE 0 END), 0) AS BIGINT)";
+    // The first rows by money in, ranked by the database; the totals of all rows.
     let rows: Vec<(i64, i64, i64, i64, i64)> = sqlx::query_as(&format!(
-        "SELECT {keys}, CAST(SUM(payments) AS BIGINT), \
-                CAST(SUM(CASE WHEN direction = 'in' THEN amount ELSE 0 END) AS BIGINT), \
-                CAST(SUM(CASE WHEN direction = 'out' THEN amount ELSE 0 END) AS BIGINT) \
-         FROM {table} WHERE {when} AND {shops}{manager} GROUP BY {group}"
+        "SELECT {keys}, {sums} FROM {table} WHERE {when} AND {shops}{manager} GROUP BY {group} \
+         ORDER BY 4 DESC, {group} LIMIT {}",
+        MAX_ROWS + 1
     ))
     .fetch_all(&db.pool)
+    .await?;
+    let (_, _, n_all, in_all, out_all): (i64, i64, i64, i64, i64) = sqlx::query_as(&format!(
+        "SELECT 0, 0, {sums} FROM {table} WHERE {when} AND {shops}{manager}"
+    ))
+    .fetch_one(&db.pool)
     .await?;
     let employees = names(db, "employee").await?;
     let lookup = match report {
@@ -382,8 +436,14 @@ async fn payments(
             row
         })
         .collect();
-    let net = if per_manager { 5 } else { 4 };
-    Ok(finish(columns, rows, net - 2))
+    let mut totals = vec![Value::Null; columns.len() - 4];
+    totals.extend([
+        Value::Int(n_all),
+        Value::Money(Money(in_all)),
+        Value::Money(Money(out_all)),
+        Value::Money(Money(in_all - out_all)),
+    ]);
+    Ok(ranked(columns, rows, totals))
 }
 
 async fn sales(db: &Db, params: &Params, shops: &str, shops_of_a: &str) -> Result<Table, AppError> {
@@ -409,11 +469,17 @@ async fn sales(db: &Db, params: &Params, shops: &str, shops_of_a: &str) -> Resul
         } else {
             "COALESCE(p.category_id, 0)"
         };
+        // Products: the best sellers, ranked by the database (there may be many).
+        let (join, rank) = if by == SalesBy::Product {
+            ("", format!(" ORDER BY 5 DESC, 1 LIMIT {}", MAX_ROWS + 1))
+        } else {
+            (" JOIN product p ON p.id = a.product_id", String::new())
+        };
         sqlx::query_as(&format!(
             "SELECT {key}, 0, CAST(SUM(a.lines) AS BIGINT), CAST(SUM(a.qty) AS BIGINT), \
                     CAST(SUM(a.revenue) AS BIGINT), CAST(SUM(a.cost) AS BIGINT) \
-             FROM agg_sales_product a JOIN product p ON p.id = a.product_id \
-             WHERE {} AND {shops_of_a} GROUP BY {key}",
+             FROM agg_sales_product a{join} \
+             WHERE {} AND {shops_of_a} GROUP BY {key}{rank}",
             when.replace("grain", "a.grain")
                 .replace("bucket", "a.bucket")
         ))
@@ -438,13 +504,23 @@ async fn sales(db: &Db, params: &Params, shops: &str, shops_of_a: &str) -> Resul
         SalesBy::Manager => names(db, "employee").await?,
         SalesBy::Category => names(db, "category").await?,
         SalesBy::Product => {
-            let all: Vec<(i64, String, String)> =
-                sqlx::query_as("SELECT id, sku, name FROM product")
-                    .fetch_all(&db.pool)
-                    .await?;
-            all.into_iter()
-                .map(|(id, sku, name)| (id, format!("{sku} {name}")))
-                .collect()
+            // Only the products shown.
+            let ids: Vec<String> = rows.iter().map(|r| r.0.to_string()).collect();
+            let mut map = HashMap::new();
+            for chunk in ids.chunks(500) {
+                let found: Vec<(i64, String, String)> = sqlx::query_as(&format!(
+                    "SELECT id, sku, name FROM product WHERE id IN ({})",
+                    chunk.join(", ")
+                ))
+                .fetch_all(&db.pool)
+                .await?;
+                map.extend(
+                    found
+                        .into_iter()
+                        .map(|(id, sku, name)| (id, format!("{sku} {name}"))),
+                );
+            }
+            map
         }
         SalesBy::Day => HashMap::new(),
     };
@@ -495,6 +571,26 @@ async fn sales(db: &Db, params: &Params, shops: &str, shops_of_a: &str) -> Resul
         .collect();
     let revenue_col = columns.len() - 4;
     let mut table = finish(columns, rows, revenue_col);
+    if by == SalesBy::Product {
+        // Totals of every product, not only of the rows shown.
+        let (lines, qty, revenue, cost): (i64, i64, i64, i64) = sqlx::query_as(&format!(
+            "SELECT CAST(COALESCE(SUM(a.lines), 0) AS BIGINT), CAST(COALESCE(SUM(a.qty), 0) AS BIGINT), \
+                    CAST(COALESCE(SUM(a.revenue), 0) AS BIGINT), CAST(COALESCE(SUM(a.cost), 0) AS BIGINT) \
+             FROM agg_sales_product a WHERE {} AND {shops_of_a}",
+            when.replace("grain", "a.grain").replace("bucket", "a.bucket")
+        ))
+        .fetch_one(&db.pool)
+        .await?;
+        table.totals = Some(vec![
+            Value::Null,
+            Value::Int(lines),
+            Value::Qty(Qty(qty)),
+            Value::Money(Money(revenue)),
+            Value::Money(Money(cost)),
+            Value::Money(Money(revenue - cost)),
+            percent(revenue - cost, revenue),
+        ]);
+    }
     if by == SalesBy::Day {
         table
             .rows

@@ -448,6 +448,31 @@ async fn the_constructor_reproduces_the_standard_reports_and_refuses_injection()
         assert_eq!(r[0][2], "9980");
         assert_eq!(r[1][2], "4990");
 
+        // Typed filters: money, dates (a day is the whole day), yes/no.
+        for (field, op, value, count) in [
+            ("amount", "ge", "4990", "2"),
+            ("amount", "gt", "4990", "1"),
+            ("amount", "le", "200", "1"),
+            ("amount", "lt", "200", "0"),
+            ("amount", "in", "200, 5000", "2"),
+            ("paid_at", "eq", today.as_str(), "3"),
+            ("paid_at", "gt", today.as_str(), "0"),
+            ("paid_at", "le", today.as_str(), "3"),
+            ("planned", "eq", "нет", "3"),
+            ("order.shop.name", "contains", "тверская", "0"),
+            ("order.shop.name", "contains", "Тверская", "2"),
+        ] {
+            let (_, state) = run_spec(&app, &admin, json!({
+                "block": "payments", "measures": [{"func": "count"}],
+                "groups": [{"field": "direction"}],
+                "filters": [{"field": field, "op": op, "value": value}],
+            })).await;
+            assert_eq!(state["state"], "done", "{state}");
+            let total = &state["table"]["totals"][1]["v"];
+            let total = if total.is_null() { "0".to_string() } else { total.to_string() };
+            assert_eq!(total, count, "{field} {op} {value}: {state}");
+        }
+
         // Injection through names and values: refused, or bound as plain values.
         for (spec, field) in [
             (json!({"block": "payments; DROP TABLE payment", "measures": [{"func": "count"}]}), "report"),
