@@ -1,4 +1,4 @@
-import { test, expect, signIn } from './fixtures.mjs';
+import { test, expect, signIn, tverskayaOrder } from './fixtures.mjs';
 
 // A 4×4 red PNG: the "signed scan".
 const PNG = Buffer.from(
@@ -6,12 +6,6 @@ const PNG = Buffer.from(
   + '89c6338212707470cc47100b16310413b4b638200000000049454e44ae426082',
   'hex',
 );
-
-async function headersOf(request, login) {
-  const res = await request.post('/api/v1/auth/login', { data: { login, password: 'demo' } });
-  const { token } = await res.json();
-  return { authorization: `Bearer ${token}` };
-}
 
 test('an admin edits a template and the preview on a real order follows; a broken one is refused with its line', async ({ page, errors }, info) => {
   const tag = `${info.project.name}${Date.now() % 1000000}`;
@@ -48,21 +42,7 @@ test('an admin edits a template and the preview on a real order follows; a broke
 test('a seller generates an invoice from the order and attaches the signed scan; the accountant opens both', async ({ page, errors, openUser, request }, info) => {
   const tag = `${info.project.name}${Date.now() % 1000000}`;
   errors.allow(/status of 415/); // the text file, refused on purpose
-  const admin = await headersOf(request, 'admin');
-  const product = await (await request.post('/api/v1/products', {
-    headers: admin, data: { sku: `E2E-DOC-${tag}`, name: `Плитка ${tag}`, unit: 'pcs', price: '2500' },
-  })).json();
-  const locations = await (await request.get('/api/v1/locations', { headers: admin })).json();
-  const shop = locations.find((l) => l.name === 'Магазин «Тверская»');
-  expect((await request.post('/api/v1/stock/receipts', {
-    headers: admin, data: { location_id: shop.id, lines: [{ product_id: product.id, qty: '5' }] },
-  })).status()).toBe(201);
-  const seller = await headersOf(request, 'seller1');
-  const created = await request.post('/api/v1/orders', {
-    headers: seller, data: { shop_id: shop.id, fulfilment: 'pickup', lines: [{ product_id: product.id, location_id: shop.id, qty: '2' }] },
-  });
-  expect(created.status()).toBe(201);
-  const order = await created.json();
+  const { order } = await tverskayaOrder(request, { sku: `E2E-DOC-${tag}`, name: `Плитка ${tag}`, price: '2500', qty: '2' });
 
   await signIn(page, 'seller1');
   await page.goto(`/orders/${order.id}`);

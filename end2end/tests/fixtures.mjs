@@ -102,3 +102,29 @@ export async function liveSwitch(page) {
     },
   };
 }
+
+/** Bearer headers of a demo user, for setting up data through the REST API. */
+export async function headersOf(request, login) {
+  const res = await request.post('/api/v1/auth/login', { data: { login, password: 'demo' } });
+  const { token } = await res.json();
+  return { authorization: `Bearer ${token}` };
+}
+
+/** A product in stock at «Тверская» and seller1's order of `qty` of it there. */
+export async function tverskayaOrder(request, { sku, name, price, qty }) {
+  const admin = await headersOf(request, 'admin');
+  const product = await (await request.post('/api/v1/products', {
+    headers: admin, data: { sku, name, unit: 'pcs', price },
+  })).json();
+  const locations = await (await request.get('/api/v1/locations', { headers: admin })).json();
+  const shop = locations.find((l) => l.name === 'Магазин «Тверская»');
+  expect((await request.post('/api/v1/stock/receipts', {
+    headers: admin, data: { location_id: shop.id, lines: [{ product_id: product.id, qty: '5' }] },
+  })).status()).toBe(201);
+  const seller = await headersOf(request, 'seller1');
+  const created = await request.post('/api/v1/orders', {
+    headers: seller, data: { shop_id: shop.id, fulfilment: 'pickup', lines: [{ product_id: product.id, location_id: shop.id, qty }] },
+  });
+  expect(created.status()).toBe(201);
+  return { order: await created.json(), product, shop };
+}

@@ -1,10 +1,4 @@
-import { test, expect, signIn, openNav } from './fixtures.mjs';
-
-async function headersOf(request, login) {
-  const res = await request.post('/api/v1/auth/login', { data: { login, password: 'demo' } });
-  const { token } = await res.json();
-  return { authorization: `Bearer ${token}` };
-}
+import { test, expect, signIn, openNav, tverskayaOrder } from './fixtures.mjs';
 
 /** "1 234,56" or "−200,00" → kopecks. */
 function kopecks(text) {
@@ -87,25 +81,15 @@ test('a director builds a report by clicking, sees the chart, saves, reopens and
   await page.goto('/reports');
   await page.getByTestId('tab-saved').click();
   await page.getByTestId('saved-report').filter({ hasText: tag }).getByTestId('saved-report-pin').click();
+  await expect(page.getByTestId('saved-report').filter({ hasText: tag }).getByTestId('saved-report-pin')).toHaveText('Pin to dashboard');
+  // And delete it.
+  await page.getByTestId('saved-report').filter({ hasText: tag }).getByTestId('saved-report-delete').click();
+  await expect(page.getByTestId('saved-report').filter({ hasText: tag })).toHaveCount(0);
 });
 
 test('a figure in a standard report changes live when a payment is recorded in another browser', async ({ page, errors, openUser, request }, info) => {
   const tag = `${info.project.name}${Date.now() % 1000000}`;
-  const admin = await headersOf(request, 'admin');
-  const product = await (await request.post('/api/v1/products', {
-    headers: admin, data: { sku: `E2E-REP-${tag}`, name: `Ламинат ${tag}`, unit: 'pcs', price: '3000' },
-  })).json();
-  const locations = await (await request.get('/api/v1/locations', { headers: admin })).json();
-  const shop = locations.find((l) => l.name === 'Магазин «Тверская»');
-  expect((await request.post('/api/v1/stock/receipts', {
-    headers: admin, data: { location_id: shop.id, lines: [{ product_id: product.id, qty: '5' }] },
-  })).status()).toBe(201);
-  const seller = await headersOf(request, 'seller1');
-  const created = await request.post('/api/v1/orders', {
-    headers: seller, data: { shop_id: shop.id, fulfilment: 'pickup', lines: [{ product_id: product.id, location_id: shop.id, qty: '1' }] },
-  });
-  expect(created.status()).toBe(201);
-  const order = await created.json();
+  const { order } = await tverskayaOrder(request, { sku: `E2E-REP-${tag}`, name: `Ламинат ${tag}`, price: '3000', qty: '1' });
 
   // The director watches payments by fund for this month.
   await signIn(page, 'director');

@@ -475,12 +475,12 @@ async fn upsert(conn: &mut AnyConnection, key: &Key, m: Measures) -> Result<(), 
     Ok(())
 }
 
-/// `year * 12 + month - 1` of a day-number column, in the dialect's SQL.
-fn month_sql(backend: Backend, day: &str) -> String {
+/// `year * 12 + month - 1` of a day-number SQL expression, in the dialect's SQL.
+pub fn month_sql(backend: Backend, day: &str) -> String {
     match backend {
         Backend::Sqlite => format!(
-            "(CAST(strftime('%Y', {day} * 86400, 'unixepoch') AS INTEGER) * 12 \
-             + CAST(strftime('%m', {day} * 86400, 'unixepoch') AS INTEGER) - 1)"
+            "(CAST(strftime('%Y', ({day}) * 86400, 'unixepoch') AS INTEGER) * 12 \
+             + CAST(strftime('%m', ({day}) * 86400, 'unixepoch') AS INTEGER) - 1)"
         ),
         Backend::Postgres => format!(
             "(CAST(EXTRACT(YEAR FROM DATE '1970-01-01' + CAST({day} AS INTEGER)) AS BIGINT) * 12 \

@@ -137,19 +137,6 @@ fn in_list(ids: &[i64]) -> String {
         .join(", ")
 }
 
-fn month_sql(backend: Backend, day: &str) -> String {
-    match backend {
-        Backend::Sqlite => format!(
-            "(CAST(strftime('%Y', ({day}) * 86400, 'unixepoch') AS INTEGER) * 12 \
-             + CAST(strftime('%m', ({day}) * 86400, 'unixepoch') AS INTEGER) - 1)"
-        ),
-        Backend::Postgres => format!(
-            "(CAST(EXTRACT(YEAR FROM DATE '1970-01-01' + CAST({day} AS INTEGER)) AS BIGINT) * 12 \
-             + CAST(EXTRACT(MONTH FROM DATE '1970-01-01' + CAST({day} AS INTEGER)) AS BIGINT) - 1)"
-        ),
-    }
-}
-
 fn out_of(kind: Kind) -> Out {
     match kind {
         Kind::Id | Kind::Int | Kind::Bool => Out::Int,
@@ -227,7 +214,7 @@ pub fn plan(
             (Kind::Time, Some("month")) => (
                 format!(
                     "CAST({} AS BIGINT)",
-                    month_sql(backend, &format!("({e}) / {DAY_MS}"))
+                    super::aggregates::month_sql(backend, &format!("({e}) / {DAY_MS}"))
                 ),
                 Out::Month,
                 format!("{}:month", g.field),

@@ -262,9 +262,22 @@ fn SavedList(open: impl Fn(i64) + Clone + Send + Sync + 'static) -> impl IntoVie
             r
         }
     });
+    let remove = Action::new(move |id: &i64| {
+        let id = *id;
+        async move {
+            let r = super::api::delete_report(id).await;
+            bump.update(|b| *b += 1);
+            r
+        }
+    });
     let selected = RwSignal::new(None::<(i64, String, Chart)>);
     let error = RwSignal::new(None);
     let me = use_me();
+    Effect::new(move || {
+        if let Some(Err(e)) = remove.value().get() {
+            error.set(Some(e));
+        }
+    });
     Effect::new(move || {
         if let Some(Err(e)) = pin.value().get() {
             error.set(Some(e));
@@ -294,6 +307,10 @@ fn SavedList(open: impl Fn(i64) + Clone + Send + Sync + 'static) -> impl IntoVie
                                         }>{r.name.clone()}</button>
                                         {builder.then(|| view! {
                                             <button class="chip" data-testid="saved-report-edit" on:click=move |_| open(id)>{t(Key::Edit)}</button>
+                                            <button class="chip" data-testid="saved-report-delete" on:click=move |_| {
+                                                if selected.get_untracked().is_some_and(|s| s.0 == id) { selected.set(None); }
+                                                remove.dispatch(id);
+                                            }>{t(Key::Delete)}</button>
                                         })}
                                         <span class="muted">{r.owner.clone()}</span>
                                         <button class="chip" data-testid="saved-report-pin" on:click=move |_| { pin.dispatch((id, !pinned)); }>
