@@ -24,7 +24,9 @@ fn numbers(backend: Backend, n: i64) -> String {
         Backend::Sqlite => {
             format!("WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < {n})")
         }
-        Backend::Postgres => format!("WITH s(n) AS (SELECT generate_series(1, {n}))"),
+        Backend::Postgres => {
+            format!("WITH s(n) AS (SELECT CAST(generate_series(1, {n}) AS BIGINT))")
+        }
     }
 }
 

@@ -383,8 +383,9 @@ async fn payments(
     ))
     .fetch_all(&db.pool)
     .await?;
+    // The totals from the small table: the same payments by the same shops and managers.
     let (_, _, n_all, in_all, out_all): (i64, i64, i64, i64, i64) = sqlx::query_as(&format!(
-        "SELECT 0, 0, {sums} FROM {table} WHERE {when} AND {shops}{manager}"
+        "SELECT 0, 0, {sums} FROM agg_pay WHERE {when} AND {shops}{manager}"
     ))
     .fetch_one(&db.pool)
     .await?;
@@ -572,19 +573,19 @@ async fn sales(db: &Db, params: &Params, shops: &str, shops_of_a: &str) -> Resul
     let revenue_col = columns.len() - 4;
     let mut table = finish(columns, rows, revenue_col);
     if by == SalesBy::Product {
-        // Totals of every product, not only of the rows shown.
-        let (lines, qty, revenue, cost): (i64, i64, i64, i64) = sqlx::query_as(&format!(
-            "SELECT CAST(COALESCE(SUM(a.lines), 0) AS BIGINT), CAST(COALESCE(SUM(a.qty), 0) AS BIGINT), \
-                    CAST(COALESCE(SUM(a.revenue), 0) AS BIGINT), CAST(COALESCE(SUM(a.cost), 0) AS BIGINT) \
-             FROM agg_sales_product a WHERE {} AND {shops_of_a}",
-            when.replace("grain", "a.grain").replace("bucket", "a.bucket")
+        // Totals of every product, not only of the rows shown, from the small table (the
+        // same lines by the same shops). Quantities of different units don't add up.
+        let (lines, revenue, cost): (i64, i64, i64) = sqlx::query_as(&format!(
+            "SELECT CAST(COALESCE(SUM(lines), 0) AS BIGINT), \
+                    CAST(COALESCE(SUM(revenue), 0) AS BIGINT), CAST(COALESCE(SUM(cost), 0) AS BIGINT) \
+             FROM agg_sales_shop WHERE {when} AND {shops}"
         ))
         .fetch_one(&db.pool)
         .await?;
         table.totals = Some(vec![
             Value::Null,
             Value::Int(lines),
-            Value::Qty(Qty(qty)),
+            Value::Null,
             Value::Money(Money(revenue)),
             Value::Money(Money(cost)),
             Value::Money(Money(revenue - cost)),
