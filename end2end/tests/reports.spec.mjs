@@ -119,7 +119,8 @@ test('a figure in a standard report changes live when a payment is recorded in a
 });
 
 test('a seller sees only their shop and cannot open the constructor', async ({ page, errors }) => {
-  await signIn(page, 'seller3');
+  // seller4 works at «Вайнера» (Ekaterinburg); no other test changes their shops.
+  await signIn(page, 'seller4');
   await page.goto('/reports');
   await page.getByTestId('std-sales').click();
   await page.getByTestId('std-by').selectOption('shop');
@@ -128,6 +129,7 @@ test('a seller sees only their shop and cannot open the constructor', async ({ p
   const rows = page.getByTestId('report-table').getByTestId('report-row');
   await expect(rows.first()).toBeVisible();
   const shops = await rows.locator('td:first-child').allTextContents();
-  expect(shops.every((s) => s.includes('Баумана'))).toBe(true);
+  expect(shops.length).toBeGreaterThan(0);
+  expect(shops.every((s) => s.includes('Вайнера'))).toBe(true);
   await expect(page.getByTestId('tab-constructor')).toHaveCount(0);
 });
