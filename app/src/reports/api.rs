@@ -145,7 +145,8 @@ pub async fn run_saved_report(id: i64, params: Params) -> Result<Table, AppError
     with_status(
         async {
             let (state, caller) = caller().await?;
-            saved::run(&state.db, &caller, id, &params).await
+            let report = saved::get(&state.db, &caller, id).await?;
+            saved::run(&state.db, &caller, &report, &params).await
         }
         .await,
     )

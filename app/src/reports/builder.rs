@@ -126,7 +126,8 @@ impl Joins {
     }
 }
 
-fn in_list(ids: &[i64]) -> String {
+/// Ids as a SQL list (numbers only); `-1` when empty, so nothing matches.
+pub(crate) fn in_list(ids: &[i64]) -> String {
     if ids.is_empty() {
         // No shop: nothing matches.
         return "-1".into();

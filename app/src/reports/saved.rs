@@ -184,9 +184,14 @@ pub async fn pin(db: &Db, caller: &Caller, id: i64, pinned: bool) -> Result<(), 
     Ok(())
 }
 
-/// Runs a saved report with parameters (period, shop), to the end.
-pub async fn run(db: &Db, caller: &Caller, id: i64, params: &Params) -> Result<Table, AppError> {
-    let report = get(db, caller, id).await?;
+/// Runs a saved report the caller may see (from [`get`] or [`list`]) with parameters
+/// (period, shop), to the end.
+pub async fn run(
+    db: &Db,
+    caller: &Caller,
+    report: &SavedReport,
+    params: &Params,
+) -> Result<Table, AppError> {
     let plan = plan_for(db, caller, &report.spec, params).await?;
     super::jobs::run_now(db, &plan).await
 }
@@ -198,7 +203,7 @@ pub async fn dashboard(db: &Db, caller: &Caller) -> Result<Vec<Pinned>, AppError
     }
     let mut out = Vec::new();
     for r in list(db, caller).await?.into_iter().filter(|r| r.pinned) {
-        let result = run(db, caller, r.id, &Params::default()).await;
+        let result = run(db, caller, &r, &Params::default()).await;
         out.push(Pinned {
             id: r.id,
             name: r.name,

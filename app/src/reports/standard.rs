@@ -81,20 +81,10 @@ pub fn buckets(from: i64, to: i64) -> String {
 async fn shops(db: &Db, caller: &Caller, params: &Params) -> Result<String, AppError> {
     let mut conn = db.pool.acquire().await?;
     let scope = crate::orders::service::visible_shops(&mut conn, caller).await?;
-    let list = |ids: &[i64]| {
-        if ids.is_empty() {
-            "-1".to_string()
-        } else {
-            ids.iter()
-                .map(|i| i.to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
-        }
-    };
     Ok(match (params.shop_id, scope) {
         (Some(shop), Some(s)) if !s.contains(&shop) => return Err(AppError::Forbidden),
         (Some(shop), _) => format!("{{s}}shop_id = {shop}"),
-        (None, Some(s)) => format!("{{s}}shop_id IN ({})", list(&s)),
+        (None, Some(s)) => format!("{{s}}shop_id IN ({})", super::builder::in_list(&s)),
         (None, None) => "1 = 1".to_string(),
     })
 }
@@ -104,6 +94,26 @@ async fn names(db: &Db, table: &str) -> Result<HashMap<i64, String>, AppError> {
         .fetch_all(&db.pool)
         .await?;
     Ok(rows.into_iter().collect())
+}
+
+/// Names of just these ids (`select` answers id, name), 500 at a time.
+async fn names_of(
+    db: &Db,
+    select: &str,
+    ids: impl Iterator<Item = i64>,
+) -> Result<HashMap<i64, String>, AppError> {
+    let ids: Vec<i64> = ids.collect();
+    let mut map = HashMap::new();
+    for chunk in ids.chunks(500) {
+        let found: Vec<(i64, String)> = sqlx::query_as(&format!(
+            "{select} WHERE id IN ({})",
+            super::builder::in_list(chunk)
+        ))
+        .fetch_all(&db.pool)
+        .await?;
+        map.extend(found);
+    }
+    Ok(map)
 }
 
 fn name_of(map: &HashMap<i64, String>, id: i64) -> Value {
@@ -394,20 +404,7 @@ async fn payments(
         Standard::PaymentsByProcess => names(db, "process").await?,
         Standard::PaymentsByManager => employees.clone(),
         Standard::PaymentsByFund => names(db, "fund").await?,
-        _ => {
-            let ids: Vec<String> = rows.iter().map(|r| r.1.to_string()).collect();
-            let mut map = HashMap::new();
-            for chunk in ids.chunks(500) {
-                let found: Vec<(i64, String)> = sqlx::query_as(&format!(
-                    "SELECT id, name FROM client WHERE id IN ({})",
-                    chunk.join(", ")
-                ))
-                .fetch_all(&db.pool)
-                .await?;
-                map.extend(found);
-            }
-            map
-        }
+        _ => names_of(db, "SELECT id, name FROM client", rows.iter().map(|r| r.1)).await?,
     };
     let mut columns = Vec::new();
     if per_manager {
@@ -506,22 +503,12 @@ async fn sales(db: &Db, params: &Params, shops: &str, shops_of_a: &str) -> Resul
         SalesBy::Category => names(db, "category").await?,
         SalesBy::Product => {
             // Only the products shown.
-            let ids: Vec<String> = rows.iter().map(|r| r.0.to_string()).collect();
-            let mut map = HashMap::new();
-            for chunk in ids.chunks(500) {
-                let found: Vec<(i64, String, String)> = sqlx::query_as(&format!(
-                    "SELECT id, sku, name FROM product WHERE id IN ({})",
-                    chunk.join(", ")
-                ))
-                .fetch_all(&db.pool)
-                .await?;
-                map.extend(
-                    found
-                        .into_iter()
-                        .map(|(id, sku, name)| (id, format!("{sku} {name}"))),
-                );
-            }
-            map
+            names_of(
+                db,
+                "SELECT id, sku || ' ' || name FROM product",
+                rows.iter().map(|r| r.0),
+            )
+            .await?
         }
         SalesBy::Day => HashMap::new(),
     };

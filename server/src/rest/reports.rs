@@ -178,6 +178,6 @@ pub async fn run_saved(
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
     let report = saved::get(&state.db, &caller, id).await?;
-    let table = saved::run(&state.db, &caller, id, &q.params()?).await?;
+    let table = saved::run(&state.db, &caller, &report, &q.params()?).await?;
     respond(table, &q, &headers, &format!("report-{}", report.id))
 }
