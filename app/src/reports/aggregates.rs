@@ -23,6 +23,11 @@ pub fn month_of_day(day: i64) -> i64 {
     y * 12 + m - 1
 }
 
+/// The year of a month index.
+pub fn year_of_month(month: i64) -> i64 {
+    month.div_euclid(12)
+}
+
 /// First day of a month index.
 pub fn first_day_of_month(month: i64) -> i64 {
     let (y, m) = (month.div_euclid(12), month.rem_euclid(12) + 1);
@@ -351,8 +356,11 @@ pub async fn apply(
 }
 
 async fn upsert(conn: &mut AnyConnection, key: &Key, m: Measures) -> Result<(), AppError> {
-    // Day-grain keys are written at both grains: the day and its month.
-    let grains = |day: i64| [(0_i64, day), (1_i64, month_of_day(day))];
+    // Day-grain keys are written at every grain: the day, its month and its year.
+    let grains = |day: i64| {
+        let month = month_of_day(day);
+        [(0_i64, day), (1_i64, month), (2_i64, year_of_month(month))]
+    };
     match key {
         Key::SalesShop { day, shop, manager } => {
             for (grain, bucket) in grains(*day) {
@@ -591,7 +599,7 @@ pub async fn rebuild_on(conn: &mut AnyConnection, backend: Backend) -> Result<()
     for sql in &statements {
         sqlx::query(sql).execute(&mut *conn).await?;
     }
-    // Months from days.
+    // Months from days, then years from months.
     for (table, keys, sums) in [
         (
             "agg_sales_shop",
@@ -615,12 +623,14 @@ pub async fn rebuild_on(conn: &mut AnyConnection, backend: Backend) -> Result<()
         ),
     ] {
         let month = month_sql(backend, "bucket");
-        sqlx::query(&format!(
-            "INSERT INTO {table} SELECT 1, {month}, {keys}, {sums} FROM {table} WHERE grain = 0 \
-             GROUP BY {month}, {keys}"
-        ))
-        .execute(&mut *conn)
-        .await?;
+        for (grain, bucket, from_grain) in [(1, month.as_str(), 0), (2, "(bucket / 12)", 1)] {
+            sqlx::query(&format!(
+                "INSERT INTO {table} SELECT {grain}, {bucket}, {keys}, {sums} FROM {table} \
+                 WHERE grain = {from_grain} GROUP BY {bucket}, {keys}"
+            ))
+            .execute(&mut *conn)
+            .await?;
+        }
     }
     Ok(())
 }

@@ -41,40 +41,143 @@ pub fn period(params: &Params) -> Result<(i64, i64), AppError> {
     Ok((from, to))
 }
 
-/// `[from, to]` as whole months plus the edge days: a SQL condition on (grain, bucket).
-/// Only numbers computed here go into it.
-pub fn buckets(from: i64, to: i64) -> String {
-    let first_month = month_of_day(from);
-    let first_full = if first_day_of_month(first_month) == from {
-        first_month
-    } else {
-        first_month + 1
+/// A range of buckets at one grain (0 day, 1 month, 2 year), added (`sign` 1) or taken
+/// away (`sign` -1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    pub grain: i64,
+    pub lo: i64,
+    pub hi: i64,
+    pub sign: i64,
+}
+
+/// What reading one bucket costs, in day buckets: a month's rows are about as many as
+/// eight days', a year's about as many as ten days'.
+const MONTH_COST: i64 = 8;
+const YEAR_COST: i64 = 10;
+
+/// `[from, to]` in days as the cheapest signed sum of years, months and days: whole
+/// years and months where they fit, and a partial month (year) read as the whole month
+/// (year) less the days (months) outside the period when that reads fewer rows. So the
+/// last twelve months up to today are about one year row, one month row and a few days
+/// per key (the days after today carry nothing), not twelve months and thirty days.
+pub fn spans(from: i64, to: i64) -> Vec<Span> {
+    let mut out = Vec::new();
+    let months = coarsen(
+        (from, to),
+        0,
+        &mut out,
+        month_of_day,
+        first_day_of_month,
+        (1, MONTH_COST),
+    );
+    if let Some((m1, m2)) = months {
+        let years = coarsen(
+            (m1, m2),
+            1,
+            &mut out,
+            |m| m.div_euclid(12),
+            |y| y * 12,
+            (MONTH_COST, YEAR_COST),
+        );
+        if let Some((y1, y2)) = years {
+            out.push(Span {
+                grain: 2,
+                lo: y1,
+                hi: y2,
+                sign: 1,
+            });
+        }
+    }
+    out
+}
+
+/// Covers the fine buckets `[lo, hi]` of `grain`: pushes the fine spans it reads
+/// (added, or taken away from a whole coarse bucket) and returns the coarse buckets
+/// still to read. `coarse` maps a fine bucket to its coarse one, `first` a coarse bucket
+/// to its first fine one; `cost` is (fine, coarse).
+fn coarsen(
+    (lo, hi): (i64, i64),
+    grain: i64,
+    out: &mut Vec<Span>,
+    coarse: impl Fn(i64) -> i64,
+    first: impl Fn(i64) -> i64,
+    (fine_cost, coarse_cost): (i64, i64),
+) -> Option<(i64, i64)> {
+    let span = |lo, hi, sign| Span {
+        grain,
+        lo,
+        hi,
+        sign,
     };
-    let last_month = month_of_day(to);
-    let last_full = if first_day_of_month(last_month + 1) - 1 == to {
-        last_month
-    } else {
-        last_month - 1
-    };
-    if first_full > last_full {
-        return format!("(grain = 0 AND bucket BETWEEN {from} AND {to})");
+    // Reading `inside` fine buckets against the coarse one less `outside` fine ones.
+    let whole_is_cheaper =
+        |inside: i64, outside: i64| coarse_cost + outside * fine_cost < inside * fine_cost;
+    let (c1, c2) = (coarse(lo), coarse(hi));
+    let (start, end) = (first(c1), first(c2 + 1) - 1);
+    if c1 == c2 {
+        let (inside, outside) = (hi - lo + 1, (end - start + 1) - (hi - lo + 1));
+        if outside > 0 && !whole_is_cheaper(inside, outside) {
+            out.push(span(lo, hi, 1));
+            return None;
+        }
+        if lo > start {
+            out.push(span(start, lo - 1, -1));
+        }
+        if hi < end {
+            out.push(span(hi + 1, end, -1));
+        }
+        return Some((c1, c1));
     }
-    let mut parts = vec![format!(
-        "(grain = 1 AND bucket BETWEEN {first_full} AND {last_full})"
-    )];
-    let lead_end = first_day_of_month(first_full) - 1;
-    if from <= lead_end {
-        parts.push(format!(
-            "(grain = 0 AND bucket BETWEEN {from} AND {lead_end})"
-        ));
+    let (mut clo, mut chi) = (c1, c2);
+    if lo > start {
+        let lead_end = first(c1 + 1) - 1;
+        if whole_is_cheaper(lead_end - lo + 1, lo - start) {
+            out.push(span(start, lo - 1, -1));
+        } else {
+            out.push(span(lo, lead_end, 1));
+            clo = c1 + 1;
+        }
     }
-    let tail_start = first_day_of_month(last_full + 1);
-    if tail_start <= to {
-        parts.push(format!(
-            "(grain = 0 AND bucket BETWEEN {tail_start} AND {to})"
-        ));
+    if hi < end {
+        let tail_start = first(c2);
+        if whole_is_cheaper(hi - tail_start + 1, end - hi) {
+            out.push(span(hi + 1, end, -1));
+        } else {
+            out.push(span(tail_start, hi, 1));
+            chi = c2 - 1;
+        }
     }
-    format!("({})", parts.join(" OR "))
+    (clo <= chi).then_some((clo, chi))
+}
+
+/// The rows of an aggregate table over some spans, as a derived table `x`: `columns` as
+/// they are, `measures` negated in the spans taken away; `filter` limits the rows
+/// (shops, manager). Only numbers computed here and names from this module go into it.
+fn over(table: &str, columns: &str, measures: &[&str], filter: &str, spans: &[Span]) -> String {
+    let parts: Vec<String> = spans
+        .iter()
+        .map(|s| {
+            let measures: Vec<String> = measures
+                .iter()
+                .map(|m| {
+                    if s.sign < 0 {
+                        format!("-{m} AS {m}")
+                    } else {
+                        format!("{m} AS {m}")
+                    }
+                })
+                .collect();
+            format!(
+                "SELECT {columns}, {} FROM {table} WHERE grain = {} AND bucket BETWEEN {} AND {} AND {filter}",
+                measures.join(", "),
+                s.grain,
+                s.lo,
+                s.hi
+            )
+        })
+        .collect();
+    format!("({}) x", parts.join(" UNION ALL "))
 }
 
 /// The shops condition: the caller's shops, narrowed to one shop when asked.
@@ -83,8 +186,8 @@ async fn shops(db: &Db, caller: &Caller, params: &Params) -> Result<String, AppE
     let scope = crate::orders::service::visible_shops(&mut conn, caller).await?;
     Ok(match (params.shop_id, scope) {
         (Some(shop), Some(s)) if !s.contains(&shop) => return Err(AppError::Forbidden),
-        (Some(shop), _) => format!("{{s}}shop_id = {shop}"),
-        (None, Some(s)) => format!("{{s}}shop_id IN ({})", super::builder::in_list(&s)),
+        (Some(shop), _) => format!("shop_id = {shop}"),
+        (None, Some(s)) => format!("shop_id IN ({})", super::builder::in_list(&s)),
         (None, None) => "1 = 1".to_string(),
     })
 }
@@ -167,9 +270,7 @@ pub async fn run(
     params: &Params,
 ) -> Result<Table, AppError> {
     caller.require(Action::ViewReports)?;
-    // `{s}` is where a table alias goes.
-    let template = shops(db, caller, params).await?;
-    let shops = template.replace("{s}", "");
+    let shops = shops(db, caller, params).await?;
     match report {
         Standard::Receivables => receivables(db, &shops).await,
         Standard::Balance => balance(db, &shops).await,
@@ -177,7 +278,7 @@ pub async fn run(
         | Standard::PaymentsByClient
         | Standard::PaymentsByManager
         | Standard::PaymentsByFund => payments(db, report, params, &shops).await,
-        Standard::Sales => sales(db, params, &shops, &template.replace("{s}", "a.")).await,
+        Standard::Sales => sales(db, params, &shops).await,
     }
 }
 
@@ -350,7 +451,7 @@ async fn payments(
     shops: &str,
 ) -> Result<Table, AppError> {
     let (from, to) = period(params)?;
-    let when = buckets(from, to);
+    let spans = spans(from, to);
     let manager = params
         .manager_id
         .map_or(String::new(), |m| format!(" AND manager_id = {m}"));
@@ -382,20 +483,25 @@ async fn payments(
     } else {
         (format!("0, {key}"), key.to_string())
     };
+    let filter = format!("{shops}{manager}");
+    let rows_of =
+        |table: &str, columns: &str| over(table, columns, &["payments", "amount"], &filter, &spans);
     let sums = "CAST(COALESCE(SUM(payments), 0) AS BIGINT), \
                 CAST(COALESCE(SUM(CASE WHEN direction = 'in' THEN amount ELSE 0 END), 0) AS BIGINT), \
                 CAST(COALESCE(SUM(CASE WHEN direction = 'out' THEN amount ELSE 0 END), 0) AS BIGINT)";
     // The first rows by money in, ranked by the database; the totals of all rows.
     let rows: Vec<(i64, i64, i64, i64, i64)> = sqlx::query_as(&format!(
-        "SELECT {keys}, {sums} FROM {table} WHERE {when} AND {shops}{manager} GROUP BY {group} \
+        "SELECT {keys}, {sums} FROM {} GROUP BY {group} HAVING SUM(payments) <> 0 \
          ORDER BY 4 DESC, {group} LIMIT {}",
+        rows_of(table, &format!("{group}, direction")),
         MAX_ROWS + 1
     ))
     .fetch_all(&db.pool)
     .await?;
     // The totals from the small table: the same payments by the same shops and managers.
     let (_, _, n_all, in_all, out_all): (i64, i64, i64, i64, i64) = sqlx::query_as(&format!(
-        "SELECT 0, 0, {sums} FROM agg_pay WHERE {when} AND {shops}{manager}"
+        "SELECT 0, 0, {sums} FROM {}",
+        rows_of("agg_pay", "direction")
     ))
     .fetch_one(&db.pool)
     .await?;
@@ -444,16 +550,31 @@ async fn payments(
     Ok(ranked(columns, rows, totals))
 }
 
-async fn sales(db: &Db, params: &Params, shops: &str, shops_of_a: &str) -> Result<Table, AppError> {
+async fn sales(db: &Db, params: &Params, shops: &str) -> Result<Table, AppError> {
     let (from, to) = period(params)?;
     let by = params.by.unwrap_or_default();
     let manager = params
         .manager_id
         .map_or(String::new(), |m| format!(" AND manager_id = {m}"));
-    let when = if by == SalesBy::Day {
-        format!("(grain = 0 AND bucket BETWEEN {from} AND {to})")
+    let spans = if by == SalesBy::Day {
+        vec![Span {
+            grain: 0,
+            lo: from,
+            hi: to,
+            sign: 1,
+        }]
     } else {
-        buckets(from, to)
+        spans(from, to)
+    };
+    let filter = format!("{shops}{manager}");
+    let shop_rows = |columns: &str| {
+        over(
+            "agg_sales_shop",
+            columns,
+            &["orders", "lines", "revenue", "cost"],
+            &filter,
+            &spans,
+        )
     };
     let by_product = matches!(by, SalesBy::Product | SalesBy::Category);
     if by_product && params.manager_id.is_some() {
@@ -463,7 +584,7 @@ async fn sales(db: &Db, params: &Params, shops: &str, shops_of_a: &str) -> Resul
     // key, orders, lines, qty, revenue, cost
     let rows: Vec<(i64, i64, i64, i64, i64, i64)> = if by_product {
         let key = if by == SalesBy::Product {
-            "a.product_id"
+            "x.product_id"
         } else {
             "COALESCE(p.category_id, 0)"
         };
@@ -471,15 +592,19 @@ async fn sales(db: &Db, params: &Params, shops: &str, shops_of_a: &str) -> Resul
         let (join, rank) = if by == SalesBy::Product {
             ("", format!(" ORDER BY 5 DESC, 1 LIMIT {}", MAX_ROWS + 1))
         } else {
-            (" JOIN product p ON p.id = a.product_id", String::new())
+            (" JOIN product p ON p.id = x.product_id", String::new())
         };
         sqlx::query_as(&format!(
-            "SELECT {key}, 0, CAST(SUM(a.lines) AS BIGINT), CAST(SUM(a.qty) AS BIGINT), \
-                    CAST(SUM(a.revenue) AS BIGINT), CAST(SUM(a.cost) AS BIGINT) \
-             FROM agg_sales_product a{join} \
-             WHERE {} AND {shops_of_a} GROUP BY {key}{rank}",
-            when.replace("grain", "a.grain")
-                .replace("bucket", "a.bucket")
+            "SELECT {key}, 0, CAST(SUM(x.lines) AS BIGINT), CAST(SUM(x.qty) AS BIGINT), \
+                    CAST(SUM(x.revenue) AS BIGINT), CAST(SUM(x.cost) AS BIGINT) \
+             FROM {}{join} GROUP BY {key} HAVING SUM(x.lines) <> 0{rank}",
+            over(
+                "agg_sales_product",
+                "product_id",
+                &["lines", "qty", "revenue", "cost"],
+                shops,
+                &spans
+            )
         ))
         .fetch_all(&db.pool)
         .await?
@@ -492,7 +617,8 @@ async fn sales(db: &Db, params: &Params, shops: &str, shops_of_a: &str) -> Resul
         sqlx::query_as(&format!(
             "SELECT {key}, CAST(SUM(orders) AS BIGINT), CAST(SUM(lines) AS BIGINT), 0, \
                     CAST(SUM(revenue) AS BIGINT), CAST(SUM(cost) AS BIGINT) \
-             FROM agg_sales_shop WHERE {when} AND {shops}{manager} GROUP BY {key}"
+             FROM {} GROUP BY {key} HAVING SUM(orders) <> 0",
+            shop_rows(key)
         ))
         .fetch_all(&db.pool)
         .await?
@@ -565,7 +691,8 @@ async fn sales(db: &Db, params: &Params, shops: &str, shops_of_a: &str) -> Resul
         let (lines, revenue, cost): (i64, i64, i64) = sqlx::query_as(&format!(
             "SELECT CAST(COALESCE(SUM(lines), 0) AS BIGINT), \
                     CAST(COALESCE(SUM(revenue), 0) AS BIGINT), CAST(COALESCE(SUM(cost), 0) AS BIGINT) \
-             FROM agg_sales_shop WHERE {when} AND {shops}"
+             FROM {}",
+            shop_rows("shop_id")
         ))
         .fetch_one(&db.pool)
         .await?;
@@ -602,36 +729,89 @@ mod tests {
     use super::*;
     use crate::ui::time::days_from_civil;
 
+    /// Every day of the spans, with its sign summed.
+    fn days_of(spans: &[Span]) -> HashMap<i64, i64> {
+        let mut days = HashMap::new();
+        for s in spans {
+            let (first, last) = match s.grain {
+                0 => (s.lo, s.hi),
+                1 => (first_day_of_month(s.lo), first_day_of_month(s.hi + 1) - 1),
+                _ => (
+                    first_day_of_month(s.lo * 12),
+                    first_day_of_month(s.hi * 12 + 12) - 1,
+                ),
+            };
+            for d in first..=last {
+                *days.entry(d).or_insert(0) += s.sign;
+            }
+        }
+        days.retain(|_, n| *n != 0);
+        days
+    }
+
     #[test]
-    fn periods_read_whole_months_and_edge_days() {
+    fn spans_cover_exactly_the_period() {
         let d = |y, m, dd| days_from_civil(y, m, dd);
-        // Inside one month: days only.
+        let (start, end) = (d(2024, 12, 20), d(2027, 1, 10));
+        let mut from = start;
+        while from <= end {
+            let mut to = from;
+            while to <= end {
+                let days = days_of(&spans(from, to));
+                assert_eq!(days.len() as i64, to - from + 1, "{from}..{to}");
+                assert!(days
+                    .iter()
+                    .all(|(day, n)| *n == 1 && (from..=to).contains(day)));
+                to += 1 + (to - from) / 3;
+            }
+            from += 3;
+        }
+    }
+
+    #[test]
+    fn spans_read_few_buckets() {
+        let d = |y, m, dd| days_from_civil(y, m, dd);
+        let span = |grain, lo, hi, sign| Span {
+            grain,
+            lo,
+            hi,
+            sign,
+        };
+        let month = |y: i64, m: i64| y * 12 + m - 1;
+        // A few days: the days.
         assert_eq!(
-            buckets(d(2026, 11, 3), d(2026, 11, 20)),
-            format!(
-                "(grain = 0 AND bucket BETWEEN {} AND {})",
-                d(2026, 11, 3),
-                d(2026, 11, 20)
-            )
+            spans(d(2026, 11, 3), d(2026, 11, 20)),
+            vec![span(0, d(2026, 11, 3), d(2026, 11, 20), 1)]
         );
-        // A whole month: the month row only.
-        let m = 2026 * 12 + 10;
+        // A whole month: the month row.
         assert_eq!(
-            buckets(d(2026, 11, 1), d(2026, 11, 30)),
-            format!("((grain = 1 AND bucket BETWEEN {m} AND {m}))")
+            spans(d(2026, 11, 1), d(2026, 11, 30)),
+            vec![span(1, month(2026, 11), month(2026, 11), 1)]
         );
-        // Oct 15 – Dec 5: days, November, days.
-        let b = buckets(d(2026, 10, 15), d(2026, 12, 5));
-        assert!(b.contains(&format!("grain = 1 AND bucket BETWEEN {m} AND {m}")));
-        assert!(b.contains(&format!(
-            "BETWEEN {} AND {}",
-            d(2026, 10, 15),
-            d(2026, 10, 31)
-        )));
-        assert!(b.contains(&format!(
-            "BETWEEN {} AND {}",
-            d(2026, 12, 1),
-            d(2026, 12, 5)
-        )));
+        // This month up to the 27th: the month less its last three days.
+        assert_eq!(
+            spans(d(2026, 11, 1), d(2026, 11, 27)),
+            vec![
+                span(0, d(2026, 11, 28), d(2026, 11, 30), -1),
+                span(1, month(2026, 11), month(2026, 11), 1)
+            ]
+        );
+        // The last 365 days up to 27 Nov 2026: three days of 2025, December 2025 and
+        // the year 2026 less December and the last three days of November.
+        assert_eq!(
+            spans(d(2025, 11, 28), d(2026, 11, 27)),
+            vec![
+                span(0, d(2025, 11, 28), d(2025, 11, 30), 1),
+                span(0, d(2026, 11, 28), d(2026, 11, 30), -1),
+                span(1, month(2025, 12), month(2025, 12), 1),
+                span(1, month(2026, 12), month(2026, 12), -1),
+                span(2, 2026, 2026, 1)
+            ]
+        );
+        // Whole years: the year rows.
+        assert_eq!(
+            spans(d(2024, 1, 1), d(2025, 12, 31)),
+            vec![span(2, 2024, 2025, 1)]
+        );
     }
 }
