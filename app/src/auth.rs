@@ -142,6 +142,20 @@ pub struct Me {
     pub role: Role,
     pub home_location_id: Option<i64>,
     pub home_location_name: Option<String>,
+    /// The home shop and the shops granted (Settings → Shop access).
+    #[serde(default)]
+    pub own_locations: Vec<i64>,
+    /// Directors and admins work on every shop's records and stock.
+    #[serde(default)]
+    pub every_location: bool,
+}
+
+impl Me {
+    /// Whether the screens should offer stock work at this location (the server's rule
+    /// is `scope::check_location_stock`; this only keeps refused choices off the form).
+    pub fn works_at(&self, location_id: i64) -> bool {
+        self.every_location || self.own_locations.contains(&location_id)
+    }
 }
 
 /// An API token as listed to admins (never the secret itself).

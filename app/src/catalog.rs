@@ -24,7 +24,22 @@ pub enum Unit {
     Pack,
 }
 
+/// 422 `not_whole` for a fraction of a unit counted in whole numbers (pieces, packs).
+pub fn check_whole(unit: &str, qty: crate::quantity::Qty) -> Result<(), AppError> {
+    match Unit::parse(unit) {
+        Some(u) if u.is_counted() && !qty.is_whole() => {
+            Err(AppError::invalid(Field::Quantity, Problem::NotWhole))
+        }
+        _ => Ok(()),
+    }
+}
+
 impl Unit {
+    /// Pieces and packs are counted in whole numbers; weights and lengths are not.
+    pub fn is_counted(self) -> bool {
+        matches!(self, Unit::Pcs | Unit::Pack)
+    }
+
     pub const ALL: [Unit; 5] = [Unit::Pcs, Unit::Kg, Unit::M, Unit::L, Unit::Pack];
 
     pub fn as_str(self) -> &'static str {
@@ -114,6 +129,8 @@ impl ProductInput {
         if self.cost.0 < 0 {
             return Err(AppError::invalid(Field::Price, Problem::OutOfRange));
         }
+        self.price.check(Field::Price)?;
+        self.cost.check(Field::Price)?;
         let mut barcodes = Vec::new();
         for code in &self.barcodes {
             let code = code.trim();

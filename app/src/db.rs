@@ -191,6 +191,40 @@ fn sqlite_path(url: &str) -> Option<String> {
     (!path.is_empty() && path != ":memory:").then(|| path.to_string())
 }
 
+/// ` FOR UPDATE` on PostgreSQL, nothing on SQLite (whose writers are serialised by
+/// `BEGIN IMMEDIATE`, and which has no row locks): appended to a `SELECT` of one row
+/// that the transaction is about to write back (DESIGN.md §5b).
+pub fn for_update(conn: &sqlx::AnyConnection) -> &'static str {
+    if conn.backend_name().eq_ignore_ascii_case("sqlite") {
+        ""
+    } else {
+        " FOR UPDATE"
+    }
+}
+
+/// How many times a write that lost a deadlock or serialization race is run again.
+pub const WRITE_TRIES: usize = 4;
+
+/// Runs a whole write (its own transaction) again when PostgreSQL answers a deadlock or
+/// a serialization failure ([`crate::error::AppError::Busy`]), a bounded number of
+/// times with a short, growing pause; other answers come back at once.
+pub async fn retry_busy<T, F, Fut>(mut write: F) -> Result<T, crate::error::AppError>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, crate::error::AppError>>,
+{
+    let mut tries = 0;
+    loop {
+        tries += 1;
+        match write().await {
+            Err(crate::error::AppError::Busy) if tries < WRITE_TRIES => {
+                tokio::time::sleep(Duration::from_millis(5 * (1 << tries))).await;
+            }
+            other => return other,
+        }
+    }
+}
+
 /// Now, in UTC milliseconds since the Unix epoch (how every timestamp is stored).
 pub fn now_ms() -> i64 {
     std::time::SystemTime::now()

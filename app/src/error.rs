@@ -78,6 +78,10 @@ pub enum Problem {
     OutOfRange,
     Invalid,
     NotFound,
+    /// Text with NUL or another control character (tab and line breaks aside).
+    ControlCharacter,
+    /// A fraction of a piece (or of another unit counted in whole numbers).
+    NotWhole,
 }
 
 /// What a conflict is about.
@@ -108,6 +112,8 @@ pub enum Conflict {
     TransferClosed,
     /// Another saved report has this name.
     ReportNameTaken,
+    /// The reservation belongs to an order: it changes only through the order.
+    ReservationOfOrder,
     Other,
 }
 
@@ -144,6 +150,10 @@ pub enum AppError {
     NotFound,
     #[error("invalid {field:?}: {problem:?}")]
     Validation { field: Field, problem: Problem },
+    /// Text with NUL or another control character, found by the request guard before
+    /// any handler: `field` is the request's own name for it (a JSON key, a parameter).
+    #[error("{field}: control character")]
+    ControlCharacter { field: String },
     #[error("conflict: {kind:?}")]
     Conflict { kind: Conflict },
     /// Asked for more than is available: what is available here and where else.
@@ -165,6 +175,10 @@ pub enum AppError {
     UnsupportedFile,
     #[error("the database is not answering")]
     Unavailable,
+    /// Too much at once (password checks queued, a write that lost a deadlock or a
+    /// serialization race more than a few times): try again shortly.
+    #[error("busy; try again")]
+    Busy,
     #[error("internal error")]
     Internal,
     /// A request that could not be read (bad JSON, missing fields).
@@ -192,7 +206,7 @@ impl AppError {
             AppError::AccountInactive => "account_inactive",
             AppError::Forbidden => "forbidden",
             AppError::NotFound => "not_found",
-            AppError::Validation { .. } => "validation",
+            AppError::Validation { .. } | AppError::ControlCharacter { .. } => "validation",
             AppError::Conflict { .. } => "conflict",
             AppError::NotEnoughStock { .. } => "not_enough_stock",
             AppError::TooManyAttempts => "too_many_attempts",
@@ -201,6 +215,7 @@ impl AppError {
             AppError::TooLarge { .. } => "too_large",
             AppError::UnsupportedFile => "unsupported_file",
             AppError::Unavailable => "unavailable",
+            AppError::Busy => "busy",
             AppError::Internal => "internal",
             AppError::Malformed { .. } => "malformed_request",
             AppError::Request { .. } => "request",
@@ -213,12 +228,14 @@ impl AppError {
             AppError::Unauthorized | AppError::InvalidCredentials => 401,
             AppError::AccountInactive | AppError::Forbidden => 403,
             AppError::NotFound => 404,
-            AppError::Validation { .. } | AppError::Template { .. } => 422,
+            AppError::Validation { .. }
+            | AppError::ControlCharacter { .. }
+            | AppError::Template { .. } => 422,
             AppError::Conflict { .. } | AppError::NotEnoughStock { .. } => 409,
             AppError::TooManyAttempts | AppError::TooManyMessages => 429,
             AppError::TooLarge { .. } => 413,
             AppError::UnsupportedFile => 415,
-            AppError::Unavailable => 503,
+            AppError::Unavailable | AppError::Busy => 503,
             AppError::Internal => 500,
             AppError::Malformed { .. } | AppError::Request { .. } => 400,
         }
@@ -233,6 +250,7 @@ impl AppError {
             AppError::Forbidden => Key::ErrForbidden,
             AppError::NotFound => Key::ErrNotFound,
             AppError::Validation { .. } => Key::ErrValidation,
+            AppError::ControlCharacter { .. } => Key::ProblemControlCharacter,
             AppError::Conflict { kind } => match kind {
                 Conflict::LoginTaken => Key::ErrLoginTaken,
                 Conflict::LocationNameTaken => Key::ErrLocationNameTaken,
@@ -249,6 +267,7 @@ impl AppError {
                 Conflict::ReservationClosed => Key::ErrReservationClosed,
                 Conflict::TransferClosed => Key::ErrTransferClosed,
                 Conflict::ReportNameTaken => Key::ErrReportNameTaken,
+                Conflict::ReservationOfOrder => Key::ErrReservationOfOrder,
                 Conflict::Other => Key::ErrConflict,
             },
             AppError::NotEnoughStock { .. } => Key::ErrNotEnoughStock,
@@ -258,6 +277,7 @@ impl AppError {
             AppError::TooLarge { .. } => Key::ErrTooLarge,
             AppError::UnsupportedFile => Key::ErrUnsupportedFile,
             AppError::Unavailable => Key::ErrUnavailable,
+            AppError::Busy => Key::ErrBusy,
             AppError::Internal => Key::ErrInternal,
             AppError::Malformed { .. } => Key::ErrMalformed,
             AppError::Request { .. } => Key::ErrRequest,
@@ -274,6 +294,9 @@ impl AppError {
             ),
             AppError::Template { line, reason } => {
                 format!("{} {line}: {reason}", Key::ErrTemplate.text(lang))
+            }
+            AppError::ControlCharacter { field } => {
+                format!("{field}: {}", Key::ProblemControlCharacter.text(lang))
             }
             AppError::TooLarge { max_mb } => {
                 format!("{} {max_mb} MB", Key::ErrTooLarge.text(lang))
@@ -337,6 +360,24 @@ mod ssr {
                         AppError::conflict(Conflict::Other)
                     }
                 }
+                // PostgreSQL's serialization failure and deadlock: the writer may try again.
+                sqlx::Error::Database(db)
+                    if matches!(db.code().as_deref(), Some("40001") | Some("40P01")) =>
+                {
+                    tracing::warn!(error = %err, "write lost a race; retried or answered 503");
+                    AppError::Busy
+                }
+                // Values PostgreSQL refuses (NUL in text, a number out of BIGINT): input
+                // the validators should have caught; never a 500.
+                sqlx::Error::Database(db)
+                    if matches!(
+                        db.code().as_deref(),
+                        Some("22021") | Some("22P05") | Some("22003")
+                    ) =>
+                {
+                    tracing::warn!(error = %err, "value refused by the database");
+                    AppError::invalid(Field::Name, Problem::Invalid)
+                }
                 sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed => {
                     tracing::error!(error = %err, "database unavailable");
                     AppError::Unavailable
@@ -362,6 +403,10 @@ mod ssr {
                 AppError::Validation { field, problem } => {
                     error["field"] = serde_json::json!(field);
                     error["problem"] = serde_json::json!(problem);
+                }
+                AppError::ControlCharacter { field } => {
+                    error["field"] = serde_json::json!(field);
+                    error["problem"] = serde_json::json!(Problem::ControlCharacter);
                 }
                 AppError::Conflict { kind } => error["kind"] = serde_json::json!(kind),
                 AppError::Template { line, reason } => {

@@ -198,6 +198,8 @@ keys! {
     ProblemTooShort => "too short", "слишком короткое значение";
     ProblemOutOfRange => "out of range", "вне допустимого диапазона";
     ProblemInvalid => "invalid value", "неверное значение";
+    ProblemControlCharacter => "contains a control character (such as NUL)", "содержит управляющий символ (например, NUL)";
+    ProblemNotWhole => "must be a whole number for this unit", "для этой единицы должно быть целым числом";
     ProblemNotFound => "does not exist", "не существует";
     ErrUnauthorized => "Please sign in.", "Пожалуйста, войдите в систему.";
     ErrInvalidCredentials => "Wrong login or password.", "Неверный логин или пароль.";
@@ -220,6 +222,8 @@ keys! {
     AvailableElsewhere => "Available at:", "Есть в наличии:";
     ErrConflict => "This conflicts with existing data.", "Конфликт с существующими данными.";
     ErrTooManyAttempts => "Too many failed attempts. Wait a minute and try again.", "Слишком много неудачных попыток. Подождите минуту и попробуйте снова.";
+    ErrReservationOfOrder => "This reservation belongs to an order: change it through the order (edit it or move its stage).", "Этот резерв относится к заказу: меняйте его через заказ (редактирование или смена этапа).";
+    ErrBusy => "The server is busy. Try again in a moment.", "Сервер занят. Повторите попытку через несколько секунд.";
     ErrUnavailable => "The database is not answering. Try again shortly.", "База данных не отвечает. Повторите попытку позже.";
     ErrInternal => "Something went wrong on the server.", "На сервере произошла ошибка.";
     ErrMalformed => "The request could not be read.", "Не удалось разобрать запрос.";
@@ -623,6 +627,8 @@ pub fn problem_key(problem: Problem) -> Key {
         Problem::OutOfRange => Key::ProblemOutOfRange,
         Problem::Invalid => Key::ProblemInvalid,
         Problem::NotFound => Key::ProblemNotFound,
+        Problem::ControlCharacter => Key::ProblemControlCharacter,
+        Problem::NotWhole => Key::ProblemNotWhole,
     }
 }
 

@@ -20,6 +20,7 @@
 //! | live updates over `/ws` | [`live`] |
 //! | notifications (the bell) | [`notify`] |
 //! | translations (Russian, English) | [`i18n`] |
+//! | who may read or change which record (shop scope) | [`scope`] |
 //! | errors and their HTTP statuses | [`error`] |
 //! | database pool and migrations (server) | `db` |
 //! | navigation shell and shared widgets | [`ui`] |
@@ -44,6 +45,8 @@ pub mod payments;
 pub mod process;
 pub mod quantity;
 pub mod reports;
+#[cfg(feature = "ssr")]
+pub mod scope;
 #[cfg(feature = "ssr")]
 pub mod state;
 pub mod stock;

@@ -71,7 +71,8 @@ pub fn line_amount(qty: Qty, price: Money, discount: Money) -> Result<Money, App
     }
     i64::try_from(net)
         .map(Money)
-        .map_err(|_| AppError::invalid(Field::Amount, Problem::OutOfRange))
+        .map_err(|_| AppError::invalid(Field::Amount, Problem::OutOfRange))?
+        .check(Field::Amount)
 }
 
 impl OrderInput {
@@ -86,9 +87,14 @@ impl OrderInput {
             if !line.qty.is_positive() {
                 return Err(AppError::invalid(Field::Quantity, Problem::OutOfRange));
             }
+            line.qty.check(Field::Quantity)?;
             if line.price.is_some_and(|p| p.0 < 0) {
                 return Err(AppError::invalid(Field::Price, Problem::OutOfRange));
             }
+            if let Some(p) = line.price {
+                p.check(Field::Price)?;
+            }
+            line.discount.check(Field::Discount)?;
         }
         self.delivery_address = self.delivery_address.trim().to_string();
         self.comment = self.comment.trim().to_string();
@@ -210,6 +216,7 @@ pub struct OrderSummary {
 /// Filters of the order list (all optional).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema, utoipa::IntoParams))]
+#[cfg_attr(feature = "ssr", into_params(parameter_in = Query))]
 pub struct OrderFilter {
     #[serde(default)]
     pub process_id: Option<i64>,

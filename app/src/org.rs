@@ -119,6 +119,14 @@ pub(crate) fn text(value: &str, field: Field, max: usize) -> Result<String, AppE
     if value.chars().count() > max {
         return Err(AppError::invalid(field, Problem::TooLong));
     }
+    // The request guard refuses these at the door; a CSV cell or a CLI argument reaches
+    // here without it.
+    if value
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+    {
+        return Err(AppError::invalid(field, Problem::ControlCharacter));
+    }
     Ok(value.to_string())
 }
 

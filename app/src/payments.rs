@@ -55,6 +55,7 @@ impl PaymentInput {
         if self.amount.0 <= 0 {
             return Err(AppError::invalid(Field::Amount, Problem::OutOfRange));
         }
+        self.amount.check(Field::Amount)?;
         if self.order_id.is_none() && self.client_id.is_none() {
             return Err(AppError::invalid(Field::Client, Problem::Required));
         }

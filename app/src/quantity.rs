@@ -35,6 +35,23 @@ macro_rules! fixed_point {
             pub fn is_positive(self) -> bool {
                 self.0 > 0
             }
+            /// Within the documented range ([`Self::MAX`] either way), else 422
+            /// `out_of_range` for `field`. Every input is checked against it, so sums of
+            /// millions of values stay far inside 64 bits.
+            pub fn check(self, field: Field) -> Result<Self, AppError> {
+                if self.0.checked_abs().is_some_and(|v| v <= Self::MAX.0) {
+                    Ok(self)
+                } else {
+                    Err(AppError::invalid(field, Problem::OutOfRange))
+                }
+            }
+            /// `self + other` without wrapping: 422 `out_of_range` for `field`.
+            pub fn checked_add(self, other: $name, field: Field) -> Result<Self, AppError> {
+                self.0
+                    .checked_add(other.0)
+                    .map($name)
+                    .ok_or(AppError::invalid(field, Problem::OutOfRange))
+            }
         }
 
         impl std::fmt::Display for $name {
@@ -94,6 +111,22 @@ fixed_point!(
     Money, 100, 2
 );
 
+impl Qty {
+    /// The largest quantity one input may carry: 1 000 000 units (of any unit).
+    pub const MAX: Qty = Qty(1_000_000_000);
+
+    /// Whole units (a piece-counted product can't be sold by halves).
+    pub fn is_whole(self) -> bool {
+        self.0 % 1000 == 0
+    }
+}
+
+impl Money {
+    /// The largest amount one input (a price, a payment, a line, an order) may carry:
+    /// 1 000 000 000 ₽. Nine million such amounts still sum inside 64 bits.
+    pub const MAX: Money = Money(100_000_000_000);
+}
+
 #[cfg(feature = "ssr")]
 impl utoipa::PartialSchema for Qty {
     fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
@@ -130,6 +163,19 @@ mod tests {
         assert_eq!(Qty(2000).to_string(), "2");
         assert_eq!(Qty(1).to_string(), "0.001");
         assert!(Qty::parse("0.0001", Field::Quantity).is_err());
+    }
+
+    #[test]
+    fn inputs_beyond_the_documented_range_are_refused() {
+        assert!(Money(100_000_000_000).check(Field::Amount).is_ok());
+        assert!(Money(-100_000_000_000).check(Field::Amount).is_ok());
+        assert!(Money(100_000_000_001).check(Field::Amount).is_err());
+        assert!(Money(i64::MIN).check(Field::Amount).is_err());
+        assert!(Qty(1_000_000_001).check(Field::Quantity).is_err());
+        assert!(Money(i64::MAX)
+            .checked_add(Money(1), Field::Amount)
+            .is_err());
+        assert!(Qty(2000).is_whole() && !Qty(500).is_whole());
     }
 
     #[test]

@@ -206,6 +206,7 @@ impl SalesBy {
 /// period defaults to the current month.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema, utoipa::IntoParams))]
+#[cfg_attr(feature = "ssr", into_params(parameter_in = Query))]
 pub struct Params {
     #[serde(default)]
     pub from: Option<String>,

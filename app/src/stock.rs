@@ -49,6 +49,10 @@ pub struct ReservationInfo {
     pub created_at: i64,
     pub expires_at: Option<i64>,
     pub status: String,
+    /// Whether the caller may release or sell it here (a client hold in their scope;
+    /// an order's reservation changes through its order).
+    #[serde(default)]
+    pub can_close: bool,
 }
 
 /// An alternative product and where it is free.
@@ -89,6 +93,8 @@ pub struct ReserveInput {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+// Its own name in OpenAPI: `DocKind` is also the kind of a generated PDF document.
+#[cfg_attr(feature = "ssr", schema(as = StockDocKind))]
 #[serde(rename_all = "snake_case")]
 pub enum DocKind {
     Receipt,

@@ -69,6 +69,7 @@ pub struct Task {
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema, utoipa::IntoParams))]
+#[cfg_attr(feature = "ssr", into_params(parameter_in = Query))]
 pub struct TaskFilter {
     #[serde(default)]
     pub kind: Option<ProcessKind>,

@@ -82,14 +82,15 @@ test('search by a name fragment lists products with what is free', async ({ page
 });
 
 test('a stock count: scan, enter what is on the shelf, the difference becomes an adjustment', async ({ page, errors, request }, info) => {
-  // The helper puts 1 unit at Тверская; the storekeeper counts that shop.
-  const { product, barcode } = await productWithLastUnit(request, `count-${info.project.name}-${Date.now()}`);
+  // The helper puts 1 unit at the Podolsk warehouse; its storekeeper counts it (a
+  // storekeeper moves stock only at their own locations).
+  const { product, barcode } = await productWithLastUnit(request, `count-${info.project.name}-${Date.now()}`, 'Склад «Подольск»');
   await signIn(page, 'storekeeper1');
   await page.goto('/stock/documents/new');
   await page.waitForSelector('[data-testid=document-form]');
   const form = page.getByTestId('document-form');
   await form.locator('select[name=kind]').selectOption('count');
-  await form.locator('select[name=location]').selectOption({ label: 'Магазин «Тверская»' });
+  await form.locator('select[name=location]').selectOption({ label: 'Склад «Подольск»' });
   const search = page.getByTestId('product-search');
   await search.click();
   await page.keyboard.type(barcode, { delay: 5 });
@@ -109,7 +110,7 @@ test('a stock count: scan, enter what is on the shelf, the difference becomes an
   await page.goto('/stock/documents');
   await expect(page.getByTestId('documents-table')).toContainText('Stock count');
   await page.goto(`/stock?product=${product.id}`);
-  const row = page.getByTestId('stock-row').filter({ hasText: 'Магазин «Тверская»' });
+  const row = page.getByTestId('stock-row').filter({ hasText: 'Склад «Подольск»' });
   await expect(row.getByTestId('available')).toHaveText('2');
 });
 

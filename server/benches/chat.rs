@@ -222,6 +222,7 @@ fn main() {
                 name: "Bench".into(),
                 role: Role::Manager,
                 home_location_id: None,
+                granted_shops: Vec::new(),
             };
             let hub = Hub::new();
             let private = app::chat::service::create(

@@ -224,6 +224,7 @@ async fn live_fanout(db: &Db, base: &str, hub: &Hub, token: &str, o: &Options, h
         name: "bench".into(),
         role: Role::Admin,
         home_location_id: Some(home),
+        granted_shops: Vec::new(),
     };
     let mut sent = Vec::with_capacity(EVENTS);
     for i in 0..EVENTS {

@@ -182,13 +182,17 @@ async fn serve(settings: Settings, db: Db) -> Result<(), CliError> {
     let listener = tokio::net::TcpListener::bind(settings.site_addr).await?;
     tracing::info!(addr = %settings.site_addr, site_root = %settings.site_root, "Vitrina is listening");
     say(&format!("Vitrina: http://{}", settings.site_addr));
-    axum::serve(listener, router)
-        .with_graceful_shutdown(async move {
-            stop_signal().await;
-            tracing::info!("shutting down");
-            hub.shut_down();
-        })
-        .await?;
+    // The peer address feeds the login throttle (see `client_address`).
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(async move {
+        stop_signal().await;
+        tracing::info!("shutting down");
+        hub.shut_down();
+    })
+    .await?;
     Ok(())
 }
 

@@ -179,7 +179,7 @@ pub async fn load_with(db: &Db, force: bool, products: usize) -> Result<(), Demo
             "product_barcode",
             "product",
             "category",
-            "login_failure",
+            "login_throttle",
             "api_token",
             "session",
             "employee",

@@ -8,4 +8,5 @@ pub mod demo;
 pub mod openapi;
 pub mod rest;
 pub mod router;
+pub mod text_guard;
 pub mod ws;

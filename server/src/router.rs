@@ -39,6 +39,9 @@ pub fn app(state: AppState) -> Router {
         .nest("/api/v1", crate::rest::router())
         .with_state(state)
         .merge(leptos)
+        .layer(middleware::from_fn(
+            crate::text_guard::refuse_control_characters,
+        ))
         .layer(middleware::from_fn(security_headers))
         // Streamed answers (the import's progress) must reach the browser chunk by chunk;
         // a compressor would hold them back until its buffer fills.
@@ -91,7 +94,8 @@ pub async fn spawn_on_free_port(state: AppState) -> std::io::Result<String> {
     let addr = listener.local_addr()?;
     let router = app(state);
     tokio::spawn(async move {
-        let _ = axum::serve(listener, router).await;
+        let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
+        let _ = axum::serve(listener, service).await;
     });
     Ok(format!("http://{addr}"))
 }

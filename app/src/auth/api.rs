@@ -39,7 +39,13 @@ pub async fn login(login: String, password: String) -> Result<Me, AppError> {
     crate::error::with_status(
         async {
             let state = crate::state::state()?;
-            let outcome = super::service::login(&state.db, &login, &password).await?;
+            let parts = use_context::<http::request::Parts>().ok_or(AppError::Internal)?;
+            let peer = parts
+                .extensions
+                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+                .map(|c| c.0);
+            let address = super::service::client_address(&parts.headers, peer);
+            let outcome = super::service::login(&state.db, &login, &password, &address).await?;
             set_cookie(super::service::session_cookie(&outcome.token));
             super::service::me(&state.db, &outcome.caller).await
         }

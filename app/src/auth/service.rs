@@ -14,9 +14,39 @@ use sha2::{Digest, Sha256};
 
 /// How long a browser session lasts without signing in again.
 pub const SESSION_TTL_MS: i64 = 30 * 24 * 3600 * 1000;
-/// More than this many failed logins for one login within [`THROTTLE_WINDOW_MS`] answers 429.
+/// More than this many attempts for one login from one address within
+/// [`THROTTLE_WINDOW_MS`] answers 429 (a success starts the count again).
 pub const MAX_FAILURES: i64 = 10;
+/// More than this many failed attempts from one address (any logins) within the window
+/// answers 429: a shop's tablets share one address, so this is higher.
+pub const MAX_ADDRESS_FAILURES: i64 = 30;
 pub const THROTTLE_WINDOW_MS: i64 = 60_000;
+/// How long a request waits for a free password check before it is answered 503.
+const HASH_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// At most about a core's worth of Argon2 (19 MiB and ~50 ms of CPU each) at once: a
+/// flood of logins waits here briefly and is then refused, instead of taking the
+/// memory and the cores from everyone else.
+fn hashing() -> &'static tokio::sync::Semaphore {
+    static SLOTS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    SLOTS.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        tokio::sync::Semaphore::new(cores.clamp(1, 8))
+    })
+}
+
+/// Runs one Argon2 job on the blocking pool once a slot is free (503 after [`HASH_WAIT`]).
+async fn with_hash_slot<T: Send + 'static>(
+    job: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, AppError> {
+    let _slot = tokio::time::timeout(HASH_WAIT, hashing().acquire())
+        .await
+        .map_err(|_| AppError::Busy)?
+        .map_err(|_| AppError::Internal)?;
+    tokio::task::spawn_blocking(job)
+        .await
+        .map_err(|_| AppError::Internal)
+}
 
 /// Who is calling, established from a session cookie or a bearer token.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,6 +56,8 @@ pub struct Caller {
     pub name: String,
     pub role: Role,
     pub home_location_id: Option<i64>,
+    /// Shops an admin granted besides the home one (Settings → Shop access).
+    pub granted_shops: Vec<i64>,
 }
 
 impl Caller {
@@ -41,7 +73,7 @@ impl Caller {
 
 /// Hashes a password with Argon2id (default parameters), off the async threads.
 pub async fn hash_password(password: String) -> Result<String, AppError> {
-    tokio::task::spawn_blocking(move || {
+    with_hash_slot(move || {
         let salt = SaltString::generate(&mut OsRng);
         Argon2::default()
             .hash_password(password.as_bytes(), &salt)
@@ -51,12 +83,11 @@ pub async fn hash_password(password: String) -> Result<String, AppError> {
                 AppError::Internal
             })
     })
-    .await
-    .map_err(|_| AppError::Internal)?
+    .await?
 }
 
-async fn verify_password(password: String, hash: String) -> bool {
-    tokio::task::spawn_blocking(move || {
+async fn verify_password(password: String, hash: String) -> Result<bool, AppError> {
+    with_hash_slot(move || {
         PasswordHash::new(&hash)
             .map(|parsed| {
                 Argon2::default()
@@ -66,7 +97,24 @@ async fn verify_password(password: String, hash: String) -> bool {
             .unwrap_or(false)
     })
     .await
-    .unwrap_or(false)
+}
+
+/// Counts one attempt against `key` in the current window, atomically (one upsert on
+/// either database), and returns the count including this one.
+async fn count_attempt(db: &Db, key: &str, now: i64) -> Result<i64, AppError> {
+    let (attempts,): (i64,) = sqlx::query_as(
+        "INSERT INTO login_throttle (key, window_start, attempts) VALUES ($1, $2, 1) \
+         ON CONFLICT (key) DO UPDATE SET \
+           attempts = CASE WHEN login_throttle.window_start <= $3 THEN 1 ELSE login_throttle.attempts + 1 END, \
+           window_start = CASE WHEN login_throttle.window_start <= $3 THEN $2 ELSE login_throttle.window_start END \
+         RETURNING attempts",
+    )
+    .bind(key)
+    .bind(now)
+    .bind(now - THROTTLE_WINDOW_MS)
+    .fetch_one(&db.pool)
+    .await?;
+    Ok(attempts)
 }
 
 /// A fresh random secret (256 bits, hex) and the SHA-256 we store instead of it.
@@ -86,6 +134,8 @@ fn hash_secret(secret: &str) -> String {
 }
 
 type CallerRow = (i64, String, String, String, Option<i64>);
+/// A caller row with one granted shop (or none): the grants come in the same query.
+type CallerShopRow = (i64, String, String, String, Option<i64>, Option<i64>);
 /// id, login, name, role, home location, password hash, active
 type LoginRow = (i64, String, String, String, Option<i64>, String, i64);
 /// id, name, employee id, employee name, created, last used, revoked
@@ -99,21 +149,37 @@ fn caller_from(row: CallerRow) -> Result<Caller, AppError> {
         name,
         role: Role::parse(&role).ok_or(AppError::Internal)?,
         home_location_id,
+        granted_shops: Vec::new(),
     })
 }
+
+/// The caller from the rows of a query that joined `employee_shop` (one row per grant).
+fn caller_with_shops(rows: Vec<CallerShopRow>) -> Result<Option<Caller>, AppError> {
+    let mut rows = rows.into_iter();
+    let Some((id, login, name, role, home, first)) = rows.next() else {
+        return Ok(None);
+    };
+    let mut caller = caller_from((id, login, name, role, home))?;
+    caller.granted_shops = first.into_iter().chain(rows.filter_map(|r| r.5)).collect();
+    Ok(Some(caller))
+}
+
+/// Joins an employee (`e`) to their granted shops: one row per grant, or one without.
+const GRANTS: &str = "LEFT JOIN employee_shop es ON es.employee_id = e.id";
 
 /// An active employee as a caller (to check what they may see before telling them).
 pub async fn employee_as_caller(
     conn: &mut sqlx::AnyConnection,
     id: i64,
 ) -> Result<Option<Caller>, AppError> {
-    let row: Option<CallerRow> = sqlx::query_as(
-        "SELECT id, login, name, role, home_location_id FROM employee WHERE id = $1 AND active = 1",
-    )
+    let rows: Vec<CallerShopRow> = sqlx::query_as(&format!(
+        "SELECT e.id, e.login, e.name, e.role, e.home_location_id, es.location_id \
+         FROM employee e {GRANTS} WHERE e.id = $1 AND e.active = 1"
+    ))
     .bind(id)
-    .fetch_optional(&mut *conn)
+    .fetch_all(&mut *conn)
     .await?;
-    row.map(caller_from).transpose()
+    caller_with_shops(rows)
 }
 
 /// Result of a successful login: the session secret (cookie value and bearer token).
@@ -123,8 +189,19 @@ pub struct LoginOutcome {
 }
 
 /// Checks the password, throttles repeated failures, and opens a session.
+///
+/// Throttling: every attempt is counted *before* its password is checked, atomically,
+/// per login and address and per address, so parallel guesses can't pass the limit.
+/// Counting per login *and address* means someone guessing from elsewhere never locks
+/// the owner out; from the same address (a shop's shared link) only for the rest of the
+/// minute. A success clears its login's count and gives its address's attempt back.
 #[tracing::instrument(skip_all, fields(login = %login))]
-pub async fn login(db: &Db, login: &str, password: &str) -> Result<LoginOutcome, AppError> {
+pub async fn login(
+    db: &Db,
+    login: &str,
+    password: &str,
+    address: &str,
+) -> Result<LoginOutcome, AppError> {
     let login = login.trim().to_lowercase();
     if login.is_empty() {
         return Err(AppError::invalid(Field::Login, Problem::Required));
@@ -132,14 +209,18 @@ pub async fn login(db: &Db, login: &str, password: &str) -> Result<LoginOutcome,
     if password.is_empty() {
         return Err(AppError::invalid(Field::Password, Problem::Required));
     }
+    if login.chars().count() > 100 {
+        return Err(AppError::invalid(Field::Login, Problem::TooLong));
+    }
+    if password.len() > 1024 {
+        return Err(AppError::invalid(Field::Password, Problem::TooLong));
+    }
     let now = now_ms();
-    let (failures,): (i64,) =
-        sqlx::query_as("SELECT COUNT(*) FROM login_failure WHERE login = $1 AND failed_at > $2")
-            .bind(&login)
-            .bind(now - THROTTLE_WINDOW_MS)
-            .fetch_one(&db.pool)
-            .await?;
-    if failures >= MAX_FAILURES {
+    let login_key = format!("login:{login}@{address}");
+    let address_key = format!("address:{address}");
+    if count_attempt(db, &login_key, now).await? > MAX_FAILURES
+        || count_attempt(db, &address_key, now).await? > MAX_ADDRESS_FAILURES
+    {
         return Err(AppError::TooManyAttempts);
     }
     let row: Option<LoginRow> = sqlx::query_as(
@@ -154,23 +235,33 @@ pub async fn login(db: &Db, login: &str, password: &str) -> Result<LoginOutcome,
         Some(r) => (r.5.clone(), true),
         None => (DUMMY_HASH.to_string(), false),
     };
-    let ok = verify_password(password.to_string(), hash).await && found;
-    let Some((id, login_db, name, role, home, _, active)) = row.filter(|_| ok) else {
-        sqlx::query("DELETE FROM login_failure WHERE failed_at < $1")
+    let ok = verify_password(password.to_string(), hash).await? && found;
+    let Some((id, _, _, _, _, _, active)) = row.filter(|_| ok) else {
+        // Old windows are dead weight; failures are a good moment to sweep them.
+        sqlx::query("DELETE FROM login_throttle WHERE window_start < $1")
             .bind(now - 3600 * 1000)
-            .execute(&db.pool)
-            .await?;
-        sqlx::query("INSERT INTO login_failure (login, failed_at) VALUES ($1, $2)")
-            .bind(&login)
-            .bind(now)
             .execute(&db.pool)
             .await?;
         return Err(AppError::InvalidCredentials);
     };
+    sqlx::query("DELETE FROM login_throttle WHERE key = $1")
+        .bind(&login_key)
+        .execute(&db.pool)
+        .await?;
+    sqlx::query(
+        "UPDATE login_throttle SET attempts = attempts - 1 WHERE key = $1 AND attempts > 0",
+    )
+    .bind(&address_key)
+    .execute(&db.pool)
+    .await?;
     if active == 0 {
         return Err(AppError::AccountInactive);
     }
-    let caller = caller_from((id, login_db, name, role, home))?;
+    let mut conn = db.pool.acquire().await?;
+    let caller = employee_as_caller(&mut conn, id)
+        .await?
+        .ok_or(AppError::AccountInactive)?;
+    drop(conn);
     let (token, token_hash) = new_secret();
     // Expired sessions are only dead weight; sign-ins are a good moment to sweep them.
     sqlx::query("DELETE FROM session WHERE expires_at < $1")
@@ -185,6 +276,31 @@ pub async fn login(db: &Db, login: &str, password: &str) -> Result<LoginOutcome,
         .execute(&db.pool)
         .await?;
     Ok(LoginOutcome { token, caller })
+}
+
+/// The address a request came from, for the login throttle: the socket's peer, or —
+/// only when that peer is this machine (a reverse proxy in front of the app) — the
+/// last address in `X-Forwarded-For`, the one the proxy itself added.
+pub fn client_address(headers: &HeaderMap, peer: Option<std::net::SocketAddr>) -> String {
+    let peer = peer.map(|p| p.ip());
+    let forwarded = || {
+        headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .map(str::trim)
+            .filter_map(|a| a.parse::<std::net::IpAddr>().ok())
+            .last()
+    };
+    match peer {
+        Some(ip) if ip.is_loopback() => forwarded().unwrap_or(ip).to_string(),
+        // Not reached over a socket (an in-process call).
+        Some(ip) => ip.to_string(),
+        None => forwarded()
+            .map(|ip| ip.to_string())
+            .unwrap_or_else(|| "unknown".into()),
+    }
 }
 
 /// An Argon2id hash of a random string, used to spend the same time on unknown logins.
@@ -228,33 +344,36 @@ pub async fn authenticate(db: &Db, headers: &HeaderMap) -> Result<Caller, AppErr
     }
     let hash = hash_secret(&secret);
     let now = now_ms();
-    let session: Option<CallerRow> = sqlx::query_as(
-        "SELECT e.id, e.login, e.name, e.role, e.home_location_id \
-         FROM session s JOIN employee e ON e.id = s.employee_id \
-         WHERE s.token_hash = $1 AND s.expires_at > $2 AND e.active = 1",
-    )
+    // The shops come in the same round trip (one row per granted shop).
+    let session: Vec<CallerShopRow> = sqlx::query_as(&format!(
+        "SELECT e.id, e.login, e.name, e.role, e.home_location_id, es.location_id \
+         FROM session s JOIN employee e ON e.id = s.employee_id {GRANTS} \
+         WHERE s.token_hash = $1 AND s.expires_at > $2 AND e.active = 1"
+    ))
     .bind(&hash)
     .bind(now)
-    .fetch_optional(&db.pool)
+    .fetch_all(&db.pool)
     .await?;
-    if let Some(row) = session {
-        return caller_from(row);
+    if let Some(caller) = caller_with_shops(session)? {
+        return Ok(caller);
     }
-    let token: Option<(i64, i64, String, String, String, Option<i64>)> = sqlx::query_as(
-        "SELECT t.id, e.id, e.login, e.name, e.role, e.home_location_id \
-         FROM api_token t JOIN employee e ON e.id = t.employee_id \
+    let token: Option<(i64, i64)> = sqlx::query_as(
+        "SELECT t.id, e.id FROM api_token t JOIN employee e ON e.id = t.employee_id \
          WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND e.active = 1",
     )
     .bind(&hash)
     .fetch_optional(&db.pool)
     .await?;
-    let (token_id, id, login, name, role, home) = token.ok_or(AppError::Unauthorized)?;
+    let (token_id, employee_id) = token.ok_or(AppError::Unauthorized)?;
     sqlx::query("UPDATE api_token SET last_used_at = $1 WHERE id = $2")
         .bind(now)
         .bind(token_id)
         .execute(&db.pool)
         .await?;
-    caller_from((id, login, name, role, home))
+    let mut conn = db.pool.acquire().await?;
+    employee_as_caller(&mut conn, employee_id)
+        .await?
+        .ok_or(AppError::Unauthorized)
 }
 
 /// The profile shown in the shell.
@@ -274,6 +393,8 @@ pub async fn me(db: &Db, caller: &Caller) -> Result<Me, AppError> {
         role: caller.role,
         home_location_id: caller.home_location_id,
         home_location_name,
+        own_locations: caller.shops(),
+        every_location: caller.changes_every_shop(),
     })
 }
 
@@ -349,17 +470,36 @@ pub async fn revoke_api_token(db: &Db, caller: &Caller, id: i64) -> Result<(), A
     Ok(())
 }
 
+/// `; Secure` when the app's public address (`VITRINA_PUBLIC_URL`) is HTTPS: the
+/// browser then never sends the session over plain HTTP.
+fn secure_attribute() -> &'static str {
+    static SECURE: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    let secure = *SECURE.get_or_init(|| {
+        std::env::var("VITRINA_PUBLIC_URL")
+            .is_ok_and(|u| u.trim().to_ascii_lowercase().starts_with("https://"))
+    });
+    if secure {
+        "; Secure"
+    } else {
+        ""
+    }
+}
+
 /// `Set-Cookie` value opening a session in the browser.
 pub fn session_cookie(token: &str) -> String {
     format!(
-        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}",
-        SESSION_TTL_MS / 1000
+        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{}",
+        SESSION_TTL_MS / 1000,
+        secure_attribute()
     )
 }
 
 /// `Set-Cookie` value removing the session cookie.
 pub fn clear_session_cookie() -> String {
-    format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0")
+    format!(
+        "{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}",
+        secure_attribute()
+    )
 }
 
 /// REST handlers and `/ws` take a `Caller` argument: the same guard as server functions.

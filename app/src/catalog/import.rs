@@ -161,14 +161,15 @@ pub async fn import(
         }
         ImportTarget::Stock { .. } => {
             let qty_col = col(&["qty", "quantity", "количество", "остаток"], true)?.unwrap_or(1);
-            let ids: HashMap<String, (i64, String)> = sqlx::query_as::<_, (String, i64, String)>(
-                "SELECT sku, id, name FROM product WHERE active = 1",
-            )
-            .fetch_all(&db.pool)
-            .await?
-            .into_iter()
-            .map(|(sku, id, name)| (sku.to_lowercase(), (id, name)))
-            .collect();
+            let ids: HashMap<String, (i64, String, String)> =
+                sqlx::query_as::<_, (String, i64, String, String)>(
+                    "SELECT sku, id, name, unit FROM product WHERE active = 1",
+                )
+                .fetch_all(&db.pool)
+                .await?
+                .into_iter()
+                .map(|(sku, id, name, unit)| (sku.to_lowercase(), (id, name, unit)))
+                .collect();
             for (line, fields) in rows {
                 report.rows += 1;
                 tick(report.rows);
@@ -179,7 +180,7 @@ pub async fn import(
                         .unwrap_or_default()
                 };
                 let checked = (|| {
-                    let (id, name) = ids
+                    let (id, name, unit) = ids
                         .get(&get(sku_col).to_lowercase())
                         .cloned()
                         .ok_or(AppError::invalid(Field::Sku, Problem::NotFound))?;
@@ -187,6 +188,8 @@ pub async fn import(
                     if !qty.is_positive() {
                         return Err(AppError::invalid(Field::Quantity, Problem::OutOfRange));
                     }
+                    qty.check(Field::Quantity)?;
+                    crate::catalog::check_whole(&unit, qty)?;
                     Ok((id, name, qty))
                 })();
                 match checked {

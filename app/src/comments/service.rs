@@ -30,12 +30,11 @@ pub async fn visible(
                     .fetch_optional(&mut *conn)
                     .await?;
             let (number, manager, shop) = row.ok_or(AppError::NotFound)?;
-            let scope = crate::orders::service::visible_shops(conn, caller).await?;
-            crate::orders::service::check_shop(&scope, shop)?;
+            crate::scope::check_shop_read(caller, shop)?;
             Ok((format!("№ {number}"), Some(manager)))
         }
         RecordKind::Task => {
-            caller.require(Action::Tasks)?;
+            crate::scope::task_for_read(conn, caller, id).await?;
             let row: Option<(String, Option<i64>)> =
                 sqlx::query_as("SELECT title, assignee_id FROM task WHERE id = $1")
                     .bind(id)

@@ -13,7 +13,7 @@ use crate::db::{now_ms, Db};
 use crate::error::{AppError, Field, Problem};
 use crate::live::{hub::Hub, LiveEvent};
 use crate::orders::actions::event;
-use crate::orders::service::{check_shop, next_number, visible_shops};
+use crate::orders::service::{check_shop, next_number};
 use sqlx::AnyConnection;
 
 /// Loads a template by id (`active_only` for generation: a retired template makes no
@@ -143,7 +143,7 @@ async fn check_order(
     caller: &Caller,
     order_id: i64,
 ) -> Result<(), AppError> {
-    let scope = visible_shops(conn, caller).await?;
+    let scope = caller.scope();
     let shop: Option<(i64,)> = sqlx::query_as("SELECT shop_id FROM orders WHERE id = $1")
         .bind(order_id)
         .fetch_optional(&mut *conn)
@@ -244,7 +244,7 @@ pub async fn recent(
 ) -> Result<Vec<DocumentRef>, AppError> {
     caller.require(Action::ViewOrders)?;
     let mut conn = db.pool.acquire().await?;
-    let scope = visible_shops(&mut conn, caller).await?;
+    let scope = caller.scope();
     let shops = match &scope {
         None => String::new(),
         Some(ids) if ids.is_empty() => return Ok(Vec::new()),
@@ -272,7 +272,7 @@ pub async fn download(
 ) -> Result<(DocumentRef, Vec<u8>), AppError> {
     caller.require(Action::ViewOrders)?;
     let mut tx = db.begin_write().await?;
-    let scope = visible_shops(&mut tx, caller).await?;
+    let scope = caller.scope();
     let row: Option<(i64, Vec<u8>)> =
         sqlx::query_as("SELECT shop_id, pdf FROM document WHERE id = $1")
             .bind(id)

@@ -8,7 +8,7 @@ use crate::auth::service::Caller;
 use crate::auth::Action;
 use crate::db::{now_ms, Db};
 use crate::error::AppError;
-use crate::orders::service::{check_shop, visible_shops};
+use crate::orders::service::check_shop;
 use base64::Engine;
 
 type SummaryRow = (i64, String, String, String, i64, i64);
@@ -172,7 +172,7 @@ pub async fn preview(
             crate::error::Problem::NotFound,
         ))?,
     };
-    let scope = visible_shops(&mut conn, caller).await?;
+    let scope = caller.scope();
     let row: Option<(i64, String)> =
         sqlx::query_as("SELECT shop_id, number FROM orders WHERE id = $1")
             .bind(order_id)

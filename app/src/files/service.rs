@@ -13,7 +13,7 @@ use crate::documents::generate::log_download;
 use crate::error::{AppError, Field, Problem};
 use crate::live::{hub::Hub, LiveEvent};
 use crate::orders::actions::event;
-use crate::orders::service::{check_shop, visible_shops};
+use crate::orders::service::check_shop;
 use sqlx::AnyConnection;
 
 /// The order a file's owner belongs to (for the history and the live event), checking
@@ -46,7 +46,7 @@ async fn owner_order(
                 .fetch_optional(&mut *conn)
                 .await?;
             let (order_id, shop_id) = row.ok_or(AppError::NotFound)?;
-            let scope = visible_shops(conn, caller).await?;
+            let scope = caller.scope();
             check_shop(&scope, shop_id)?;
             Ok(Some(order_id))
         }

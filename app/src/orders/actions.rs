@@ -134,6 +134,38 @@ pub async fn reserve_missing(
     Ok(())
 }
 
+/// Releases the order's reservations that no line holds (made for it through the
+/// reservations API) when it is done or cancelled, so none outlives its order unseen.
+pub async fn release_strays(
+    conn: &mut AnyConnection,
+    order_id: i64,
+    author: i64,
+    fx: &mut Effects,
+) -> Result<(), AppError> {
+    let strays: Vec<(i64, i64, i64)> = sqlx::query_as(
+        "SELECT id, product_id, location_id FROM reservation WHERE order_id = $1 AND status = 'active' ORDER BY id",
+    )
+    .bind(order_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let now = now_ms();
+    for (rid, product_id, location_id) in &strays {
+        reservations::close_on(conn, author, *rid, "released", now).await?;
+        fx.levels.push((*product_id, *location_id, Some(*rid)));
+    }
+    if !strays.is_empty() {
+        event(
+            conn,
+            order_id,
+            Some(author),
+            "released",
+            &strays.len().to_string(),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
 /// Runs `stage`'s actions for `order`, in order. An action that can't run (not enough
 /// stock, say) fails the whole move with its reason.
 pub async fn enter_stage(

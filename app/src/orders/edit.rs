@@ -5,10 +5,7 @@
 //! says what changed, so a refused reservation leaves the order exactly as it was.
 
 use super::actions::{self, Effects, OrderCtx};
-use super::service::{
-    active, check_shop, client_name, get, insert_line, level_numbers, price_lines, publish,
-    visible_shops,
-};
+use super::service::{active, client_name, get, insert_line, level_numbers, price_lines, publish};
 use super::{Order, OrderInput};
 use crate::auth::service::Caller;
 use crate::auth::Action;
@@ -45,11 +42,23 @@ struct OldLine {
     reservation_id: Option<i64>,
 }
 
+/// [`update_once`], run again when PostgreSQL reports a deadlock or serialization
+/// failure (a bounded number of times; then 503, never a 500).
+pub async fn update(
+    db: &Db,
+    hub: &Hub,
+    caller: &Caller,
+    order_id: i64,
+    input: OrderInput,
+) -> Result<Order, AppError> {
+    crate::db::retry_busy(|| update_once(db, hub, caller, order_id, input.clone())).await
+}
+
 /// Replaces what the order says with `input` (its process and selling shop stay).
 /// Refused: a closed order (409 `order_closed`), another shop's order (403), bad
 /// lines (422), not enough stock for a new line (409 with where it is free).
 #[tracing::instrument(skip_all)]
-pub async fn update(
+async fn update_once(
     db: &Db,
     hub: &Hub,
     caller: &Caller,
@@ -60,18 +69,16 @@ pub async fn update(
     let input = input.validate()?;
     let now = now_ms();
     let mut tx = db.begin_write().await?;
-    // Take the order's row first: on PostgreSQL a concurrent move or edit of this order
-    // waits here until this edit commits, and then sees what it wrote.
-    let locked = sqlx::query("UPDATE orders SET updated_at = $1 WHERE id = $2")
+    // Take the order's row first (and check the caller may edit it): on PostgreSQL a
+    // concurrent move, edit or payment of this order waits here until this edit commits,
+    // and then sees what it wrote.
+    crate::scope::order_for_edit(&mut tx, caller, order_id).await?;
+    sqlx::query("UPDATE orders SET updated_at = $1 WHERE id = $2")
         .bind(now)
         .bind(order_id)
         .execute(&mut *tx)
         .await?;
-    if locked.rows_affected() == 0 {
-        return Err(AppError::NotFound);
-    }
     let track = aggregates::Tracker::order(&mut tx, order_id).await?;
-    let scope = visible_shops(&mut tx, caller).await?;
     let cur: Current = sqlx::query_as(
         "SELECT o.process_id AS process_id, o.stage_id AS stage_id, o.number AS number, \
                 o.client_id AS client_id, c.name AS client, o.manager_id AS manager_id, \
@@ -84,7 +91,6 @@ pub async fn update(
     .fetch_optional(&mut *tx)
     .await?
     .ok_or(AppError::NotFound)?;
-    check_shop(&scope, cur.shop_id)?;
     let process = processes::load(&mut tx, cur.process_id).await?;
     let stage = process.stage(cur.stage_id).ok_or(AppError::Internal)?;
     if stage.kind != StageKind::Open {

@@ -7,7 +7,7 @@ use super::{
     OrderSummary, StageRef,
 };
 use crate::auth::service::Caller;
-use crate::auth::{Action, Role};
+use crate::auth::Action;
 use crate::db::{now_ms, Db};
 use crate::error::{AppError, Conflict, Field, Problem};
 use crate::live::{hub::Hub, LiveEvent};
@@ -15,30 +15,6 @@ use crate::process::{service as processes, ProcessKind, StageKind};
 use crate::quantity::{Money, Qty};
 use crate::reports::aggregates;
 use sqlx::AnyConnection;
-
-/// The shops whose orders the caller sees and works on; `None` means all of them.
-/// Directors, accountants and admins see every shop; others their home shop and the
-/// shops an admin added for them.
-pub async fn visible_shops(
-    conn: &mut AnyConnection,
-    caller: &Caller,
-) -> Result<Option<Vec<i64>>, AppError> {
-    if matches!(caller.role, Role::Admin | Role::Director | Role::Accountant) {
-        return Ok(None);
-    }
-    let mut shops: Vec<i64> =
-        sqlx::query_as::<_, (i64,)>("SELECT location_id FROM employee_shop WHERE employee_id = $1")
-            .bind(caller.id)
-            .fetch_all(&mut *conn)
-            .await?
-            .into_iter()
-            .map(|r| r.0)
-            .collect();
-    if let Some(home) = caller.home_location_id {
-        shops.push(home);
-    }
-    Ok(Some(shops))
-}
 
 pub(crate) fn check_shop(scope: &Option<Vec<i64>>, shop_id: i64) -> Result<(), AppError> {
     match scope {
@@ -157,20 +133,22 @@ pub(super) async fn price_lines<'a>(
     let mut priced = Vec::with_capacity(lines.len());
     let mut total: i64 = 0;
     for line in lines {
-        let product: Option<(i64, i64)> =
-            sqlx::query_as("SELECT price, active FROM product WHERE id = $1")
+        let product: Option<(i64, i64, String)> =
+            sqlx::query_as("SELECT price, active, unit FROM product WHERE id = $1")
                 .bind(line.product_id)
                 .fetch_optional(&mut *conn)
                 .await?;
-        let Some((price, 1)) = product else {
+        let Some((price, 1, unit)) = product else {
             return Err(AppError::invalid(Field::Product, Problem::NotFound));
         };
+        crate::catalog::check_whole(&unit, line.qty)?;
         active(conn, "location", line.location_id, Field::Location).await?;
         let price = line.price.unwrap_or(Money(price));
         let amount = line_amount(line.qty, price, line.discount)?;
-        total = total
-            .checked_add(amount.0)
-            .ok_or(AppError::invalid(Field::Amount, Problem::OutOfRange))?;
+        total = Money(total)
+            .checked_add(amount, Field::Amount)?
+            .check(Field::Amount)?
+            .0;
         priced.push(Priced {
             line,
             price,
@@ -206,11 +184,22 @@ pub(super) async fn insert_line(
     Ok(id)
 }
 
+/// [`create_once`], run again when PostgreSQL reports a deadlock or serialization
+/// failure (a bounded number of times; then 503, never a 500).
+pub async fn create(
+    db: &Db,
+    hub: &Hub,
+    caller: &Caller,
+    input: OrderInput,
+) -> Result<Order, AppError> {
+    crate::db::retry_busy(|| create_once(db, hub, caller, input.clone())).await
+}
+
 /// Creates an order with its lines on the first stage of its process and runs that
 /// stage's actions (typically: reserve every line), all or nothing. Not enough stock
 /// for a line answers 409 with what is available where, and nothing is written.
 #[tracing::instrument(skip_all)]
-pub async fn create(
+async fn create_once(
     db: &Db,
     hub: &Hub,
     caller: &Caller,
@@ -220,7 +209,7 @@ pub async fn create(
     let input = input.validate()?;
     let now = now_ms();
     let mut tx = db.begin_write().await?;
-    let scope = visible_shops(&mut tx, caller).await?;
+    let scope = caller.scope();
     let process_id = match input.process_id {
         Some(id) => id,
         None => sqlx::query_as::<_, (i64,)>(
@@ -299,11 +288,8 @@ pub async fn create(
     get(db, caller, order_id).await
 }
 
-/// Moves an order to another stage of its process and runs that stage's actions in the
-/// same transaction. Refused: a move the process does not allow for the caller's role
-/// (403), an order that left `from` meanwhile (409), an action that can't run (409 with
-/// its reason, e.g. not enough stock) — and then nothing changes.
-#[tracing::instrument(skip_all)]
+/// [`move_to_once`], run again when PostgreSQL reports a deadlock or serialization
+/// failure (a bounded number of times; then 503, never a 500).
 pub async fn move_to(
     db: &Db,
     hub: &Hub,
@@ -311,9 +297,24 @@ pub async fn move_to(
     order_id: i64,
     to_stage_id: i64,
 ) -> Result<Order, AppError> {
-    caller.require(Action::ViewOrders)?;
+    crate::db::retry_busy(|| move_to_once(db, hub, caller, order_id, to_stage_id)).await
+}
+
+/// Moves an order to another stage of its process and runs that stage's actions in the
+/// same transaction. Refused: a move the process does not allow for the caller's role
+/// (403), an order that left `from` meanwhile (409), an action that can't run (409 with
+/// its reason, e.g. not enough stock) — and then nothing changes.
+#[tracing::instrument(skip_all)]
+async fn move_to_once(
+    db: &Db,
+    hub: &Hub,
+    caller: &Caller,
+    order_id: i64,
+    to_stage_id: i64,
+) -> Result<Order, AppError> {
     let mut tx = db.begin_write().await?;
-    let scope = visible_shops(&mut tx, caller).await?;
+    // The order's row first: a concurrent payment or edit waits, then sees this move.
+    crate::scope::order_for_move(&mut tx, caller, order_id).await?;
     let row: Option<MoveRow> = sqlx::query_as(
         "SELECT o.process_id, o.stage_id, o.number, c.name, o.manager_id, o.shop_id, o.pickup_location_id \
          FROM orders o LEFT JOIN client c ON c.id = o.client_id WHERE o.id = $1",
@@ -323,7 +324,6 @@ pub async fn move_to(
     .await?;
     let (process_id, from, number, client, manager_id, shop_id, pickup_location_id) =
         row.ok_or(AppError::NotFound)?;
-    check_shop(&scope, shop_id)?;
     let process = processes::load(&mut tx, process_id).await?;
     let target = process.check_move(from, to_stage_id, caller.role)?.clone();
     let now = now_ms();
@@ -362,7 +362,10 @@ pub async fn move_to(
         shop_id,
         pickup_location_id,
     };
-    let fx = actions::enter_stage(&mut tx, &ctx, &target, caller.id).await?;
+    let mut fx = actions::enter_stage(&mut tx, &ctx, &target, caller.id).await?;
+    if closes {
+        actions::release_strays(&mut tx, order_id, caller.id, &mut fx).await?;
+    }
     track.finish(&mut tx, None).await?;
     let levels = level_numbers(&mut tx, &fx).await?;
     tx.commit().await?;
@@ -415,7 +418,7 @@ struct OrderRow {
 pub async fn get(db: &Db, caller: &Caller, id: i64) -> Result<Order, AppError> {
     caller.require(Action::ViewOrders)?;
     let mut conn = db.pool.acquire().await?;
-    let scope = visible_shops(&mut conn, caller).await?;
+    let scope = caller.scope();
     let row: Option<OrderRow> = sqlx::query_as(
         "SELECT o.id AS id, o.number AS number, o.process_id AS process_id, p.name AS process_name, \
                 o.stage_id AS stage_id, o.client_id AS client_id, c.name AS client, o.manager_id AS manager_id, \
@@ -566,7 +569,7 @@ pub async fn list(
 ) -> Result<Vec<OrderSummary>, AppError> {
     caller.require(Action::ViewOrders)?;
     let mut conn = db.pool.acquire().await?;
-    let scope = visible_shops(&mut conn, caller).await?;
+    let scope = caller.scope();
     let mut sql = String::from(
         "SELECT o.id, o.number, o.stage_id, s.name, s.color, s.kind, c.name, e.name, l.name, o.total, \
                 CAST(COALESCE((SELECT SUM(CASE WHEN py.direction = 'in' THEN py.amount ELSE -py.amount END) \

@@ -176,14 +176,16 @@ async fn check_home_location(db: &Db, id: Option<i64>) -> Result<(), AppError> {
 }
 
 /// Refuses a change that would leave the company without an active administrator.
-async fn keep_an_admin(db: &Db, id: i64) -> Result<(), AppError> {
-    let (others,): (i64,) = sqlx::query_as(
-        "SELECT COUNT(*) FROM employee WHERE role = 'admin' AND active = 1 AND id <> $1",
-    )
-    .bind(id)
-    .fetch_one(&db.pool)
+/// Inside the changing transaction, with every active admin's row taken first (by id), so
+/// two admins demoting each other at once can't both pass.
+async fn keep_an_admin(conn: &mut sqlx::AnyConnection, id: i64) -> Result<(), AppError> {
+    let admins: Vec<(i64,)> = sqlx::query_as(&format!(
+        "SELECT id FROM employee WHERE role = 'admin' AND active = 1 ORDER BY id{}",
+        crate::db::for_update(conn)
+    ))
+    .fetch_all(&mut *conn)
     .await?;
-    if others == 0 {
+    if admins.iter().all(|(admin,)| *admin == id) {
         return Err(AppError::conflict(Conflict::LastAdmin));
     }
     Ok(())
@@ -236,15 +238,15 @@ pub async fn update_employee(
 ) -> Result<Employee, AppError> {
     caller.require(Action::ManageOrganisation)?;
     let current = get_employee(db, caller, id).await?;
-    if current.role == Role::Admin && input.role != Role::Admin && current.active {
-        keep_an_admin(db, id).await?;
-    }
     check_home_location(db, input.home_location_id).await?;
     let hash = match input.password.clone() {
         Some(p) => Some(hash_password(p).await?),
         None => None,
     };
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
+    if current.role == Role::Admin && input.role != Role::Admin && current.active {
+        keep_an_admin(&mut tx, id).await?;
+    }
     sqlx::query(
         "UPDATE employee SET login = $1, name = $2, role = $3, home_location_id = $4, updated_at = $5 \
          WHERE id = $6",
@@ -284,10 +286,10 @@ pub async fn set_employee_active(
 ) -> Result<Employee, AppError> {
     caller.require(Action::ManageOrganisation)?;
     let current = get_employee(db, caller, id).await?;
+    let mut tx = db.begin_write().await?;
     if !active && current.role == Role::Admin {
-        keep_an_admin(db, id).await?;
+        keep_an_admin(&mut tx, id).await?;
     }
-    let mut tx = db.pool.begin().await?;
     sqlx::query("UPDATE employee SET active = $1, updated_at = $2 WHERE id = $3")
         .bind(flag(active))
         .bind(now_ms())

@@ -6,7 +6,7 @@ use crate::auth::Action;
 use crate::db::{flag, now_ms, Db};
 use crate::error::{AppError, Field, Problem};
 use crate::live::{hub::Hub, LiveEvent};
-use crate::orders::{actions, service as orders};
+use crate::orders::actions;
 use crate::quantity::Money;
 use crate::reports::aggregates;
 use sqlx::AnyConnection;
@@ -65,11 +65,22 @@ pub async fn save_fund(
     Ok(Fund { id, name, active })
 }
 
+/// [`record_once`], run again when PostgreSQL reports a deadlock or serialization
+/// failure (a bounded number of times; then 503, never a 500).
+pub async fn record(
+    db: &Db,
+    hub: &Hub,
+    caller: &Caller,
+    input: PaymentInput,
+) -> Result<Payment, AppError> {
+    crate::db::retry_busy(|| record_once(db, hub, caller, input.clone())).await
+}
+
 /// Records a payment (or a planned one), with a line in the order's history. The order
 /// must be one the caller may see; the client is the order's when not given and must
 /// match it when given.
 #[tracing::instrument(skip_all)]
-pub async fn record(
+async fn record_once(
     db: &Db,
     hub: &Hub,
     caller: &Caller,
@@ -88,18 +99,9 @@ pub async fn record(
     }
     let mut client_id = input.client_id;
     if let Some(order_id) = input.order_id {
-        let order: Option<(i64, Option<i64>)> =
-            sqlx::query_as("SELECT shop_id, client_id FROM orders WHERE id = $1")
-                .bind(order_id)
-                .fetch_optional(&mut *tx)
-                .await?;
-        let (shop_id, order_client) =
-            order.ok_or(AppError::invalid(Field::Order, Problem::NotFound))?;
-        if let Some(shops) = orders::visible_shops(&mut tx, caller).await? {
-            if !shops.contains(&shop_id) {
-                return Err(AppError::Forbidden);
-            }
-        }
+        // The order's row first: its payments and stage are read under the lock.
+        let order = crate::scope::order_for_payment(&mut tx, caller, order_id).await?;
+        let order_client = order.client_id;
         match (client_id, order_client) {
             (Some(given), Some(theirs)) if given != theirs => {
                 return Err(AppError::invalid(Field::Client, Problem::Invalid))
@@ -170,8 +172,14 @@ pub async fn record(
     Ok(payment)
 }
 
-/// A planned payment has arrived: it becomes an actual one, dated now.
+/// [`confirm_once`], run again when PostgreSQL reports a deadlock or serialization
+/// failure (a bounded number of times; then 503, never a 500).
 pub async fn confirm(db: &Db, hub: &Hub, caller: &Caller, id: i64) -> Result<Payment, AppError> {
+    crate::db::retry_busy(|| confirm_once(db, hub, caller, id)).await
+}
+
+/// A planned payment has arrived: it becomes an actual one, dated now.
+async fn confirm_once(db: &Db, hub: &Hub, caller: &Caller, id: i64) -> Result<Payment, AppError> {
     caller.require(Action::RecordPayments)?;
     let now = now_ms();
     let mut tx = db.begin_write().await?;
@@ -182,16 +190,14 @@ pub async fn confirm(db: &Db, hub: &Hub, caller: &Caller, id: i64) -> Result<Pay
     .fetch_optional(&mut *tx)
     .await?;
     let (order_id, client_id, amount, _) = row.ok_or(AppError::NotFound)?;
-    if let Some(order_id) = order_id {
-        let (shop,): (i64,) = sqlx::query_as("SELECT shop_id FROM orders WHERE id = $1")
-            .bind(order_id)
-            .fetch_one(&mut *tx)
-            .await?;
-        if let Some(shops) = orders::visible_shops(&mut tx, caller).await? {
-            if !shops.contains(&shop) {
-                return Err(AppError::Forbidden);
-            }
+    match order_id {
+        // The order's row first (in the same order as every other writer of it).
+        Some(order_id) => {
+            crate::scope::order_for_payment(&mut tx, caller, order_id).await?;
         }
+        // A payment without an order belongs to no shop: the chain-wide roles only.
+        None if !caller.sees_every_shop() => return Err(AppError::Forbidden),
+        None => {}
     }
     let track = match order_id {
         Some(order_id) => aggregates::Tracker::order(&mut tx, order_id).await?,
@@ -306,15 +312,44 @@ pub async fn list(
     if order_id.is_none() && client_id.is_none() {
         return Err(AppError::invalid(Field::Client, Problem::Required));
     }
+    let mut conn = db.pool.acquire().await?;
+    if let Some(order_id) = order_id {
+        crate::scope::order_for_read(&mut conn, caller, order_id).await?;
+    }
     let rows: Vec<PaymentRow> = sqlx::query_as(&format!(
         "{PAYMENT_SELECT} WHERE ($1 = 0 OR p.order_id = $1) AND ($2 = 0 OR p.client_id = $2) \
          ORDER BY p.paid_at DESC, p.id DESC"
     ))
     .bind(order_id.unwrap_or(0))
     .bind(client_id.unwrap_or(0))
-    .fetch_all(&db.pool)
+    .fetch_all(&mut *conn)
     .await?;
-    rows.into_iter().map(from_row).collect()
+    // A client's payments: those of orders of the caller's shops (and, for the
+    // chain-wide roles, those without an order).
+    let mut shops = std::collections::HashMap::new();
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        let payment = from_row(row)?;
+        let visible = match payment.order_id {
+            None => caller.sees_every_shop(),
+            Some(_) if caller.sees_every_shop() => true,
+            Some(order) => {
+                if let std::collections::hash_map::Entry::Vacant(slot) = shops.entry(order) {
+                    let (shop,): (i64,) =
+                        sqlx::query_as("SELECT shop_id FROM orders WHERE id = $1")
+                            .bind(order)
+                            .fetch_one(&mut *conn)
+                            .await?;
+                    slot.insert(shop);
+                }
+                shops.get(&order).is_some_and(|s| caller.sees_shop(*s))
+            }
+        };
+        if visible {
+            out.push(payment);
+        }
+    }
+    Ok(out)
 }
 
 /// Received − refunded − obligations of every order not cancelled, to the kopeck.

@@ -231,7 +231,16 @@ pub struct Tracker {
 }
 
 impl Tracker {
+    /// Takes the order's row first (PostgreSQL): what it contributed is read under the
+    /// lock, so a concurrent writer of the same order can't apply a stale difference.
     pub async fn order(conn: &mut AnyConnection, order_id: i64) -> Result<Tracker, AppError> {
+        sqlx::query(&format!(
+            "SELECT id FROM orders WHERE id = $1{}",
+            crate::db::for_update(conn)
+        ))
+        .bind(order_id)
+        .fetch_optional(&mut *conn)
+        .await?;
         Ok(Tracker {
             order_id: Some(order_id),
             payment_id: None,

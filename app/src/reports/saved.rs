@@ -16,8 +16,7 @@ pub async fn plan_for(
     spec: &Spec,
     params: &Params,
 ) -> Result<Plan, AppError> {
-    let mut conn = db.pool.acquire().await?;
-    let scope = crate::orders::service::visible_shops(&mut conn, caller).await?;
+    let scope = caller.scope();
     builder::plan(db.backend, spec, scope, params)
 }
 

@@ -181,9 +181,8 @@ fn over(table: &str, columns: &str, measures: &[&str], filter: &str, spans: &[Sp
 }
 
 /// The shops condition: the caller's shops, narrowed to one shop when asked.
-async fn shops(db: &Db, caller: &Caller, params: &Params) -> Result<String, AppError> {
-    let mut conn = db.pool.acquire().await?;
-    let scope = crate::orders::service::visible_shops(&mut conn, caller).await?;
+fn shops(caller: &Caller, params: &Params) -> Result<String, AppError> {
+    let scope = caller.scope();
     Ok(match (params.shop_id, scope) {
         (Some(shop), Some(s)) if !s.contains(&shop) => return Err(AppError::Forbidden),
         (Some(shop), _) => format!("shop_id = {shop}"),
@@ -270,7 +269,7 @@ pub async fn run(
     params: &Params,
 ) -> Result<Table, AppError> {
     caller.require(Action::ViewReports)?;
-    let shops = shops(db, caller, params).await?;
+    let shops = shops(caller, params)?;
     match report {
         Standard::Receivables => receivables(db, &shops).await,
         Standard::Balance => balance(db, &shops).await,

@@ -84,7 +84,7 @@ pub async fn availability(
     let alternative_ids = alternatives_of(&mut conn, product_id).await?;
     drop(conn);
     let locations = locations_for(db, product_id, caller.home_location_id).await?;
-    let reservations = super::reservations::active_for_product(db, product_id).await?;
+    let reservations = super::reservations::active_for_product(db, caller, product_id).await?;
     let mut alternatives = Vec::with_capacity(alternative_ids.len());
     for id in alternative_ids {
         let (sku, name, unit, price): (String, String, String, i64) =

@@ -35,6 +35,7 @@ fn validate(input: &DocInput) -> Result<(), AppError> {
         if !ok {
             return Err(AppError::invalid(Field::Quantity, Problem::OutOfRange));
         }
+        line.qty.check(Field::Quantity)?;
     }
     if matches!(input.kind, DocKind::WriteOff | DocKind::Return) && input.reason.trim().is_empty() {
         return Err(AppError::invalid(Field::Reason, Problem::Required));
@@ -67,6 +68,12 @@ pub async fn create(
     }
     let now = now_ms();
     let mut tx = db.begin_write().await?;
+    match (input.kind, input.to_location_id) {
+        (DocKind::Transfer, Some(to)) => {
+            crate::scope::check_transfer(&mut tx, caller, input.location_id, to).await?
+        }
+        _ => crate::scope::check_location_stock(caller, input.location_id)?,
+    }
     let (doc_id, touched) = create_on(&mut tx, caller.id, &input, now).await?;
     tx.commit().await?;
     ledger::publish_levels(db, hub, &touched).await;
@@ -103,22 +110,26 @@ pub(crate) async fn create_on(
     .await?;
     let mut touched = Vec::with_capacity(input.lines.len());
     for line in &input.lines {
-        let active: Option<(i64,)> = sqlx::query_as("SELECT active FROM product WHERE id = $1")
+        let unit: Option<(String,)> = sqlx::query_as("SELECT unit FROM product WHERE id = $1")
             .bind(line.product_id)
             .fetch_optional(&mut *conn)
             .await?;
-        if active.is_none() {
+        let Some((unit,)) = unit else {
             return Err(AppError::invalid(Field::Product, Problem::NotFound));
-        }
+        };
+        crate::catalog::check_whole(&unit, line.qty)?;
         let (qty, kind, counted) = match input.kind {
             DocKind::Receipt => (line.qty.0, "receipt", None),
             DocKind::Return => (line.qty.0, "return", None),
             DocKind::WriteOff => (-line.qty.0, "write_off", None),
             DocKind::Transfer => (-line.qty.0, "transfer_out", None),
             DocKind::Count => {
-                let on_hand: Option<(i64,)> = sqlx::query_as(
-                    "SELECT on_hand FROM stock_level WHERE product_id = $1 AND location_id = $2",
-                )
+                // The level is taken first: a sale committed meanwhile can't make the
+                // adjustment (counted − on hand) wrong.
+                let on_hand: Option<(i64,)> = sqlx::query_as(&format!(
+                    "SELECT on_hand FROM stock_level WHERE product_id = $1 AND location_id = $2{}",
+                    crate::db::for_update(conn)
+                ))
                 .bind(line.product_id)
                 .bind(input.location_id)
                 .fetch_optional(&mut *conn)
@@ -171,6 +182,16 @@ pub async fn receive_transfer(
     caller.require(Action::MoveStock)?;
     let now = now_ms();
     let mut tx = db.begin_write().await?;
+    let dest: Option<(Option<i64>,)> =
+        sqlx::query_as("SELECT to_location_id FROM stock_doc WHERE id = $1")
+            .bind(doc_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    match dest {
+        Some((Some(to),)) => crate::scope::check_location_stock(caller, to)?,
+        Some((None,)) => return Err(AppError::NotFound),
+        None => return Err(AppError::NotFound),
+    }
     let doc: Option<(i64,)> = sqlx::query_as(
         "UPDATE stock_doc SET status = 'done', received_at = $1, received_by = $2 \
          WHERE id = $3 AND kind = 'transfer' AND status = 'in_transit' RETURNING to_location_id",

@@ -27,13 +27,15 @@ pub fn hold_ttl_ms() -> i64 {
 }
 
 async fn check_target(db: &Db, input: &ReserveInput) -> Result<(), AppError> {
-    let product: Option<(i64,)> = sqlx::query_as("SELECT active FROM product WHERE id = $1")
-        .bind(input.product_id)
-        .fetch_optional(&db.pool)
-        .await?;
-    if !matches!(product, Some((1,))) {
+    let product: Option<(i64, String)> =
+        sqlx::query_as("SELECT active, unit FROM product WHERE id = $1")
+            .bind(input.product_id)
+            .fetch_optional(&db.pool)
+            .await?;
+    let Some((1, unit)) = product else {
         return Err(AppError::invalid(Field::Product, Problem::NotFound));
-    }
+    };
+    crate::catalog::check_whole(&unit, input.qty)?;
     let location: Option<(i64,)> = sqlx::query_as("SELECT active FROM location WHERE id = $1")
         .bind(input.location_id)
         .fetch_optional(&db.pool)
@@ -46,7 +48,8 @@ async fn check_target(db: &Db, input: &ReserveInput) -> Result<(), AppError> {
 
 const LEVEL: &str = "UPDATE stock_level SET reserved = reserved + $3, updated_at = $4 \
          WHERE product_id = $1 AND location_id = $2 AND on_hand - reserved >= $3 \
-           AND EXISTS (SELECT 1 FROM product WHERE id = $1 AND active = 1) \
+           AND EXISTS (SELECT 1 FROM product WHERE id = $1 AND active = 1 \
+                       AND (unit NOT IN ('pcs', 'pack') OR $3 % 1000 = 0)) \
            AND EXISTS (SELECT 1 FROM location WHERE id = $2 AND active = 1) \
          RETURNING on_hand, reserved";
 const ROW: &str = "INSERT INTO reservation (product_id, location_id, qty, order_id, client, status, created_by, created_at, expires_at)";
@@ -143,11 +146,21 @@ pub async fn reserve(
     if !input.qty.is_positive() {
         return Err(AppError::invalid(Field::Quantity, Problem::OutOfRange));
     }
+    input.qty.check(Field::Quantity)?;
     let client = input.client.trim().to_string();
     if client.chars().count() > 200 {
         return Err(AppError::invalid(Field::Name, Problem::TooLong));
     }
+    if let Some(order_id) = input.order_id {
+        // Checked before the write and not under its lock: the order's lines are what
+        // holds its goods; a reservation made for it as it closes is released with it
+        // by the order's next edit or cancel, never left without an owner.
+        let mut conn = db.pool.acquire().await?;
+        crate::scope::check_reserve_for_order(&mut conn, caller, order_id).await?;
+    }
     let now = now_ms();
+    // A reservation for an order has no expiry: it lasts while the order is open and is
+    // released when the order is done or cancelled (`orders::service::move_to`).
     let expires_at = input.order_id.is_none().then(|| now + hold_ttl_ms());
     let written = write(db, &input, &client, caller.id, now, expires_at).await?;
     let Some((id, on_hand, reserved)) = written else {
@@ -175,19 +188,25 @@ pub async fn reserve(
         created_at: now,
         expires_at,
         status: "active".into(),
+        can_close: true,
     })
 }
 
 /// Closes an active reservation as `released`, `expired` or `fulfilled` (the last one
-/// also takes the goods off on-hand with a sale move).
+/// also takes the goods off on-hand with a sale move). A person's request (`caller`)
+/// may close only a client hold within their scope; the expiry sweep passes `None`.
 async fn close(
     db: &Db,
     hub: &Hub,
+    caller: Option<&Caller>,
     author_id: i64,
     id: i64,
     status: &'static str,
 ) -> Result<(), AppError> {
     let mut tx = db.begin_write().await?;
+    if let Some(caller) = caller {
+        crate::scope::hold_for_change(&mut tx, caller, id).await?;
+    }
     let (product_id, location_id) = close_on(&mut tx, author_id, id, status, now_ms()).await?;
     tx.commit().await?;
     ledger::publish_level(db, hub, product_id, location_id, Some(id)).await;
@@ -258,13 +277,13 @@ pub(crate) async fn close_on(
 
 pub async fn release(db: &Db, hub: &Hub, caller: &Caller, id: i64) -> Result<(), AppError> {
     caller.require(Action::Reserve)?;
-    close(db, hub, caller.id, id, "released").await
+    close(db, hub, Some(caller), caller.id, id, "released").await
 }
 
 /// Fulfilment: the reservation becomes a sale move.
 pub async fn fulfil(db: &Db, hub: &Hub, caller: &Caller, id: i64) -> Result<(), AppError> {
     caller.require(Action::Reserve)?;
-    close(db, hub, caller.id, id, "fulfilled").await
+    close(db, hub, Some(caller), caller.id, id, "fulfilled").await
 }
 
 /// Releases every client hold whose time is up; returns how many. Run periodically.
@@ -277,7 +296,7 @@ pub async fn expire_due(db: &Db, hub: &Hub) -> Result<usize, AppError> {
     .await?;
     let mut expired = 0;
     for (id, author) in due {
-        match close(db, hub, author, id, "expired").await {
+        match close(db, hub, None, author, id, "expired").await {
             Ok(()) => expired += 1,
             // Released or fulfilled meanwhile: nothing to do.
             Err(AppError::Conflict { .. }) => {}
@@ -298,12 +317,13 @@ type ReservationRow = (
     i64,
     Option<i64>,
     String,
+    i64,
 );
 
 const RESERVATION_SELECT: &str = "SELECT r.id, r.product_id, r.location_id, r.qty, r.order_id, r.client, e.name, \
-     r.created_at, r.expires_at, r.status FROM reservation r JOIN employee e ON e.id = r.created_by";
+     r.created_at, r.expires_at, r.status, r.created_by FROM reservation r JOIN employee e ON e.id = r.created_by";
 
-fn info_from(row: ReservationRow) -> ReservationInfo {
+fn info_from(caller: &Caller, row: ReservationRow) -> ReservationInfo {
     let (
         id,
         product_id,
@@ -315,7 +335,9 @@ fn info_from(row: ReservationRow) -> ReservationInfo {
         created_at,
         expires_at,
         status,
+        author_id,
     ) = row;
+    let can_close = crate::scope::may_close_hold(caller, order_id, location_id, author_id).is_ok();
     ReservationInfo {
         id,
         product_id,
@@ -327,12 +349,14 @@ fn info_from(row: ReservationRow) -> ReservationInfo {
         created_at,
         expires_at,
         status,
+        can_close,
     }
 }
 
 /// Active reservations of a product, oldest first.
 pub async fn active_for_product(
     db: &Db,
+    caller: &Caller,
     product_id: i64,
 ) -> Result<Vec<ReservationInfo>, AppError> {
     let rows: Vec<ReservationRow> = sqlx::query_as(&format!(
@@ -341,5 +365,5 @@ pub async fn active_for_product(
     .bind(product_id)
     .fetch_all(&db.pool)
     .await?;
-    Ok(rows.into_iter().map(info_from).collect())
+    Ok(rows.into_iter().map(|r| info_from(caller, r)).collect())
 }

@@ -68,8 +68,8 @@ fn from_row(process: &Process, caller: &Caller, r: Row) -> Result<Task, AppError
 }
 
 pub async fn get(db: &Db, caller: &Caller, id: i64) -> Result<Task, AppError> {
-    caller.require(Action::Tasks)?;
     let mut conn = db.pool.acquire().await?;
+    crate::scope::task_for_read(&mut conn, caller, id).await?;
     let row: Row = sqlx::query_as(&format!("{SELECT} WHERE t.id = $1"))
         .bind(id)
         .fetch_optional(&mut *conn)
@@ -83,17 +83,30 @@ pub async fn get(db: &Db, caller: &Caller, id: i64) -> Result<Task, AppError> {
 pub async fn list(db: &Db, caller: &Caller, f: &TaskFilter) -> Result<Vec<Task>, AppError> {
     caller.require(Action::Tasks)?;
     let mut conn = db.pool.acquire().await?;
-    let rows: Vec<Row> = sqlx::query_as(&format!(
-        "{SELECT} WHERE ($1 = '' OR t.kind = $1) AND ($2 = 0 OR t.assignee_id = $2) \
-           AND ($3 = 0 OR t.client_id = $3) AND ($4 = 0 OR t.order_id = $4) \
+    // $1 is the kind (text, bound first; its slot here is a placeholder); the caller's
+    // ids follow from $2, then the filters.
+    let mut binds: Vec<i64> = vec![0];
+    let visible = crate::scope::task_condition(caller, &mut binds);
+    let mut filter = String::new();
+    for (column, value) in [
+        ("t.assignee_id", f.assignee_id),
+        ("t.client_id", f.client_id),
+        ("t.order_id", f.order_id),
+    ] {
+        if let Some(v) = value {
+            binds.push(v);
+            filter.push_str(&format!(" AND {column} = ${}", binds.len()));
+        }
+    }
+    let sql = format!(
+        "{SELECT} WHERE ($1 = '' OR t.kind = $1) AND {visible}{filter} \
          ORDER BY CASE WHEN t.closed_at IS NULL THEN 0 ELSE 1 END, COALESCE(t.due_at, 9000000000000), t.id DESC LIMIT 500"
-    ))
-    .bind(f.kind.map(|k| k.as_str()).unwrap_or(""))
-    .bind(f.assignee_id.unwrap_or(0))
-    .bind(f.client_id.unwrap_or(0))
-    .bind(f.order_id.unwrap_or(0))
-    .fetch_all(&mut *conn)
-    .await?;
+    );
+    let mut q = sqlx::query_as::<_, Row>(&sql).bind(f.kind.map(|k| k.as_str()).unwrap_or(""));
+    for b in &binds[1..] {
+        q = q.bind(*b);
+    }
+    let rows: Vec<Row> = q.fetch_all(&mut *conn).await?;
     // A board holds hundreds of tasks of one or two processes: load each process once.
     let mut loaded: Vec<Process> = Vec::new();
     let mut out = Vec::with_capacity(rows.len());
@@ -153,11 +166,7 @@ pub async fn create(
             .fetch_optional(&mut *tx)
             .await?;
         let (shop,) = shop.ok_or(AppError::invalid(Field::Order, Problem::NotFound))?;
-        if let Some(shops) = crate::orders::service::visible_shops(&mut tx, caller).await? {
-            if !shops.contains(&shop) {
-                return Err(AppError::Forbidden);
-            }
-        }
+        crate::scope::check_shop_read(caller, shop)?;
     }
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO task (process_id, stage_id, kind, title, description, assignee_id, due_at, client_id, order_id, \
@@ -207,9 +216,9 @@ pub async fn move_to(
     id: i64,
     to: i64,
 ) -> Result<Task, AppError> {
-    caller.require(Action::Tasks)?;
     let now = now_ms();
     let mut tx = db.begin_write().await?;
+    crate::scope::task_for_read(&mut tx, caller, id).await?;
     let row: Option<(i64, i64, String, Option<i64>)> =
         sqlx::query_as("SELECT process_id, stage_id, title, assignee_id FROM task WHERE id = $1")
             .bind(id)

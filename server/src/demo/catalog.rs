@@ -117,6 +117,7 @@ pub(super) fn caller(id: i64, role: Role, home: Option<i64>) -> Caller {
         name: String::new(),
         role,
         home_location_id: home,
+        granted_shops: Vec::new(),
     }
 }
 

@@ -30,13 +30,20 @@ pub struct LoginResponse {
         (status = 200, description = "Signed in; `Set-Cookie: vitrina_session=…`", body = LoginResponse),
         (status = 401, description = "Wrong login or password", body = crate::openapi::ErrorBody),
         (status = 403, description = "Account deactivated", body = crate::openapi::ErrorBody),
-        (status = 429, description = "More than 10 failed attempts in a minute", body = crate::openapi::ErrorBody),
+        (status = 429, description = "More than 10 attempts for this login from this address in a minute (or 30 failures from the address)", body = crate::openapi::ErrorBody),
+        (status = 503, description = "Too many password checks at once: try again in a moment", body = crate::openapi::ErrorBody),
     ))]
 pub async fn login(
     State(state): State<AppState>,
+    extensions: http::Extensions,
+    headers: HeaderMap,
     Body(req): Body<LoginRequest>,
 ) -> Result<Response, AppError> {
-    let outcome = service::login(&state.db, &req.login, &req.password).await?;
+    let peer = extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0);
+    let address = service::client_address(&headers, peer);
+    let outcome = service::login(&state.db, &req.login, &req.password, &address).await?;
     let me = service::me(&state.db, &outcome.caller).await?;
     let cookie = HeaderValue::from_str(&service::session_cookie(&outcome.token))
         .map_err(|_| AppError::Internal)?;

@@ -26,6 +26,7 @@ pub async fn list_chats(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct HistoryQuery {
     /// Messages before this id (the newest page when left out).
     pub before: Option<i64>,
@@ -66,6 +67,7 @@ pub async fn post_message(
 }
 
 #[derive(Debug, Deserialize, IntoParams, ToSchema)]
+#[into_params(parameter_in = Query)]
 pub struct RecordQuery {
     pub record_kind: RecordKind,
     pub record_id: i64,

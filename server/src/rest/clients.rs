@@ -12,6 +12,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ClientSearch {
     /// A fragment of a phone number (3 digits or more) or of the name; empty: newest cards.
     #[serde(default)]

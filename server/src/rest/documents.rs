@@ -28,6 +28,7 @@ pub async fn list_templates(
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct DocumentQuery {
     /// `invoice`, `contract`, `waybill` or `receipt`.
     pub kind: Option<String>,
@@ -126,6 +127,7 @@ pub async fn document_pdf(
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct OwnerQuery {
     /// `order`, `document` or `client`.
     pub owner_kind: String,

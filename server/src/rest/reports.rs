@@ -25,6 +25,7 @@ pub async fn list_reports(
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct RunQuery {
     /// First day, `YYYY-MM-DD` (the current month by default for standard reports).
     pub from: Option<String>,

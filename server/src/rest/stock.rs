@@ -17,6 +17,7 @@ use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SearchParams {
     /// Barcode, SKU prefix or a fragment of the name.
     #[serde(default)]
@@ -185,6 +186,7 @@ pub async fn create_document(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct DocListParams {
     pub location_id: Option<i64>,
     pub limit: Option<i64>,

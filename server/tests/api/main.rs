@@ -13,5 +13,7 @@ mod orders;
 mod org;
 mod reports;
 mod roles;
+mod scope;
 mod stock;
 mod system;
+mod trust;

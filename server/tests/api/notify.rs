@@ -29,9 +29,20 @@ async fn sellers_are_warned_once_before_their_holds_lapse_and_read_only_their_ow
             assert_eq!(res.status(), 201);
         }
         // A reservation for an order has no expiry and is never warned about.
+        let (status, order) = app
+            .server_fn(
+                &seller3,
+                "orders/create",
+                json!({"input": {"fulfilment": "pickup", "lines": [
+                {"product_id": id, "location_id": shop, "qty": "1"}]}}),
+            )
+            .await;
+        assert_eq!(status, 200, "{order}");
         let res = seller3
             .post(app.url("/api/v1/reservations"))
-            .json(&json!({"product_id": id, "location_id": shop, "qty": 1, "order_id": 77}))
+            .json(
+                &json!({"product_id": id, "location_id": shop, "qty": 1, "order_id": order["id"]}),
+            )
             .send()
             .await
             .expect("reserve for an order");

@@ -45,7 +45,7 @@ pub(crate) async fn location_id(app: &TestApp, name_part: &str) -> i64 {
     id
 }
 
-async fn ledger_is_consistent(app: &TestApp) {
+pub(crate) async fn ledger_is_consistent(app: &TestApp) {
     let problems = app::stock::ledger::check(&app.db).await.expect("check");
     assert!(problems.is_empty(), "ledger differs: {problems:?}");
 }
@@ -57,7 +57,7 @@ async fn availability_lists_every_location_home_first_then_by_distance() {
         let tver = location_id(&app, "Тверская").await;
         let kazan = location_id(&app, "Баумана").await;
         let podolsk = location_id(&app, "Подольск").await;
-        let id = product_with_stock(&app, &admin, "DR-1", &[(kazan, "3"), (podolsk, "12.5")]).await;
+        let id = product_with_stock(&app, &admin, "DR-1", &[(kazan, "3"), (podolsk, "12")]).await;
 
         // seller2 works at Невский (Saint Petersburg).
         let (seller, _) = app.sign_in("seller2").await;
@@ -86,8 +86,8 @@ async fn availability_lists_every_location_home_first_then_by_distance() {
             .iter()
             .find(|r| r["location_id"] == podolsk)
             .expect("podolsk");
-        assert_eq!(podolsk_row["on_hand"], "12.5");
-        assert_eq!(podolsk_row["available"], "12.5");
+        assert_eq!(podolsk_row["on_hand"], "12");
+        assert_eq!(podolsk_row["available"], "12");
         assert_eq!(podolsk_row["kind"], "warehouse");
         app
     })
@@ -253,16 +253,20 @@ async fn documents_move_stock_and_refuse_to_go_below_reserved() {
         let shop = location_id(&app, "Невский").await;
         let warehouse = location_id(&app, "Подольск").await;
         let id = product_with_stock(&app, &admin, "DOC-1", &[(warehouse, "10"), (shop, "3")]).await;
+        // The warehouse's storekeeper sends and counts; the shop's manager (seller2, at
+        // Невский) receives and writes off: each at their own location.
         let (store, _) = app.sign_in("storekeeper1").await;
-        let post = |body: Value| {
-            let store = store.clone();
+        let (seller, _) = app.sign_in("seller2").await;
+        let post_as = |who: &reqwest::Client, body: Value| {
+            let who = who.clone();
             let url = app.url("/api/v1/stock/documents");
             async move {
-                let res = store.post(url).json(&body).send().await.expect("doc");
+                let res = who.post(url).json(&body).send().await.expect("doc");
                 let status = res.status().as_u16();
                 (status, res.json::<Value>().await.unwrap_or(Value::Null))
             }
         };
+        let post = |body: Value| post_as(&store, body);
         // Transfer 4 from the warehouse: in transit until received.
         let (status, doc) = post(json!({"kind": "transfer", "location_id": warehouse, "to_location_id": shop,
                                          "lines": [{"product_id": id, "qty": "4"}]})).await;
@@ -270,12 +274,13 @@ async fn documents_move_stock_and_refuse_to_go_below_reserved() {
         assert_eq!(doc["status"], "in_transit");
         let transfer = doc["id"].as_i64().expect("id");
         let res = store.post(app.url(&format!("/api/v1/stock/documents/{transfer}/receive"))).send().await.expect("receive");
+        assert_eq!(res.status(), 403, "received at the shop, by its staff");
+        let res = seller.post(app.url(&format!("/api/v1/stock/documents/{transfer}/receive"))).send().await.expect("receive");
         assert_eq!(res.status(), 200);
-        let res = store.post(app.url(&format!("/api/v1/stock/documents/{transfer}/receive"))).send().await.expect("again");
+        let res = seller.post(app.url(&format!("/api/v1/stock/documents/{transfer}/receive"))).send().await.expect("again");
         assert_eq!(res.status(), 409);
 
         // Reserve 5 of the 7 now at the shop; a write-off of 3 would eat into them.
-        let (seller, _) = app.sign_in("seller2").await;
         let res = seller
             .post(app.url("/api/v1/reservations"))
             .json(&json!({"product_id": id, "location_id": shop, "qty": 5}))
@@ -283,13 +288,13 @@ async fn documents_move_stock_and_refuse_to_go_below_reserved() {
             .await
             .expect("reserve");
         assert_eq!(res.status(), 201);
-        let (status, body) = post(json!({"kind": "write_off", "location_id": shop, "reason": "брак",
+        let (status, body) = post_as(&seller, json!({"kind": "write_off", "location_id": shop, "reason": "брак",
                                           "lines": [{"product_id": id, "qty": "3"}]})).await;
         assert_eq!(status, 409, "{body}");
-        let (status, body) = post(json!({"kind": "write_off", "location_id": shop, "reason": "",
+        let (status, body) = post_as(&seller, json!({"kind": "write_off", "location_id": shop, "reason": "",
                                           "lines": [{"product_id": id, "qty": "1"}]})).await;
         assert_eq!((status, body["error"]["field"].as_str()), (422, Some("reason")));
-        let (status, _) = post(json!({"kind": "write_off", "location_id": shop, "reason": "брак",
+        let (status, _) = post_as(&seller, json!({"kind": "write_off", "location_id": shop, "reason": "брак",
                                       "lines": [{"product_id": id, "qty": "2"}]})).await;
         assert_eq!(status, 201);
 

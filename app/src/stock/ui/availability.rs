@@ -259,8 +259,10 @@ fn Numbers(
                                         <td>{r.created_by.clone()}</td>
                                         <td>{r.expires_at.map(format_utc)}</td>
                                         <td class="row-actions">
-                                            <button on:click=move |_| { fulfil.dispatch(id); }>{t(Key::Fulfil)}</button>
-                                            <button class="danger" on:click=move |_| { release.dispatch(id); }>{t(Key::Release)}</button>
+                                            {r.can_close.then(|| view! {
+                                                <button on:click=move |_| { fulfil.dispatch(id); }>{t(Key::Fulfil)}</button>
+                                                <button class="danger" on:click=move |_| { release.dispatch(id); }>{t(Key::Release)}</button>
+                                            })}
                                         </td>
                                     </tr>
                                 }

@@ -99,8 +99,16 @@ pub fn NewDocumentPage() -> impl IntoView {
                     let mut list = locations.await.unwrap_or_default();
                     // The caller's own location first; nothing is preselected, since writing
                     // a signal while rendering would make server and browser disagree.
-                    let home = me.await.ok().flatten().and_then(|m| m.home_location_id);
+                    let me = me.await.ok().flatten();
+                    let home = me.as_ref().and_then(|m| m.home_location_id);
                     list.sort_by_key(|l| Some(l.id) != home);
+                    // Documents are written at one's own locations only (a transfer may go
+                    // anywhere): the other locations are not offered as the place.
+                    let own: Vec<crate::org::Location> = list
+                        .iter()
+                        .filter(|l| me.as_ref().is_some_and(|m| m.works_at(l.id)))
+                        .cloned()
+                        .collect();
                     let options = move |list: &Vec<crate::org::Location>| list
                         .iter()
                         .filter(|l| l.active)
@@ -119,7 +127,7 @@ pub fn NewDocumentPage() -> impl IntoView {
                             <label><span>{move || if is(DocKind::Transfer) { t(Key::FromLocation)() } else { t(Key::Location)() }}</span>
                                 <select name="location" bind:value=location>
                                     <option value="">{t(Key::None_)}</option>
-                                    {options(&list)}
+                                    {options(&own)}
                                 </select>
                             </label>
                             <Show when=move || is(DocKind::Transfer)>
