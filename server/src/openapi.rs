@@ -109,6 +109,64 @@ fn healthz_doc() {}
 
 /// This document.
 #[utoipa::path(get, path = "/api/v1/openapi.json", tag = "system", responses((status = 200, description = "OpenAPI document")))]
-pub async fn document() -> Json<utoipa::openapi::OpenApi> {
-    Json(ApiDoc::openapi())
+pub async fn document() -> Json<serde_json::Value> {
+    let mut doc = serde_json::to_value(ApiDoc::openapi()).unwrap_or_default();
+    add_common_errors(&mut doc);
+    Json(doc)
+}
+
+/// The answers any operation may give besides its own, added to every operation that
+/// does not already describe them: the request guard and the body reader answer on every
+/// route (400 malformed, 413 too large, 422 a control character), the database may be
+/// down or a write may lose a race too often (503); secured operations answer 401 and
+/// 403 (role or shop), operations on a record 404, writes 409 (a unique name, a record
+/// that changed meanwhile).
+pub fn add_common_errors(doc: &mut serde_json::Value) {
+    let error = |description: &str| {
+        serde_json::json!({
+            "description": description,
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}
+        })
+    };
+    let Some(paths) = doc.get_mut("paths").and_then(|p| p.as_object_mut()) else {
+        return;
+    };
+    for (path, item) in paths.iter_mut() {
+        let Some(item) = item.as_object_mut() else {
+            continue;
+        };
+        let on_record = path.contains('{');
+        for (method, op) in item.iter_mut() {
+            let secured = op.get("security").is_some();
+            let write = method != "get";
+            let Some(responses) = op.get_mut("responses").and_then(|r| r.as_object_mut()) else {
+                continue;
+            };
+            let mut add = |status: &str, description: &str| {
+                responses
+                    .entry(status.to_string())
+                    .or_insert_with(|| error(description));
+            };
+            add(
+                "400",
+                "Malformed request (unreadable JSON, a missing or mistyped field or parameter)",
+            );
+            add("413", "Request body too large");
+            add("422", "Invalid input: the field and the problem are named");
+            add(
+                "503",
+                "Busy, or the database is not answering: try again shortly",
+            );
+            if secured {
+                add("401", "Not signed in");
+                add("403", "The caller's role or shop does not allow this");
+            }
+            if on_record {
+                add("404", "No such record");
+            }
+            if write {
+                add("409", "Conflict with the record's current state");
+            }
+        }
+    }
 }

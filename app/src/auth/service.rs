@@ -291,7 +291,7 @@ pub fn client_address(headers: &HeaderMap, peer: Option<std::net::SocketAddr>) -
             .flat_map(|v| v.split(','))
             .map(str::trim)
             .filter_map(|a| a.parse::<std::net::IpAddr>().ok())
-            .last()
+            .next_back()
     };
     match peer {
         Some(ip) if ip.is_loopback() => forwarded().unwrap_or(ip).to_string(),

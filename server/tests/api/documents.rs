@@ -9,7 +9,7 @@ use crate::stock::{location_id, product_with_stock};
 use serde_json::{json, Value};
 
 /// A 4×4 red PNG.
-const PNG: [u8; 73] = [
+pub(crate) const PNG: [u8; 73] = [
     0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52,
     0x00, 0x00, 0x00, 0x04, 0x00, 0x00, 0x00, 0x04, 0x08, 0x02, 0x00, 0x00, 0x00, 0x26, 0x93, 0x09,
     0x29, 0x00, 0x00, 0x00, 0x10, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0x38, 0x21, 0x27, 0x07,
@@ -41,7 +41,12 @@ fn pdf_text(pdf: &[u8]) -> String {
 }
 
 /// The id of the gallery's template of a kind and language.
-async fn template(app: &TestApp, client: &reqwest::Client, kind: &str, lang: &str) -> i64 {
+pub(crate) async fn template(
+    app: &TestApp,
+    client: &reqwest::Client,
+    kind: &str,
+    lang: &str,
+) -> i64 {
     let list: Value = client
         .get(app.url("/api/v1/document-templates"))
         .send()
@@ -86,7 +91,7 @@ async fn get_bytes(app: &TestApp, client: &reqwest::Client, path: &str) -> (u16,
     (status, mime, res.bytes().await.expect("body").to_vec())
 }
 
-async fn upload(
+pub(crate) async fn upload(
     app: &TestApp,
     client: &reqwest::Client,
     owner: &str,

@@ -8,6 +8,7 @@ mod clients;
 mod documents;
 mod helpers;
 mod live;
+mod matrix;
 mod notify;
 mod orders;
 mod org;
