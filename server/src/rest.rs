@@ -113,6 +113,33 @@ pub fn router() -> Router<AppState> {
         .route("/reports/{id}/run", get(reports::run_saved))
         .route("/openapi.json", get(crate::openapi::document))
         .fallback(|| async { AppError::NotFound })
+        .layer(axum::middleware::map_response(json_rejections))
+}
+
+/// axum's own refusals (a path id that is not a 64-bit integer, a query that does not
+/// parse, a wrong method) come as plain text: the API answers JSON errors only, so they
+/// are rewrapped here as `{"error": {"code": "malformed_request", …}}` with their status.
+async fn json_rejections(res: axum::response::Response) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let plain = res
+        .headers()
+        .get(http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/plain"));
+    if !plain || !res.status().is_client_error() {
+        return res;
+    }
+    let status = res.status();
+    let detail = axum::body::to_bytes(res.into_body(), 16 * 1024)
+        .await
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
+        .unwrap_or_default();
+    let body = serde_json::json!({"error": {
+        "code": "malformed_request",
+        "message": "The request could not be read.",
+        "detail": detail,
+    }});
+    (status, axum::Json(body)).into_response()
 }
 
 /// `Json<T>` whose rejections are our JSON errors (400 with a reason), not plain text.
