@@ -76,6 +76,7 @@ pub fn DocumentPage() -> impl IntoView {
         |(id, _)| get_stock_doc(id),
     );
     let error = RwSignal::new(None::<AppError>);
+    let me = crate::ui::shell::use_me();
     let receive = Action::new(|id: &i64| receive_transfer(*id));
     on_outcome(receive, error, move || {
         live.stock_version.update(|v| *v += 1)
@@ -86,7 +87,11 @@ pub fn DocumentPage() -> impl IntoView {
                 {move || doc.get().map(|r| match r {
                     Ok(d) => {
                         let doc_id = d.id;
-                        let in_transit = d.status == "in_transit";
+                        // Received at the destination by its staff: nobody else is offered it.
+                        let in_transit = d.status == "in_transit"
+                            && d.to_location_id.is_some_and(|to| {
+                                matches!(me.get(), Some(Ok(Some(m))) if m.works_at(to))
+                            });
                         let count = d.kind == crate::stock::DocKind::Count;
                         view! {
                             <div class="page-head">
