@@ -31,7 +31,12 @@ pub fn app(state: AppState) -> Router {
             AppState,
             _,
         >(context, shell))
-        .with_state(state.clone());
+        .with_state(state.clone())
+        // Server functions read their bodies under axum's limit (2 MB by default): the CSV
+        // import sends up to 20 MB of text (the guard in front stops anything over 32 MB).
+        .layer(axum::extract::DefaultBodyLimit::max(
+            crate::text_guard::MAX_TEXT_BODY,
+        ));
 
     Router::new()
         .route("/healthz", get(healthz))

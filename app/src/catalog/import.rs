@@ -59,7 +59,9 @@ pub async fn import(
         ImportTarget::Stock { .. } => caller.require(Action::MoveStock)?,
     };
     if req.csv.len() > MAX_BYTES {
-        return Err(AppError::invalid(Field::File, Problem::TooLong));
+        return Err(AppError::TooLarge {
+            max_mb: (MAX_BYTES / 1024 / 1024) as u32,
+        });
     }
     let mut rows = csv::parse(&req.csv).into_iter();
     let total = rows.len().saturating_sub(1);
