@@ -167,7 +167,7 @@ async fn reservations(db: &Db, base: &str, token: &str, o: &Options, home: i64, 
                 let res = client
                     .post(&url)
                     .bearer_auth(&token)
-                    .json(&serde_json::json!({"product_id": product, "location_id": home, "qty": 1, "order_id": 1}))
+                    .json(&serde_json::json!({"product_id": product, "location_id": home, "qty": 1, "client": "bench"}))
                     .send()
                     .await;
                 match res.map(|r| r.status().as_u16()) {
@@ -232,8 +232,9 @@ async fn live_fanout(db: &Db, base: &str, hub: &Hub, token: &str, o: &Options, h
             product_id: 1 + (2000 + i as i64) % o.products,
             location_id: home,
             qty: app::quantity::Qty(1000),
-            order_id: Some(1),
-            client: String::new(),
+            // A client hold: reserving for an order now needs an open order (none here).
+            order_id: None,
+            client: "bench".into(),
         };
         sent.push(Instant::now());
         app::stock::reservations::reserve(db, hub, &caller, input)

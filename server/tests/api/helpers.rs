@@ -189,6 +189,18 @@ impl TestApp {
         )
     }
 
+    /// The served OpenAPI document.
+    pub async fn openapi(&self) -> Value {
+        self.client()
+            .get(self.url("/api/v1/openapi.json"))
+            .send()
+            .await
+            .expect("openapi.json")
+            .json()
+            .await
+            .expect("openapi json")
+    }
+
     pub async fn id_of_employee(&self, login: &str) -> i64 {
         let (id,): (i64,) = sqlx::query_as("SELECT id FROM employee WHERE login = $1")
             .bind(login)
@@ -232,4 +244,35 @@ where
         let app = test(app).await;
         app.cleanup().await;
     }
+}
+
+/// Every server function in `app/src`: its endpoint name and its parameter list (the
+/// text between the parentheses of its `pub async fn`), read from the source.
+pub fn server_functions() -> Vec<(String, String)> {
+    fn walk(dir: &std::path::Path, out: &mut Vec<(String, String)>) {
+        for entry in std::fs::read_dir(dir).expect("read app/src").flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path).expect("read source");
+                for part in text.split("#[server(endpoint = \"").skip(1) {
+                    let name = part.split('"').next().unwrap_or("").to_string();
+                    let args = part
+                        .split_once("pub async fn ")
+                        .and_then(|(_, rest)| rest.split_once('('))
+                        .and_then(|(_, rest)| rest.split_once(')'))
+                        .map(|(args, _)| args.to_string())
+                        .unwrap_or_default();
+                    out.push((name, args));
+                }
+            }
+        }
+    }
+    let mut found = Vec::new();
+    walk(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../app/src"),
+        &mut found,
+    );
+    found
 }

@@ -550,31 +550,7 @@ async fn the_matrix_covers_every_endpoint_that_takes_a_record_id() {
     let matrix: BTreeSet<String> = cases().iter().map(|c| c.name.to_string()).collect();
     let mut missing = Vec::new();
     // Server functions: a parameter named `id` or `…_id` (a record's id), from the source.
-    fn walk(dir: &std::path::Path, out: &mut Vec<(String, String)>) {
-        for entry in std::fs::read_dir(dir).expect("read app/src").flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                walk(&path, out);
-            } else if path.extension().is_some_and(|e| e == "rs") {
-                let text = std::fs::read_to_string(&path).expect("read source");
-                for part in text.split("#[server(endpoint = \"").skip(1) {
-                    let name = part.split('"').next().unwrap_or("").to_string();
-                    let args = part
-                        .split_once("pub async fn ")
-                        .and_then(|(_, rest)| rest.split_once('('))
-                        .and_then(|(_, rest)| rest.split_once(')'))
-                        .map(|(args, _)| args.to_string())
-                        .unwrap_or_default();
-                    out.push((name, args));
-                }
-            }
-        }
-    }
-    let mut fns = Vec::new();
-    walk(
-        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../app/src"),
-        &mut fns,
-    );
+    let fns = crate::helpers::server_functions();
     for (name, args) in &fns {
         let takes_id = args.split(',').any(|a| {
             let param = a.split(':').next().unwrap_or("").trim();
@@ -587,15 +563,7 @@ async fn the_matrix_covers_every_endpoint_that_takes_a_record_id() {
     }
     // REST: every documented path with `{id}` (one backend: the document is the same).
     let app = crate::helpers::spawn_app(app::db::Backend::Sqlite).await;
-    let doc: Value = app
-        .client()
-        .get(app.url("/api/v1/openapi.json"))
-        .send()
-        .await
-        .expect("doc")
-        .json()
-        .await
-        .expect("json");
+    let doc = app.openapi().await;
     for (path, item) in doc["paths"].as_object().expect("paths") {
         if !path.contains("{id}") {
             continue;

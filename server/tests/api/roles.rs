@@ -904,15 +904,7 @@ async fn every_endpoint_refuses_exactly_the_roles_it_should() {
 #[tokio::test]
 async fn the_role_table_covers_every_documented_endpoint() {
     on_each_backend(|app| async move {
-        let doc: Value = app
-            .client()
-            .get(app.url("/api/v1/openapi.json"))
-            .send()
-            .await
-            .expect("doc")
-            .json()
-            .await
-            .expect("json");
+        let doc = app.openapi().await;
         let documented: BTreeSet<String> = doc["paths"]
             .as_object()
             .expect("paths")
@@ -953,26 +945,10 @@ async fn the_role_table_covers_every_documented_endpoint() {
 /// Every server function in the app's source is in the role table (or is sign-in/out).
 #[test]
 fn the_role_table_covers_every_server_function() {
-    fn walk(dir: &std::path::Path, out: &mut Vec<String>) {
-        for entry in std::fs::read_dir(dir).expect("read app/src").flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                walk(&path, out);
-            } else if path.extension().is_some_and(|e| e == "rs") {
-                let text = std::fs::read_to_string(&path).expect("read source");
-                for part in text.split("#[server(endpoint = \"").skip(1) {
-                    if let Some(name) = part.split('"').next() {
-                        out.push(name.to_string());
-                    }
-                }
-            }
-        }
-    }
-    let mut found = Vec::new();
-    walk(
-        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../app/src"),
-        &mut found,
-    );
+    let found: Vec<String> = crate::helpers::server_functions()
+        .into_iter()
+        .map(|(name, _)| name)
+        .collect();
     assert!(found.len() > 10, "server functions found: {found:?}");
     let table = table();
     let missing: Vec<_> = found
