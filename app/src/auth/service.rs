@@ -29,13 +29,51 @@ const HASH_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
 /// memory and the cores from everyone else.
 fn hashing() -> &'static tokio::sync::Semaphore {
     static SLOTS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
-    SLOTS.get_or_init(|| {
-        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-        tokio::sync::Semaphore::new(cores.clamp(1, 8))
+    SLOTS.get_or_init(|| tokio::sync::Semaphore::new(hash_slots()))
+}
+
+/// About one password check per core (1 to 8).
+fn hash_slots() -> usize {
+    std::thread::available_parallelism()
+        .map_or(2, |n| n.get())
+        .clamp(1, 8)
+}
+
+/// The threads every Argon2 job runs on, as many as [`hashing`] has slots: always the
+/// same few, so the allocator keeps at most that many 19 MiB blocks around (on tokio's
+/// blocking pool each job could land on a new thread, whose arena then keeps its block).
+fn hash_threads() -> &'static std::sync::Mutex<std::sync::mpsc::Sender<HashJob>> {
+    static THREADS: std::sync::OnceLock<std::sync::Mutex<std::sync::mpsc::Sender<HashJob>>> =
+        std::sync::OnceLock::new();
+    THREADS.get_or_init(|| {
+        let (tx, rx) = std::sync::mpsc::channel::<HashJob>();
+        let rx = std::sync::Arc::new(std::sync::Mutex::new(rx));
+        for i in 0..hash_slots() {
+            let rx = rx.clone();
+            let spawned = std::thread::Builder::new()
+                .name(format!("argon2-{i}"))
+                .spawn(move || loop {
+                    let job = match rx.lock() {
+                        Ok(guard) => guard.recv(),
+                        Err(_) => return,
+                    };
+                    match job {
+                        Ok(job) => job(),
+                        Err(_) => return,
+                    }
+                });
+            if let Err(e) = spawned {
+                tracing::error!(error = %e, "cannot start a password-check thread");
+            }
+        }
+        std::sync::Mutex::new(tx)
     })
 }
 
-/// Runs one Argon2 job on the blocking pool once a slot is free (503 after [`HASH_WAIT`]).
+type HashJob = Box<dyn FnOnce() + Send>;
+
+/// Runs one Argon2 job on the hashing threads once a slot is free (503 after
+/// [`HASH_WAIT`]).
 async fn with_hash_slot<T: Send + 'static>(
     job: impl FnOnce() -> T + Send + 'static,
 ) -> Result<T, AppError> {
@@ -43,9 +81,15 @@ async fn with_hash_slot<T: Send + 'static>(
         .await
         .map_err(|_| AppError::Busy)?
         .map_err(|_| AppError::Internal)?;
-    tokio::task::spawn_blocking(job)
-        .await
-        .map_err(|_| AppError::Internal)
+    let (reply, answer) = tokio::sync::oneshot::channel();
+    let sent = hash_threads()
+        .lock()
+        .map_err(|_| AppError::Internal)?
+        .send(Box::new(move || {
+            let _ = reply.send(job());
+        }));
+    sent.map_err(|_| AppError::Internal)?;
+    answer.await.map_err(|_| AppError::Internal)
 }
 
 /// Who is calling, established from a session cookie or a bearer token.
