@@ -29,6 +29,9 @@ pub struct Db {
     pub backend: Backend,
     /// SQLite only: this process's writers queue here (see [`WriteTx`]).
     write_gate: std::sync::Arc<tokio::sync::Mutex<()>>,
+    /// Added to the system clock by [`Db::now`]: 0 but in tests that put the app at a
+    /// chosen instant (numbering and report days around midnight and New Year).
+    clock_shift: std::sync::Arc<std::sync::atomic::AtomicI64>,
 }
 
 /// A write transaction. On SQLite it also holds this process's write gate, so writers
@@ -132,6 +135,7 @@ impl Db {
             pool,
             backend,
             write_gate: Default::default(),
+            clock_shift: Default::default(),
         })
     }
 
@@ -175,6 +179,17 @@ impl Db {
                 _gate: None,
             }),
         }
+    }
+
+    /// Now (UTC ms) as this app sees it: the system clock, shifted in tests.
+    pub fn now(&self) -> i64 {
+        now_ms() + self.clock_shift.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Puts this app's clock at `at` (UTC ms) from now on (tests).
+    pub fn set_clock(&self, at: i64) {
+        self.clock_shift
+            .store(at - now_ms(), std::sync::atomic::Ordering::Relaxed);
     }
 
     /// True when the database answers a trivial query.

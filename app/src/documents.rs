@@ -194,6 +194,13 @@ pub struct Company {
     pub accountant: String,
     pub phone: String,
     pub email: String,
+    /// The company's time zone (IANA name): shops without their own use it.
+    #[serde(default = "default_zone")]
+    pub time_zone: String,
+}
+
+fn default_zone() -> String {
+    crate::time::DEFAULT_ZONE.into()
 }
 
 fn digits(value: &str, lengths: &[usize], field: Field) -> Result<String, AppError> {
@@ -231,6 +238,10 @@ impl Company {
             accountant: text(self.accountant, 200, Field::Name)?,
             phone: text(self.phone, 50, Field::Phone)?,
             email: text(self.email, 200, Field::Email)?,
+            time_zone: match self.time_zone.trim() {
+                "" => default_zone(),
+                z => text(z.to_string(), 64, Field::TimeZone)?,
+            },
         })
     }
 }

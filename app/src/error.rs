@@ -59,6 +59,7 @@ pub enum Field {
     Bik,
     BankAccount,
     Template,
+    TimeZone,
     Document,
     Report,
     /// A field of a report (a column, grouping or filter path).
@@ -114,6 +115,8 @@ pub enum Conflict {
     ReportNameTaken,
     /// The reservation belongs to an order: it changes only through the order.
     ReservationOfOrder,
+    /// The process's move does not apply to orders of this fulfilment kind.
+    NotForFulfilment,
     Other,
 }
 
@@ -156,6 +159,21 @@ pub enum AppError {
     ControlCharacter { field: String },
     #[error("conflict: {kind:?}")]
     Conflict { kind: Conflict },
+    /// A move refused by one of its transition's guards: which, and what is missing
+    /// (language-neutral: an amount, product names, transfer numbers, a template's name).
+    #[error("move refused: {guard:?} {detail}")]
+    GuardFailed {
+        guard: crate::process::GuardKind,
+        detail: String,
+    },
+    /// A comment @mentions colleagues who can't see its record (they would never be
+    /// told): `names` lists them as "@login (Name)".
+    #[error("mentioned colleagues can't see this record: {names}")]
+    MentionCantSee { names: String },
+    /// Goods of these order lines are still on their way: `detail` names the lines and
+    /// the transfers carrying them.
+    #[error("in transit: {detail}")]
+    InTransit { detail: String },
     /// Asked for more than is available: what is available here and where else.
     #[error("not enough stock")]
     NotEnoughStock { shortage: Shortage },
@@ -208,6 +226,9 @@ impl AppError {
             AppError::NotFound => "not_found",
             AppError::Validation { .. } | AppError::ControlCharacter { .. } => "validation",
             AppError::Conflict { .. } => "conflict",
+            AppError::GuardFailed { .. } => "guard_failed",
+            AppError::MentionCantSee { .. } => "mention_cant_see",
+            AppError::InTransit { .. } => "in_transit",
             AppError::NotEnoughStock { .. } => "not_enough_stock",
             AppError::TooManyAttempts => "too_many_attempts",
             AppError::TooManyMessages => "too_many_messages",
@@ -230,8 +251,12 @@ impl AppError {
             AppError::NotFound => 404,
             AppError::Validation { .. }
             | AppError::ControlCharacter { .. }
+            | AppError::MentionCantSee { .. }
             | AppError::Template { .. } => 422,
-            AppError::Conflict { .. } | AppError::NotEnoughStock { .. } => 409,
+            AppError::Conflict { .. }
+            | AppError::NotEnoughStock { .. }
+            | AppError::GuardFailed { .. }
+            | AppError::InTransit { .. } => 409,
             AppError::TooManyAttempts | AppError::TooManyMessages => 429,
             AppError::TooLarge { .. } => 413,
             AppError::UnsupportedFile => 415,
@@ -268,8 +293,18 @@ impl AppError {
                 Conflict::TransferClosed => Key::ErrTransferClosed,
                 Conflict::ReportNameTaken => Key::ErrReportNameTaken,
                 Conflict::ReservationOfOrder => Key::ErrReservationOfOrder,
+                Conflict::NotForFulfilment => Key::ErrNotForFulfilment,
                 Conflict::Other => Key::ErrConflict,
             },
+            AppError::GuardFailed { guard, .. } => match guard {
+                crate::process::GuardKind::Paid => Key::GuardFailedPaid,
+                crate::process::GuardKind::NoTransit => Key::GuardFailedNoTransit,
+                crate::process::GuardKind::Reserved => Key::GuardFailedReserved,
+                crate::process::GuardKind::Document => Key::GuardFailedDocument,
+                crate::process::GuardKind::Comment => Key::GuardFailedComment,
+            },
+            AppError::InTransit { .. } => Key::ErrInTransit,
+            AppError::MentionCantSee { .. } => Key::ErrMentionCantSee,
             AppError::NotEnoughStock { .. } => Key::ErrNotEnoughStock,
             AppError::TooManyAttempts => Key::ErrTooManyAttempts,
             AppError::TooManyMessages => Key::ErrTooManyMessages,
@@ -300,6 +335,13 @@ impl AppError {
             }
             AppError::TooLarge { max_mb } => {
                 format!("{} {max_mb} MB", Key::ErrTooLarge.text(lang))
+            }
+            AppError::GuardFailed { detail, .. }
+            | AppError::InTransit { detail }
+            | AppError::MentionCantSee { names: detail }
+                if !detail.is_empty() =>
+            {
+                format!("{}: {detail}", self.message_key().text(lang))
             }
             AppError::NotEnoughStock { shortage } => {
                 let mut text = format!(
@@ -414,6 +456,12 @@ mod ssr {
                     error["reason"] = serde_json::json!(reason);
                 }
                 AppError::TooLarge { max_mb } => error["max_mb"] = serde_json::json!(max_mb),
+                AppError::GuardFailed { guard, detail } => {
+                    error["guard"] = serde_json::json!(guard);
+                    error["detail"] = serde_json::json!(detail);
+                }
+                AppError::InTransit { detail } => error["detail"] = serde_json::json!(detail),
+                AppError::MentionCantSee { names } => error["names"] = serde_json::json!(names),
                 _ => {}
             }
             let body = serde_json::json!({ "error": error });

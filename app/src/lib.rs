@@ -21,6 +21,7 @@
 //! | notifications (the bell) | [`notify`] |
 //! | translations (Russian, English) | [`i18n`] |
 //! | who may read or change which record (shop scope) | [`scope`] |
+//! | local time: zones of the company and shops, local days, formatting | [`time`] |
 //! | errors and their HTTP statuses | [`error`] |
 //! | database pool and migrations (server) | `db` |
 //! | navigation shell and shared widgets | [`ui`] |
@@ -51,6 +52,7 @@ pub mod scope;
 pub mod state;
 pub mod stock;
 pub mod tasks;
+pub mod time;
 pub mod ui;
 
 use i18n::Lang;
@@ -66,7 +68,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     ui::security::set_csp_header();
     view! {
         <!DOCTYPE html>
-        <html lang=lang.code()>
+        <html lang=lang.code() data-zone=zone_json()>
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
@@ -79,6 +81,31 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <App/>
             </body>
         </html>
+    }
+}
+
+/// The viewer's zone (see [`time::ViewerZone`]) for `<html data-zone>`, which the
+/// browser reads back so it shows times as the server did.
+fn zone_json() -> String {
+    serde_json::to_string(&*initial_zone().0).unwrap_or_default()
+}
+
+/// The zone pages render times in: on the server the request's (set by the viewer-zone
+/// layer), in the browser the one the server wrote into `<html data-zone>`.
+fn initial_zone() -> time::ViewerZone {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<http::request::Parts>()
+            .and_then(|parts| parts.extensions.get::<time::ViewerZone>().cloned())
+            .unwrap_or_default()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        let zone: time::Zone = ui::browser::document_zone()
+            .and_then(|json| serde_json::from_str(&json).ok())
+            .unwrap_or_default();
+        time::set_browser_zone(zone.clone());
+        time::ViewerZone(std::sync::Arc::new(zone))
     }
 }
 
@@ -114,6 +141,7 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     let lang = RwSignal::new(initial_lang());
     provide_context(lang);
+    provide_context(initial_zone());
     provide_context(live::Live::new());
 
     view! {

@@ -16,7 +16,10 @@ pub mod api;
 #[cfg(feature = "ssr")]
 pub mod edit;
 #[cfg(feature = "ssr")]
+pub mod guards;
+#[cfg(feature = "ssr")]
 pub mod service;
+pub mod sourcing;
 pub mod ui;
 
 string_enum!(
@@ -192,10 +195,22 @@ pub struct Order {
     /// `paid − total`: negative while the client owes.
     pub balance: Money,
     pub lines: Vec<OrderLine>,
-    /// Stages the caller may move this order to now.
-    pub moves: Vec<StageRef>,
+    /// Stages the caller may move this order to now (those of its fulfilment kind).
+    pub moves: Vec<StageMove>,
     pub history: Vec<OrderEvent>,
     pub created_at: i64,
+}
+
+/// A move the order card offers: the stage and what the move will require.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct StageMove {
+    pub id: i64,
+    pub name: String,
+    pub color: String,
+    pub kind: StageKind,
+    /// The transition's guards (checked when the move is made).
+    pub guards: Vec<crate::process::GuardKind>,
 }
 
 /// A row of the order list and a card on the board.
@@ -208,6 +223,9 @@ pub struct OrderSummary {
     pub client: Option<String>,
     pub manager: String,
     pub shop: String,
+    pub fulfilment: Fulfilment,
+    /// What was written when the order was taken (or edited).
+    pub comment: String,
     pub total: Money,
     pub paid: Money,
     pub created_at: i64,

@@ -87,6 +87,9 @@ pub struct Location {
     pub lat: MicroDegrees,
     pub lon: MicroDegrees,
     pub active: bool,
+    /// The IANA zone (`Asia/Novosibirsk`); empty: the company's.
+    #[serde(default)]
+    pub time_zone: String,
 }
 
 /// Location form as typed by a person (strings, validated by [`LocationInput::validate`]).
@@ -98,6 +101,9 @@ pub struct LocationForm {
     pub address: String,
     pub lat: String,
     pub lon: String,
+    /// Empty: the company's zone.
+    #[serde(default)]
+    pub time_zone: String,
 }
 
 /// A validated location.
@@ -109,6 +115,8 @@ pub struct LocationInput {
     pub address: String,
     pub lat: MicroDegrees,
     pub lon: MicroDegrees,
+    /// Checked against the time-zone database by the server.
+    pub time_zone: String,
 }
 
 pub(crate) fn text(value: &str, field: Field, max: usize) -> Result<String, AppError> {
@@ -130,6 +138,16 @@ pub(crate) fn text(value: &str, field: Field, max: usize) -> Result<String, AppE
     Ok(value.to_string())
 }
 
+/// [`text`] for a value that may be left empty (then `""`).
+#[cfg(feature = "ssr")]
+pub(crate) fn text_optional(value: &str, field: Field, max: usize) -> Result<String, AppError> {
+    if value.trim().is_empty() {
+        Ok(String::new())
+    } else {
+        text(value, field, max)
+    }
+}
+
 impl LocationForm {
     pub fn validate(&self) -> Result<LocationInput, AppError> {
         Ok(LocationInput {
@@ -140,6 +158,13 @@ impl LocationForm {
             address: text(&self.address, Field::Address, 300)?,
             lat: MicroDegrees::parse(&self.lat, Field::Latitude, 90)?,
             lon: MicroDegrees::parse(&self.lon, Field::Longitude, 180)?,
+            time_zone: {
+                let z = self.time_zone.trim();
+                if z.len() > 64 {
+                    return Err(AppError::invalid(Field::TimeZone, Problem::TooLong));
+                }
+                z.to_string()
+            },
         })
     }
 
@@ -151,6 +176,7 @@ impl LocationForm {
             address: l.address.clone(),
             lat: l.lat.to_string(),
             lon: l.lon.to_string(),
+            time_zone: l.time_zone.clone(),
         }
     }
 }
@@ -254,6 +280,7 @@ mod tests {
             address: "Тверская ул., 7".into(),
             lat: "55,757".into(),
             lon: "37.613".into(),
+            time_zone: String::new(),
         }
     }
 

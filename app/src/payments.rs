@@ -26,6 +26,9 @@ pub struct Fund {
     pub id: i64,
     pub name: String,
     pub active: bool,
+    /// The methods whose payments go here when no fund is chosen.
+    #[serde(default)]
+    pub default_for: Vec<Method>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -40,7 +43,9 @@ pub struct PaymentInput {
     /// When it was (or is expected to be) paid, UTC ms; now when left out.
     #[serde(default)]
     pub paid_at: Option<i64>,
-    pub fund_id: i64,
+    /// The fund it goes to; left out: the method's default fund (422 when it has none).
+    #[serde(default)]
+    pub fund_id: Option<i64>,
     #[serde(default)]
     pub order_id: Option<i64>,
     /// The order's client when left out.

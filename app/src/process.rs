@@ -75,12 +75,90 @@ pub struct Stage {
     pub actions: Vec<StageAction>,
 }
 
+string_enum!(
+    /// A condition a move must meet (the process designer ticks them per transition).
+    GuardKind {
+        Paid => "paid",
+        NoTransit => "no_transit",
+        Reserved => "reserved",
+        Document => "document",
+        Comment => "comment",
+    }
+);
+
+/// What a transition requires before a record may take it. All off by default.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Guards {
+    /// The order is paid in full (received − refunded ≥ total).
+    #[serde(default)]
+    pub paid: bool,
+    /// With `paid`: planned payments still expected count toward it.
+    #[serde(default)]
+    pub planned_counts: bool,
+    /// No transfer carrying the order's goods is still in transit.
+    #[serde(default)]
+    pub no_transit: bool,
+    /// Every line holds an active reservation.
+    #[serde(default)]
+    pub reserved: bool,
+    /// A document of this template has been generated for the order.
+    #[serde(default)]
+    pub document_template_id: Option<i64>,
+    /// The person moving it writes why.
+    #[serde(default)]
+    pub comment: bool,
+}
+
+impl Guards {
+    pub fn is_empty(&self) -> bool {
+        *self == Guards::default()
+    }
+
+    /// The guards that are on, in the order they are checked.
+    pub fn kinds(&self) -> Vec<GuardKind> {
+        let mut out = Vec::new();
+        if self.comment {
+            out.push(GuardKind::Comment);
+        }
+        if self.paid {
+            out.push(GuardKind::Paid);
+        }
+        if self.no_transit {
+            out.push(GuardKind::NoTransit);
+        }
+        if self.reserved {
+            out.push(GuardKind::Reserved);
+        }
+        if self.document_template_id.is_some() {
+            out.push(GuardKind::Document);
+        }
+        out
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Transition {
     pub from_stage_id: i64,
     pub to_stage_id: i64,
     pub roles: Vec<Role>,
+    /// Conditions checked when the move is made (orders only).
+    #[serde(default)]
+    pub guards: Guards,
+    /// The fulfilment kinds of orders this move applies to; empty: every kind.
+    #[serde(default)]
+    pub fulfilments: Vec<crate::orders::Fulfilment>,
+}
+
+impl Transition {
+    /// Whether this move applies to a record (`None`: not an order, every move applies).
+    pub fn applies_to(&self, fulfilment: Option<crate::orders::Fulfilment>) -> bool {
+        match fulfilment {
+            Some(f) => self.fulfilments.is_empty() || self.fulfilments.contains(&f),
+            None => true,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -100,37 +178,61 @@ impl Process {
         self.stages.iter().find(|s| s.id == id)
     }
 
-    /// Whether `role` may move a record from `from` to `to`.
-    pub fn may_move(&self, from: i64, to: i64, role: Role) -> bool {
+    /// The move from `from` to `to`, when the process has one.
+    pub fn transition(&self, from: i64, to: i64) -> Option<&Transition> {
         self.transitions
             .iter()
-            .any(|t| t.from_stage_id == from && t.to_stage_id == to && t.roles.contains(&role))
+            .find(|t| t.from_stage_id == from && t.to_stage_id == to)
     }
 
-    /// The stage a record on `from` may be moved to by `role`: 409 when the process has
-    /// no such move from there (the record moved meanwhile), 403 when the role may not.
-    pub fn check_move(&self, from: i64, to: i64, role: Role) -> Result<&Stage, AppError> {
+    /// Whether `role` may move a record (of this fulfilment, for an order) from `from`
+    /// to `to`.
+    pub fn may_move(
+        &self,
+        from: i64,
+        to: i64,
+        role: Role,
+        fulfilment: Option<crate::orders::Fulfilment>,
+    ) -> bool {
+        self.transition(from, to)
+            .is_some_and(|t| t.roles.contains(&role) && t.applies_to(fulfilment))
+    }
+
+    /// The move a record on `from` may take to `to` by `role`: 409 when the process has
+    /// no such move from there (the record moved meanwhile) or not for this fulfilment,
+    /// 403 when the role may not. Guards are the caller's to check.
+    pub fn check_move(
+        &self,
+        from: i64,
+        to: i64,
+        role: Role,
+        fulfilment: Option<crate::orders::Fulfilment>,
+    ) -> Result<(&Stage, &Transition), AppError> {
         let target = self
             .stage(to)
             .ok_or(AppError::invalid(Field::Stage, Problem::NotFound))?;
-        if !self
-            .transitions
-            .iter()
-            .any(|t| t.from_stage_id == from && t.to_stage_id == to)
-        {
+        let Some(transition) = self.transition(from, to) else {
             return Err(AppError::conflict(crate::error::Conflict::StageMoved));
+        };
+        if !transition.applies_to(fulfilment) {
+            return Err(AppError::conflict(crate::error::Conflict::NotForFulfilment));
         }
-        if !self.may_move(from, to, role) {
+        if !transition.roles.contains(&role) {
             return Err(AppError::Forbidden);
         }
-        Ok(target)
+        Ok((target, transition))
     }
 
     /// The stages `role` may move a record to from `from`, in board order.
-    pub fn moves_from(&self, from: i64, role: Role) -> Vec<&Stage> {
+    pub fn moves_from(
+        &self,
+        from: i64,
+        role: Role,
+        fulfilment: Option<crate::orders::Fulfilment>,
+    ) -> Vec<&Stage> {
         self.stages
             .iter()
-            .filter(|s| self.may_move(from, s.id, role))
+            .filter(|s| self.may_move(from, s.id, role, fulfilment))
             .collect()
     }
 }
@@ -160,6 +262,11 @@ pub struct TransitionInput {
     pub from: usize,
     pub to: usize,
     pub roles: Vec<Role>,
+    #[serde(default)]
+    pub guards: Guards,
+    /// Empty: every fulfilment kind.
+    #[serde(default)]
+    pub fulfilments: Vec<crate::orders::Fulfilment>,
 }
 
 /// A whole process definition, saved at once.
@@ -243,6 +350,23 @@ impl ProcessInput {
             seen.push((t.from, t.to));
             t.roles.sort_by_key(|r| r.as_str());
             t.roles.dedup();
+            t.fulfilments.sort_by_key(|f| f.as_str());
+            t.fulfilments.dedup();
+            if t.fulfilments.len() == crate::orders::Fulfilment::ALL.len() {
+                t.fulfilments.clear();
+            }
+            if self.kind != ProcessKind::Order
+                && (!t.guards.is_empty() || !t.fulfilments.is_empty())
+            {
+                // Guards and fulfilments speak of an order's goods and money.
+                return Err(AppError::invalid(Field::Transition, Problem::Invalid));
+            }
+            if !t.guards.paid {
+                t.guards.planned_counts = false;
+            }
+            if t.guards.document_template_id.is_some_and(|id| id <= 0) {
+                return Err(AppError::invalid(Field::Template, Problem::NotFound));
+            }
         }
         Ok(self)
     }
@@ -283,6 +407,8 @@ mod tests {
                 from: 0,
                 to: 1,
                 roles: vec![Role::Manager, Role::Manager],
+                guards: Guards::default(),
+                fulfilments: vec![],
             }],
         }
     }

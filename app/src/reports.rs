@@ -60,17 +60,13 @@ impl Value {
     /// The text of a cell as shown and exported (dates as ISO dates, numbers with a
     /// decimal point).
     pub fn text(&self) -> String {
-        use crate::ui::time::civil_from_days;
         match self {
             Value::Null => String::new(),
             Value::Int(v) => v.to_string(),
             Value::Money(m) => format!("{:.2}", m.to_decimal()),
             Value::Qty(q) => q.to_string(),
             Value::Text(t) => t.clone(),
-            Value::Day(d) | Value::Week(d) => {
-                let (y, m, d) = civil_from_days(*d);
-                format!("{y:04}-{m:02}-{d:02}")
-            }
+            Value::Day(d) | Value::Week(d) => crate::time::day_text(*d),
             Value::Month(m) => format!("{:04}-{:02}", m.div_euclid(12), m.rem_euclid(12) + 1),
             Value::Percent(p) => format!("{}.{:02}", p / 100, (p % 100).abs()),
         }
@@ -111,6 +107,10 @@ pub struct Table {
     pub totals: Option<Vec<Value>>,
     /// More rows matched than were returned.
     pub truncated: bool,
+    /// The period the report covers (`YYYY-MM-DD`, both ends included), for reports
+    /// over a period: what the picker shows when its boxes were left empty.
+    #[serde(default)]
+    pub period: Option<(String, String)>,
 }
 
 /// The standard reports.
@@ -224,6 +224,13 @@ pub struct Params {
     /// Payments by process and by client: one row per manager and process / client.
     #[serde(default)]
     pub per_manager: bool,
+    /// Every day there is (the last 20 years) instead of `from`/`to`.
+    #[serde(default)]
+    pub all_time: bool,
+    /// Today on the viewer's calendar (days since 1970), set by the server for the
+    /// default period; not read from a request.
+    #[serde(skip)]
+    pub today: Option<i64>,
 }
 
 /// A constructor report's definition.

@@ -100,21 +100,20 @@ async fn load_order(
     id: i64,
     lock: bool,
 ) -> Result<Option<OrderScope>, AppError> {
-    // The stage is read after the lock is held (a join would lock the stage row too).
-    let row: Option<(i64, i64, i64, Option<i64>, i64)> = sqlx::query_as(&format!(
-        "SELECT id, shop_id, manager_id, client_id, stage_id FROM orders WHERE id = $1{}",
+    // One round trip: the stage's kind comes from a subquery, so `FOR UPDATE` takes the
+    // order's row alone (a join would lock the stage row too).
+    let row: Option<(i64, i64, i64, Option<i64>, String)> = sqlx::query_as(&format!(
+        "SELECT o.id, o.shop_id, o.manager_id, o.client_id, \
+                (SELECT s.kind FROM stage s WHERE s.id = o.stage_id) \
+         FROM orders o WHERE o.id = $1{}",
         if lock { for_update(conn) } else { "" }
     ))
     .bind(id)
     .fetch_optional(&mut *conn)
     .await?;
-    let Some((id, shop_id, manager_id, client_id, stage_id)) = row else {
+    let Some((id, shop_id, manager_id, client_id, stage_kind)) = row else {
         return Ok(None);
     };
-    let (stage_kind,): (String,) = sqlx::query_as("SELECT kind FROM stage WHERE id = $1")
-        .bind(stage_id)
-        .fetch_one(&mut *conn)
-        .await?;
     Ok(Some(OrderScope {
         id,
         shop_id,

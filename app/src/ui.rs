@@ -10,5 +10,4 @@ pub mod route;
 pub mod security;
 pub mod settings;
 pub mod shell;
-pub mod time;
 pub mod upload;

@@ -26,7 +26,12 @@ test('an admin designs a process: stages, actions, a move with its roles', async
   await move.locator('select[name=from]').selectOption({ label: 'Новый' });
   await move.locator('select[name=to]').selectOption({ label: 'Выдан' });
   await move.getByTestId('add-transition').click();
-  await expect(designer.getByTestId('transitions').locator('tbody tr')).toHaveCount(1);
+  await expect(designer.getByTestId('transitions').getByTestId('transition')).toHaveCount(1);
+  // What the move requires and which orders it is for.
+  const rules = designer.getByTestId('transition-rules');
+  await rules.getByTestId('guard-paid').check();
+  await rules.getByTestId('guard-comment').check();
+  await rules.getByTestId('fulfilment-delivery').uncheck();
   await designer.getByTestId('save-process').click();
   await expect(designer.getByTestId('process-saved')).toBeVisible();
   await expect(page.getByTestId('process').filter({ hasText: name })).toHaveCount(1);
@@ -38,4 +43,6 @@ test('an admin designs a process: stages, actions, a move with its roles', async
   expect(saved.stages.map((s) => [s.name, s.kind])).toEqual([['Новый', 'open'], ['Выдан', 'done']]);
   expect(saved.stages[1].actions).toEqual([{ action: 'fulfil', param: '' }, { action: 'notify', param: 'role:accountant' }]);
   expect(saved.transitions[0].roles.sort()).toEqual(['admin', 'director', 'manager']);
+  expect(saved.transitions[0].guards).toMatchObject({ paid: true, comment: true, no_transit: false });
+  expect(saved.transitions[0].fulfilments.sort()).toEqual(['pickup', 'pickup_other']);
 });

@@ -161,6 +161,20 @@ async fn seed(db: &Db, orders: i64) {
         "  seeded {orders} orders, their lines and payments in {:.1} s",
         t.elapsed().as_secs_f64()
     ));
+    // What an existing database goes through once after the local-time migration: the
+    // local days of every order and payment from its shop's zone, then the aggregates.
+    let t = Instant::now();
+    {
+        let mut tx = db.begin_write().await.expect("tx");
+        app::time::zones::recompute_local_days(&mut tx)
+            .await
+            .expect("local days");
+        tx.commit().await.expect("commit");
+    }
+    out(format!(
+        "  local days of every order and payment from the shops' zones in {:.1} s",
+        t.elapsed().as_secs_f64()
+    ));
     let t = Instant::now();
     app::reports::aggregates::rebuild(db)
         .await
@@ -233,7 +247,7 @@ async fn main() {
         let seller = sign_in(&base, "seller1").await;
         let today = app::db::now_ms().div_euclid(DAY_MS);
         let day = |d: i64| {
-            let (y, m, dd) = app::ui::time::civil_from_days(d);
+            let (y, m, dd) = app::time::civil(d);
             format!("{y:04}-{m:02}-{dd:02}")
         };
         let year = format!("from={}&to={}", day(today - 364), day(today));

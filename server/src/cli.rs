@@ -108,7 +108,28 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
                         p.product_id, p.location_id, p.on_hand, p.ledger, p.reserved, p.active_reservations
                     ));
                 }
-                return Err(CliError::Inconsistent(problems.len()));
+            }
+            let misplaced = app::stock::ledger::check_order_reservations(&db).await?;
+            if misplaced.is_empty() {
+                say("order reservations consistent: each open line's reservation is where it will be fulfilled from");
+            } else {
+                say(&format!(
+                    "{} open order lines hold a reservation elsewhere than they will be fulfilled from:",
+                    misplaced.len()
+                ));
+                for m in &misplaced {
+                    say(&format!(
+                        "  order {} line {} (location {}): reservation {} at location {}",
+                        m.order_id,
+                        m.line_id,
+                        m.line_location_id,
+                        m.reservation_id,
+                        m.reservation_location_id
+                    ));
+                }
+            }
+            if !problems.is_empty() || !misplaced.is_empty() {
+                return Err(CliError::Inconsistent(problems.len() + misplaced.len()));
             }
         }
         Command::Demo { force } => {

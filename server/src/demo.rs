@@ -21,6 +21,7 @@ struct DemoLocation {
     address: &'static str,
     lat: i64,
     lon: i64,
+    zone: &'static str,
 }
 
 const LOCATIONS: [DemoLocation; 7] = [
@@ -31,6 +32,7 @@ const LOCATIONS: [DemoLocation; 7] = [
         address: "ул. Тверская, 7",
         lat: 55_757_400,
         lon: 37_611_900,
+        zone: "Europe/Moscow",
     },
     DemoLocation {
         name: "Магазин «Невский»",
@@ -39,6 +41,7 @@ const LOCATIONS: [DemoLocation; 7] = [
         address: "Невский пр., 28",
         lat: 59_935_700,
         lon: 30_325_700,
+        zone: "Europe/Moscow",
     },
     DemoLocation {
         name: "Магазин «Баумана»",
@@ -47,6 +50,7 @@ const LOCATIONS: [DemoLocation; 7] = [
         address: "ул. Баумана, 44",
         lat: 55_789_500,
         lon: 49_116_400,
+        zone: "Europe/Moscow",
     },
     DemoLocation {
         name: "Магазин «Вайнера»",
@@ -55,6 +59,7 @@ const LOCATIONS: [DemoLocation; 7] = [
         address: "ул. Вайнера, 9",
         lat: 56_836_900,
         lon: 60_599_800,
+        zone: "Asia/Yekaterinburg",
     },
     DemoLocation {
         name: "Магазин «Красный проспект»",
@@ -63,6 +68,7 @@ const LOCATIONS: [DemoLocation; 7] = [
         address: "Красный пр., 25",
         lat: 55_030_200,
         lon: 82_920_400,
+        zone: "Asia/Novosibirsk",
     },
     DemoLocation {
         name: "Склад «Подольск»",
@@ -71,6 +77,7 @@ const LOCATIONS: [DemoLocation; 7] = [
         address: "ул. Комсомольская, 1",
         lat: 55_431_100,
         lon: 37_544_600,
+        zone: "Europe/Moscow",
     },
     DemoLocation {
         name: "Склад «Толмачёво»",
@@ -79,6 +86,7 @@ const LOCATIONS: [DemoLocation; 7] = [
         address: "ул. Геодезическая, 3",
         lat: 55_006_200,
         lon: 82_660_900,
+        zone: "Asia/Novosibirsk",
     },
 ];
 
@@ -155,6 +163,7 @@ pub async fn load_with(db: &Db, force: bool, products: usize) -> Result<(), Demo
             "employee_shop",
             "task",
             "payment",
+            "fund_method",
             "fund",
             "download_log",
             "stored_file",
@@ -196,8 +205,8 @@ pub async fn load_with(db: &Db, force: bool, products: usize) -> Result<(), Demo
     let mut ids = Vec::with_capacity(LOCATIONS.len());
     for l in &LOCATIONS {
         let (id,): (i64,) = sqlx::query_as(
-            "INSERT INTO location (name, kind, city, address, lat_micro, lon_micro, active, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $7) RETURNING id",
+            "INSERT INTO location (name, kind, city, address, lat_micro, lon_micro, active, created_at, updated_at, time_zone) \
+             VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $7, $8) RETURNING id",
         )
         .bind(l.name)
         .bind(l.kind)
@@ -206,6 +215,7 @@ pub async fn load_with(db: &Db, force: bool, products: usize) -> Result<(), Demo
         .bind(l.lat)
         .bind(l.lon)
         .bind(now)
+        .bind(l.zone)
         .fetch_one(&db.pool)
         .await?;
         ids.push(id);
@@ -233,8 +243,12 @@ pub async fn load_with(db: &Db, force: bool, products: usize) -> Result<(), Demo
     orders::load(db, products / 10).await?;
     documents::load(db).await?;
     chat::load(db).await?;
-    // The demo back-dates orders and payments after writing them: sum them afresh.
-    app::reports::aggregates::rebuild(db).await?;
+    // The demo back-dates orders and payments after writing them: their local days and
+    // the aggregates afresh.
+    let mut tx = db.begin_write().await?;
+    app::time::zones::recompute_local_days(&mut tx).await?;
+    app::reports::aggregates::rebuild_on(&mut tx, db.backend).await?;
+    tx.commit().await?;
     Ok(())
 }
 

@@ -36,7 +36,8 @@ pub fn app(state: AppState) -> Router {
         // import sends up to 20 MB of text (the guard in front stops anything over 32 MB).
         .layer(axum::extract::DefaultBodyLimit::max(
             crate::text_guard::MAX_TEXT_BODY,
-        ));
+        ))
+        .layer(middleware::from_fn_with_state(state.clone(), viewer_zone));
 
     Router::new()
         .route("/healthz", get(healthz))
@@ -67,6 +68,29 @@ async fn healthz(State(state): State<AppState>) -> Response {
     } else {
         app::error::AppError::Unavailable.into_response()
     }
+}
+
+/// Pages are rendered in the viewer's zone: their home shop's, else the company's. The
+/// zone goes into the request's extensions, where the shell reads it (`app::time`).
+/// Only page loads pay for the lookup; static files and server functions don't.
+async fn viewer_zone(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let path = req.uri().path();
+    let page =
+        req.method() == http::Method::GET && !path.starts_with("/pkg/") && !path.contains('.');
+    if page {
+        let home = app::auth::service::authenticate(&state.db, req.headers())
+            .await
+            .ok()
+            .and_then(|c| c.home_location_id);
+        let zone = match state.db.pool.acquire().await {
+            Ok(mut conn) => app::time::zones::of_employee(&mut conn, home).await.ok(),
+            Err(_) => None,
+        };
+        if let Some(zone) = zone {
+            req.extensions_mut().insert(app::time::ViewerZone(zone));
+        }
+    }
+    next.run(req).await
 }
 
 /// Headers every response carries. HTML pages set their own CSP (with the hydration

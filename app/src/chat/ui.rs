@@ -14,9 +14,9 @@ use crate::chat::{AttachmentRef, ChatInput, ChatKind, ChatSummary, Message, Mess
 use crate::error::AppError;
 use crate::i18n::{t, Key};
 use crate::live::use_live;
+use crate::time::show as format_utc;
 use crate::ui::error_box::ErrorBox;
 use crate::ui::shell::use_me;
-use crate::ui::time::format_utc;
 use compose::{AttachmentView, Composer, RichText};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};

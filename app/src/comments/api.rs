@@ -22,6 +22,21 @@ pub async fn list_comments(
     )
 }
 
+/// Colleagues who can see the record, for @mention autocompletion in its feed.
+#[server(endpoint = "comments/mentionable", input = Json)]
+pub async fn mentionable(
+    record_kind: RecordKind,
+    record_id: i64,
+) -> Result<Vec<crate::chat::Member>, AppError> {
+    with_status(
+        async {
+            let (state, caller) = caller().await?;
+            service::mentionable(&state.db, &caller, record_kind, record_id).await
+        }
+        .await,
+    )
+}
+
 #[server(endpoint = "comments/add", input = Json)]
 pub async fn add_comment(input: CommentInput) -> Result<Comment, AppError> {
     with_status(

@@ -170,6 +170,61 @@ async fn who_can_see(
     Ok(out)
 }
 
+/// The colleagues a body @mentions, all of whom can see the record: a mention of anyone
+/// who can't is refused (422 naming them), since they would never be told.
+async fn mentions_that_see(
+    conn: &mut AnyConnection,
+    body: &str,
+    author: i64,
+    kind: RecordKind,
+    record_id: i64,
+) -> Result<Vec<i64>, AppError> {
+    let named = mentioned(conn, body, author).await?;
+    let seeing = who_can_see(conn, named.clone(), kind, record_id).await?;
+    let hidden: Vec<i64> = named
+        .into_iter()
+        .filter(|id| !seeing.contains(id))
+        .collect();
+    if hidden.is_empty() {
+        return Ok(seeing);
+    }
+    let mut names = Vec::with_capacity(hidden.len());
+    for id in hidden {
+        let (login, name): (String, String) =
+            sqlx::query_as("SELECT login, name FROM employee WHERE id = $1")
+                .bind(id)
+                .fetch_one(&mut *conn)
+                .await?;
+        names.push(format!("@{login} ({name})"));
+    }
+    Err(AppError::MentionCantSee {
+        names: names.join(", "),
+    })
+}
+
+/// Colleagues who can see the record, for @mention autocompletion (the caller must see
+/// it too; they are left out of the list).
+pub async fn mentionable(
+    db: &Db,
+    caller: &Caller,
+    kind: RecordKind,
+    record_id: i64,
+) -> Result<Vec<crate::chat::Member>, AppError> {
+    let mut conn = db.pool.acquire().await?;
+    visible(&mut conn, caller, kind, record_id).await?;
+    let everyone = crate::chat::service::colleagues(db, caller).await?;
+    let ids: Vec<i64> = everyone
+        .iter()
+        .map(|m| m.id)
+        .filter(|id| *id != caller.id)
+        .collect();
+    let seeing = who_can_see(&mut conn, ids, kind, record_id).await?;
+    Ok(everyone
+        .into_iter()
+        .filter(|m| seeing.contains(&m.id))
+        .collect())
+}
+
 /// Adds a comment. Those mentioned (who can see the record) get a mention; the record's
 /// followers and owner a comment notice; the author and those mentioned follow it.
 #[tracing::instrument(skip_all)]
@@ -202,8 +257,7 @@ pub async fn add(
     .bind(now)
     .fetch_one(&mut *tx)
     .await?;
-    let named = mentioned(&mut tx, &body, caller.id).await?;
-    let named = who_can_see(&mut tx, named, kind, record_id).await?;
+    let named = mentions_that_see(&mut tx, &body, caller.id, kind, record_id).await?;
     let followers: Vec<(i64,)> = sqlx::query_as(
         "SELECT employee_id FROM record_follower WHERE record_kind = $1 AND record_id = $2",
     )
@@ -286,6 +340,7 @@ pub async fn change(
     match &body {
         Some(text) => {
             let text = clean_body(text, attachment.is_some(), Field::Comment)?;
+            mentions_that_see(&mut tx, &text, caller.id, kind, record_id).await?;
             sqlx::query("UPDATE comment SET body = $1, edited_at = $2 WHERE id = $3")
                 .bind(text)
                 .bind(now)

@@ -11,9 +11,9 @@ use crate::chat::AttachmentRef;
 use crate::error::AppError;
 use crate::i18n::{t, Key};
 use crate::live::use_live;
+use crate::time::show as format_utc;
 use crate::ui::error_box::ErrorBox;
 use crate::ui::shell::use_me;
-use crate::ui::time::format_utc;
 use leptos::prelude::*;
 
 #[component]
@@ -93,7 +93,8 @@ pub fn CommentFeed(kind: RecordKind, #[prop(into)] record_id: Signal<i64>) -> im
                     <button type="button" class="chip" on:click=move |_| { editing.set(None); draft.set(String::new()); }>"×"</button></p>
             })}
             <ErrorBox error/>
-            <Composer draft attachment on_send=submit pending=save.pending() placeholder=Signal::derive(t(Key::WriteComment)) testid="comment-composer"/>
+            <Composer draft attachment on_send=submit pending=save.pending() placeholder=Signal::derive(t(Key::WriteComment)) testid="comment-composer"
+                record=(kind, record_id)/>
         </section>
     }
 }

@@ -9,7 +9,6 @@ use crate::customers::Phone;
 use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::quantity::{Money, Qty};
-use crate::ui::time::civil_from_days;
 use serde::Serialize;
 use sqlx::AnyConnection;
 
@@ -161,10 +160,16 @@ const MONTHS_EN: [&str; 12] = [
     "December",
 ];
 
-/// The UTC calendar day of an instant (the app shows times in UTC everywhere).
+/// The calendar day of a local wall-clock instant (an instant already shifted by its
+/// zone's offset, see [`local`]).
 pub fn ymd(ms: i64) -> (i32, u8, u8) {
-    let (y, m, d) = civil_from_days(ms.div_euclid(86_400_000));
+    let (y, m, d) = crate::time::civil(ms.div_euclid(86_400_000));
     (y as i32, m as u8, d as u8)
+}
+
+/// An instant as wall-clock time in a zone (what [`ymd`] and the texts expect).
+pub fn local(zone: &crate::time::Zone, ms: i64) -> i64 {
+    ms + zone.offset_ms(ms)
 }
 
 pub fn date_text(ms: i64) -> String {
@@ -283,18 +288,25 @@ pub async fn build(
         (_, Lang::Ru) => "самовывоз",
         (_, Lang::En) => "pickup",
     };
+    // Dates on the shop's own calendar.
+    let (shop_id,): (i64,) = sqlx::query_as("SELECT shop_id FROM orders WHERE id = $1")
+        .bind(order_id)
+        .fetch_one(&mut *conn)
+        .await?;
+    let zone = crate::time::zones::of_location(conn, shop_id).await?;
+    let at = local(&zone, header.at);
     Ok(DocContext {
         doc: DocInfo {
             number: header.number.clone(),
-            date: date_text(header.at),
-            date_long: date_long(header.at, lang),
-            title: title(header.kind, lang, &header.number, header.at),
+            date: date_text(at),
+            date_long: date_long(at, lang),
+            title: title(header.kind, lang, &header.number, at),
             kind: header.kind.as_str(),
         },
         company,
         order: OrderInfo {
             number: order.number,
-            date: date_text(order.created_at),
+            date: date_text(local(&zone, order.created_at)),
             stage: order.stage,
             manager: order.manager,
             comment: order.comment,

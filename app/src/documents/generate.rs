@@ -97,7 +97,13 @@ pub async fn generate_on(
     author: i64,
 ) -> Result<i64, AppError> {
     let now = now_ms();
-    let year = context::ymd(now).0;
+    // Numbered by the year of the order's shop's calendar.
+    let (shop,): (i64,) = sqlx::query_as("SELECT shop_id FROM orders WHERE id = $1")
+        .bind(order_id)
+        .fetch_one(&mut *conn)
+        .await?;
+    let zone = crate::time::zones::of_location(conn, shop).await?;
+    let year = context::ymd(context::local(&zone, now)).0;
     let seq = next_number(conn, &format!("doc:{}:{year}", template.kind.as_str())).await?;
     let number = format!("{year}-{seq:05}");
     let header = DocHeader {
@@ -107,7 +113,7 @@ pub async fn generate_on(
     };
     let lang = template.lang.lang();
     let ctx = context::build(conn, order_id, &header, lang).await?;
-    let set = produce(&template.body, &ctx, now).await?;
+    let set = produce(&template.body, &ctx, context::local(&zone, now)).await?;
     let pdf = set.pdf()?;
     let (shop_id,): (i64,) = sqlx::query_as("SELECT shop_id FROM orders WHERE id = $1")
         .bind(order_id)

@@ -7,8 +7,8 @@ use super::{FileRef, OwnerKind, MAX_FILE_MB};
 use crate::error::AppError;
 use crate::i18n::{t, Key};
 use crate::live::use_live;
+use crate::time::show as format_utc;
 use crate::ui::error_box::ErrorBox;
-use crate::ui::time::format_utc;
 use leptos::prelude::*;
 
 /// `12345` → `12 KB`.

@@ -4,7 +4,7 @@ use super::api::{mark_read, my_inbox};
 use super::{Notification, NotificationKind};
 use crate::i18n::{t, Key};
 use crate::live::use_live;
-use crate::ui::time::format_utc;
+use crate::time::show as format_utc;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 

@@ -194,6 +194,14 @@ pub async fn enter_stage(
                 }
             }
             ActionKind::Fulfil => {
+                // Goods still on their way can't be handed out: the shop's shelf is not
+                // where this order's goods are.
+                let moving = super::guards::in_transit(conn, order.id).await?;
+                if !moving.is_empty() {
+                    return Err(AppError::InTransit {
+                        detail: super::guards::describe_transit(&moving),
+                    });
+                }
                 let mut n = 0;
                 for line in lines(conn, order.id).await? {
                     // A line without a reservation is reserved first, so a sale never
@@ -248,10 +256,14 @@ pub async fn enter_stage(
                     let (doc_id, touched) =
                         crate::stock::documents::create_on(conn, author, &doc, now).await?;
                     for line in &group {
+                        // The line now waits for this transfer: receiving it reserves
+                        // the goods for the order where they arrive.
                         sqlx::query(
-                            "UPDATE order_line SET location_id = $1, reservation_id = NULL WHERE id = $2",
+                            "UPDATE order_line SET location_id = $1, reservation_id = NULL, transfer_id = $2 \
+                             WHERE id = $3",
                         )
                         .bind(to)
+                        .bind(doc_id)
                         .bind(line.id)
                         .execute(&mut *conn)
                         .await?;
@@ -304,6 +316,77 @@ pub async fn enter_stage(
         }
     }
     Ok(fx)
+}
+
+/// When a transfer is received: each open order's line that waited for it gets a
+/// reservation of its goods where they arrived, on the receiver's transaction (orders
+/// taken in id order). Returns the orders changed and the levels touched. A line that
+/// can't be reserved (its goods were counted short on arrival, say) stays unreserved
+/// and its history says so; the receipt itself is never refused for it.
+pub async fn transfer_received(
+    conn: &mut AnyConnection,
+    doc_id: i64,
+    to: i64,
+    author: i64,
+) -> Result<(Vec<i64>, Vec<(i64, i64, Option<i64>)>), AppError> {
+    let waiting: Vec<(i64, i64, i64, i64, Option<String>)> = sqlx::query_as(
+        "SELECT l.order_id, l.id, l.product_id, l.qty, c.name \
+         FROM order_line l JOIN orders o ON o.id = l.order_id JOIN stage s ON s.id = o.stage_id \
+              LEFT JOIN client c ON c.id = o.client_id \
+         WHERE l.transfer_id = $1 AND l.location_id = $2 AND s.kind = 'open' \
+           AND NOT EXISTS (SELECT 1 FROM reservation r WHERE r.id = l.reservation_id AND r.status = 'active') \
+         ORDER BY l.order_id, l.id",
+    )
+    .bind(doc_id)
+    .bind(to)
+    .fetch_all(&mut *conn)
+    .await?;
+    let now = now_ms();
+    let mut orders: Vec<i64> = Vec::new();
+    let mut levels = Vec::new();
+    for (order_id, line_id, product_id, qty, client) in waiting {
+        if !orders.contains(&order_id) {
+            crate::scope::lock_order(conn, order_id).await?;
+            orders.push(order_id);
+        }
+        let client = client.unwrap_or_default();
+        let input = ReserveInput {
+            product_id,
+            location_id: to,
+            qty: Qty(qty),
+            order_id: Some(order_id),
+            client: client.clone(),
+        };
+        match reservations::reserve_on(conn, &input, &client, author, now, None).await? {
+            Some((rid, _, _)) => {
+                sqlx::query("UPDATE order_line SET reservation_id = $1 WHERE id = $2")
+                    .bind(rid)
+                    .bind(line_id)
+                    .execute(&mut *conn)
+                    .await?;
+                levels.push((product_id, to, Some(rid)));
+                event(
+                    conn,
+                    order_id,
+                    Some(author),
+                    "transfer_received",
+                    &format!("№{doc_id}"),
+                )
+                .await?;
+            }
+            None => {
+                event(
+                    conn,
+                    order_id,
+                    Some(author),
+                    "transfer_short",
+                    &format!("№{doc_id}"),
+                )
+                .await?;
+            }
+        }
+    }
+    Ok((orders, levels))
 }
 
 /// "№" in both languages: stored texts (history, transfer comments) stay language-neutral.

@@ -41,13 +41,34 @@ pub async fn create_order(input: OrderInput) -> Result<Order, AppError> {
     )
 }
 
-/// Moves an order to another stage (running that stage's actions).
+/// Moves an order to another stage (running that stage's actions); `comment` goes into
+/// the history with the move (a transition may require one).
 #[server(endpoint = "orders/move", input = Json)]
-pub async fn move_order(id: i64, stage_id: i64) -> Result<Order, AppError> {
+pub async fn move_order(
+    id: i64,
+    stage_id: i64,
+    #[server(default)] comment: String,
+) -> Result<Order, AppError> {
     with_status(
         async {
             let (state, caller) = caller().await?;
-            service::move_to(&state.db, &state.hub, &caller, id, stage_id).await
+            service::move_to(&state.db, &state.hub, &caller, id, stage_id, &comment).await
+        }
+        .await,
+    )
+}
+
+/// Where an order's lines could come from: the fewest locations, nearest first, seen
+/// from `shop_id` (the caller's shop when left out).
+#[server(endpoint = "orders/sourcing", input = Json)]
+pub async fn suggest_sourcing(
+    #[server(default)] shop_id: Option<i64>,
+    lines: Vec<super::sourcing::Need>,
+) -> Result<super::sourcing::SourcingPlan, AppError> {
+    with_status(
+        async {
+            let (state, caller) = caller().await?;
+            super::sourcing::suggest(&state.db, &caller, shop_id, lines).await
         }
         .await,
     )

@@ -4,7 +4,7 @@
 use super::actions::{self, Effects, OrderCtx};
 use super::{
     line_amount, Fulfilment, Order, OrderEvent, OrderFilter, OrderInput, OrderLine, OrderLineInput,
-    OrderSummary, StageRef,
+    OrderSummary, StageMove, StageRef,
 };
 use crate::auth::service::Caller;
 use crate::auth::Action;
@@ -207,7 +207,7 @@ async fn create_once(
 ) -> Result<Order, AppError> {
     caller.require(Action::EditOrders)?;
     let input = input.validate()?;
-    let now = now_ms();
+    let now = db.now();
     let mut tx = db.begin_write().await?;
     let scope = caller.scope();
     let process_id = match input.process_id {
@@ -243,13 +243,17 @@ async fn create_once(
     }
     let client = client_name(&mut tx, input.client_id).await?;
     let (priced, total) = price_lines(&mut tx, &input.lines).await?;
-    let year = crate::ui::time::year_of(now);
+    // Numbered by the year of the selling shop's own calendar, and kept under its local
+    // day for the reports.
+    let zone = crate::time::zones::of_location(&mut tx, shop_id).await?;
+    let year = zone.year(now);
+    let local_day = zone.local_day(now);
     let seq = next_number(&mut tx, &format!("order:{year}")).await?;
     let number = format!("{year}-{seq:06}");
     let (order_id,): (i64,) = sqlx::query_as(
         "INSERT INTO orders (number, process_id, stage_id, client_id, manager_id, shop_id, fulfilment, \
-            pickup_location_id, delivery_address, comment, total, created_by, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id",
+            pickup_location_id, delivery_address, comment, total, created_by, created_at, updated_at, local_day) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14) RETURNING id",
     )
     .bind(&number)
     .bind(process.id)
@@ -264,6 +268,7 @@ async fn create_once(
     .bind(total)
     .bind(caller.id)
     .bind(now)
+    .bind(local_day)
     .fetch_one(&mut *tx)
     .await?;
     for (position, line) in priced.iter().enumerate() {
@@ -296,14 +301,18 @@ pub async fn move_to(
     caller: &Caller,
     order_id: i64,
     to_stage_id: i64,
+    comment: &str,
 ) -> Result<Order, AppError> {
-    crate::db::retry_busy(|| move_to_once(db, hub, caller, order_id, to_stage_id)).await
+    let comment = crate::org::text_optional(comment, Field::Comment, 1000)?;
+    crate::db::retry_busy(|| move_to_once(db, hub, caller, order_id, to_stage_id, &comment)).await
 }
 
 /// Moves an order to another stage of its process and runs that stage's actions in the
 /// same transaction. Refused: a move the process does not allow for the caller's role
-/// (403), an order that left `from` meanwhile (409), an action that can't run (409 with
-/// its reason, e.g. not enough stock) — and then nothing changes.
+/// (403), an order that left `from` meanwhile or whose fulfilment the move is not for
+/// (409), a guard of the transition that is not met (409 naming it and what is missing),
+/// an action that can't run (409 with its reason, e.g. not enough stock) — and then
+/// nothing changes. `comment` goes into the history with the move.
 #[tracing::instrument(skip_all)]
 async fn move_to_once(
     db: &Db,
@@ -311,21 +320,27 @@ async fn move_to_once(
     caller: &Caller,
     order_id: i64,
     to_stage_id: i64,
+    comment: &str,
 ) -> Result<Order, AppError> {
     let mut tx = db.begin_write().await?;
     // The order's row first: a concurrent payment or edit waits, then sees this move.
     crate::scope::order_for_move(&mut tx, caller, order_id).await?;
     let row: Option<MoveRow> = sqlx::query_as(
-        "SELECT o.process_id, o.stage_id, o.number, c.name, o.manager_id, o.shop_id, o.pickup_location_id \
+        "SELECT o.process_id, o.stage_id, o.number, c.name, o.manager_id, o.shop_id, o.pickup_location_id, \
+                o.fulfilment \
          FROM orders o LEFT JOIN client c ON c.id = o.client_id WHERE o.id = $1",
     )
     .bind(order_id)
     .fetch_optional(&mut *tx)
     .await?;
-    let (process_id, from, number, client, manager_id, shop_id, pickup_location_id) =
+    let (process_id, from, number, client, manager_id, shop_id, pickup_location_id, fulfilment) =
         row.ok_or(AppError::NotFound)?;
+    let fulfilment = Fulfilment::parse(&fulfilment).unwrap_or(Fulfilment::Pickup);
     let process = processes::load(&mut tx, process_id).await?;
-    let target = process.check_move(from, to_stage_id, caller.role)?.clone();
+    let (target, transition) =
+        process.check_move(from, to_stage_id, caller.role, Some(fulfilment))?;
+    let (target, guards) = (target.clone(), transition.guards.clone());
+    super::guards::check(&mut tx, order_id, &guards, comment).await?;
     let now = now_ms();
     let closes = matches!(target.kind, StageKind::Done | StageKind::Cancelled);
     let track = aggregates::Tracker::order(&mut tx, order_id).await?;
@@ -346,14 +361,12 @@ async fn move_to_once(
         .stage(from)
         .map(|s| s.name.clone())
         .unwrap_or_default();
-    actions::event(
-        &mut tx,
-        order_id,
-        Some(caller.id),
-        "stage",
-        &format!("{from_name} → {}", target.name),
-    )
-    .await?;
+    let mut detail = format!("{from_name} → {}", target.name);
+    if !comment.is_empty() {
+        detail.push_str(": ");
+        detail.push_str(comment);
+    }
+    actions::event(&mut tx, order_id, Some(caller.id), "stage", &detail).await?;
     let ctx = OrderCtx {
         id: order_id,
         number,
@@ -373,8 +386,17 @@ async fn move_to_once(
     get(db, caller, order_id).await
 }
 
-/// process, stage, number, client, manager, shop, pickup location
-type MoveRow = (i64, i64, String, Option<String>, i64, i64, Option<i64>);
+/// process, stage, number, client, manager, shop, pickup location, fulfilment
+type MoveRow = (
+    i64,
+    i64,
+    String,
+    Option<String>,
+    i64,
+    i64,
+    Option<i64>,
+    String,
+);
 
 /// id, product, name, sku, location, name, qty, price, discount, amount, reservation, status
 type LineRow = (
@@ -476,10 +498,20 @@ pub async fn get(db: &Db, caller: &Caller, id: i64) -> Result<Order, AppError> {
     .fetch_all(&mut *conn)
     .await?;
     let paid = paid_for(&mut conn, id).await?;
+    let fulfilment_kind = Fulfilment::parse(&fulfilment).unwrap_or(Fulfilment::Pickup);
     let moves = process
-        .moves_from(stage_id, caller.role)
+        .moves_from(stage_id, caller.role, Some(fulfilment_kind))
         .into_iter()
-        .map(StageRef::from)
+        .map(|s| StageMove {
+            id: s.id,
+            name: s.name.clone(),
+            color: s.color.clone(),
+            kind: s.kind,
+            guards: process
+                .transition(stage_id, s.id)
+                .map(|t| t.guards.kinds())
+                .unwrap_or_default(),
+        })
         .collect();
     Ok(Order {
         id,
@@ -571,7 +603,8 @@ pub async fn list(
     let mut conn = db.pool.acquire().await?;
     let scope = caller.scope();
     let mut sql = String::from(
-        "SELECT o.id, o.number, o.stage_id, s.name, s.color, s.kind, c.name, e.name, l.name, o.total, \
+        "SELECT o.id, o.number, o.stage_id, s.name, s.color, s.kind, c.name, e.name, l.name, \
+                o.fulfilment, o.comment, o.total, \
                 CAST(COALESCE((SELECT SUM(CASE WHEN py.direction = 'in' THEN py.amount ELSE -py.amount END) \
                                FROM payment py WHERE py.order_id = o.id AND py.planned = 0), 0) AS BIGINT), \
                 o.created_at \
@@ -623,6 +656,8 @@ pub async fn list(
             Option<String>,
             String,
             String,
+            String,
+            String,
             i64,
             i64,
             i64,
@@ -645,6 +680,8 @@ pub async fn list(
                 client,
                 manager,
                 shop,
+                fulfilment,
+                comment,
                 total,
                 paid,
                 created_at,
@@ -660,6 +697,8 @@ pub async fn list(
                 client,
                 manager,
                 shop,
+                fulfilment: Fulfilment::parse(&fulfilment).unwrap_or(Fulfilment::Pickup),
+                comment,
                 total: Money(total),
                 paid: Money(paid),
                 created_at,

@@ -15,7 +15,7 @@ use crate::live::use_live;
 use crate::org::api::list_locations;
 use crate::process::api::list_processes;
 use crate::process::ProcessKind;
-use crate::ui::time::format_utc;
+use crate::time::show as format_utc;
 use leptos::prelude::*;
 
 /// A stage's colour as a dot. SVG `fill` is an attribute, not a style, so the strict
@@ -61,9 +61,9 @@ pub fn OrdersPage() -> impl IntoView {
                 stage_id: stage.parse().ok(),
                 shop_id: shop.parse().ok(),
                 manager_id: manager.parse().ok(),
-                from: crate::ui::time::date_ms(&from),
+                from: crate::time::viewer().date_ms(&from),
                 // Up to and including the chosen day.
-                to: crate::ui::time::date_ms(&to).map(|d| d + 86_400_000),
+                to: crate::time::parse_day(&to).map(|d| crate::time::viewer().day_start(d + 1)),
                 ..Default::default()
             })
         },
@@ -115,7 +115,9 @@ pub fn OrdersPage() -> impl IntoView {
                                 </tr></thead>
                                 <tbody>
                                     {list.is_empty().then(|| view! { <tr><td colspan="8" class="muted">{t(Key::NoOrders)}</td></tr> })}
-                                    {list.into_iter().map(|o| view! {
+                                    {list.into_iter().map(|o| {
+                                        let comment = o.comment.clone();
+                                        view! {
                                         <tr data-testid="order-row">
                                             <td><a href=format!("/orders/{}", o.id)>{o.number}</a></td>
                                             <td><StageChip stage=o.stage/></td>
@@ -126,7 +128,12 @@ pub fn OrdersPage() -> impl IntoView {
                                             <td class="num">{o.paid.to_string()}</td>
                                             <td>{format_utc(o.created_at)}</td>
                                         </tr>
-                                    }).collect_view()}
+                                        {(!comment.is_empty()).then(|| view! {
+                                            <tr class="order-comment-row" data-testid="order-row-comment">
+                                                <td></td><td colspan="7" class="muted">{t(Key::Comment)} ": " {comment}</td>
+                                            </tr>
+                                        })}
+                                    }}).collect_view()}
                                 </tbody>
                             </table>
                         </div>

@@ -7,12 +7,13 @@ use crate::db::{flag, now_ms, Db};
 use crate::error::{AppError, Conflict, Field, Problem};
 use crate::live::{hub::Hub, LiveEvent};
 
-type LocationRow = (i64, String, String, String, String, i64, i64, i64);
+type LocationRow = (i64, String, String, String, String, i64, i64, i64, String);
 
-const LOCATION_COLUMNS: &str = "id, name, kind, city, address, lat_micro, lon_micro, active";
+const LOCATION_COLUMNS: &str =
+    "id, name, kind, city, address, lat_micro, lon_micro, active, time_zone";
 
 fn location_from(row: LocationRow) -> Result<Location, AppError> {
-    let (id, name, kind, city, address, lat, lon, active) = row;
+    let (id, name, kind, city, address, lat, lon, active, time_zone) = row;
     Ok(Location {
         id,
         name,
@@ -22,6 +23,7 @@ fn location_from(row: LocationRow) -> Result<Location, AppError> {
         lat: MicroDegrees(lat),
         lon: MicroDegrees(lon),
         active: active != 0,
+        time_zone,
     })
 }
 
@@ -55,10 +57,11 @@ pub async fn create_location(
     input: LocationInput,
 ) -> Result<Location, AppError> {
     caller.require(Action::ManageOrganisation)?;
+    let time_zone = crate::time::zones::check_name(&input.time_zone, true)?;
     let now = now_ms();
     let (id,): (i64,) = sqlx::query_as(
-        "INSERT INTO location (name, kind, city, address, lat_micro, lon_micro, active, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $7) RETURNING id",
+        "INSERT INTO location (name, kind, city, address, lat_micro, lon_micro, active, created_at, updated_at, time_zone) \
+         VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $7, $8) RETURNING id",
     )
     .bind(&input.name)
     .bind(input.kind.as_str())
@@ -67,6 +70,7 @@ pub async fn create_location(
     .bind(input.lat.0)
     .bind(input.lon.0)
     .bind(now)
+    .bind(&time_zone)
     .fetch_one(&db.pool)
     .await?;
     hub.publish(LiveEvent::LocationChanged { id });
@@ -82,9 +86,18 @@ pub async fn update_location(
     input: LocationInput,
 ) -> Result<Location, AppError> {
     caller.require(Action::ManageOrganisation)?;
-    let done = sqlx::query(
+    let time_zone = crate::time::zones::check_name(&input.time_zone, true)?;
+    let mut tx = db.begin_write().await?;
+    let before: Option<(String,)> = sqlx::query_as("SELECT time_zone FROM location WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?;
+    let Some((before,)) = before else {
+        return Err(AppError::NotFound);
+    };
+    sqlx::query(
         "UPDATE location SET name = $1, kind = $2, city = $3, address = $4, lat_micro = $5, \
-         lon_micro = $6, updated_at = $7 WHERE id = $8",
+         lon_micro = $6, updated_at = $7, time_zone = $8 WHERE id = $9",
     )
     .bind(&input.name)
     .bind(input.kind.as_str())
@@ -93,12 +106,17 @@ pub async fn update_location(
     .bind(input.lat.0)
     .bind(input.lon.0)
     .bind(now_ms())
+    .bind(&time_zone)
     .bind(id)
-    .execute(&db.pool)
+    .execute(&mut *tx)
     .await?;
-    if done.rows_affected() == 0 {
-        return Err(AppError::NotFound);
+    if before != time_zone {
+        // The shop's days are on another calendar now: its orders' and payments' local
+        // days and the report aggregates follow, in the same transaction.
+        crate::time::zones::recompute_local_days(&mut tx).await?;
+        crate::reports::aggregates::rebuild_on(&mut tx, db.backend).await?;
     }
+    tx.commit().await?;
     hub.publish(LiveEvent::LocationChanged { id });
     get_location(db, caller, id).await
 }

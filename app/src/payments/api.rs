@@ -1,6 +1,6 @@
 //! Server functions of payments and funds.
 
-use super::{ClientBalance, Fund, Payment, PaymentInput};
+use super::{ClientBalance, Fund, Method, Payment, PaymentInput};
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
@@ -20,11 +20,16 @@ pub async fn list_funds() -> Result<Vec<Fund>, AppError> {
 }
 
 #[server(endpoint = "funds/save", input = Json)]
-pub async fn save_fund(id: Option<i64>, name: String, active: bool) -> Result<Fund, AppError> {
+pub async fn save_fund(
+    id: Option<i64>,
+    name: String,
+    active: bool,
+    #[server(default)] default_for: Vec<Method>,
+) -> Result<Fund, AppError> {
     with_status(
         async {
             let (state, caller) = caller().await?;
-            service::save_fund(&state.db, &caller, id, &name, active).await
+            service::save_fund(&state.db, &caller, id, &name, active, &default_for).await
         }
         .await,
     )

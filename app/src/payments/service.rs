@@ -17,26 +17,57 @@ pub async fn list_funds(db: &Db, caller: &Caller) -> Result<Vec<Fund>, AppError>
         sqlx::query_as("SELECT id, name, active FROM fund ORDER BY active DESC, name")
             .fetch_all(&db.pool)
             .await?;
+    let defaults: Vec<(String, i64)> =
+        sqlx::query_as("SELECT method, fund_id FROM fund_method ORDER BY method")
+            .fetch_all(&db.pool)
+            .await?;
     Ok(rows
         .into_iter()
         .map(|(id, name, active)| Fund {
             id,
             name,
             active: active != 0,
+            default_for: Method::ALL
+                .iter()
+                .copied()
+                .filter(|m| defaults.iter().any(|(dm, f)| dm == m.as_str() && *f == id))
+                .collect(),
         })
         .collect())
 }
 
-/// Creates (`id` = None) or renames / (de)activates a fund (admin).
+/// The fund a payment by `method` goes to when none is chosen (an active one).
+pub async fn default_fund(
+    conn: &mut AnyConnection,
+    method: Method,
+) -> Result<Option<i64>, AppError> {
+    let row: Option<(i64,)> = sqlx::query_as(
+        "SELECT f.id FROM fund_method m JOIN fund f ON f.id = m.fund_id \
+         WHERE m.method = $1 AND f.active = 1",
+    )
+    .bind(method.as_str())
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(row.map(|r| r.0))
+}
+
+/// Creates (`id` = None) or renames / (de)activates a fund (admin), and makes it the
+/// default of `default_for` (a method has one default fund: it moves here from another).
 pub async fn save_fund(
     db: &Db,
     caller: &Caller,
     id: Option<i64>,
     name: &str,
     active: bool,
+    default_for: &[Method],
 ) -> Result<Fund, AppError> {
     caller.require(Action::ManageProcesses)?;
     let name = crate::org::text(name, Field::Fund, 120)?;
+    if !active && !default_for.is_empty() {
+        // An inactive fund takes no payments, so it can't be where they go by default.
+        return Err(AppError::invalid(Field::Fund, Problem::Invalid));
+    }
+    let mut tx = db.begin_write().await?;
     let id = match id {
         None => {
             sqlx::query_as::<_, (i64,)>(
@@ -45,7 +76,7 @@ pub async fn save_fund(
             .bind(&name)
             .bind(flag(active))
             .bind(now_ms())
-            .fetch_one(&db.pool)
+            .fetch_one(&mut *tx)
             .await?
             .0
         }
@@ -54,7 +85,7 @@ pub async fn save_fund(
                 .bind(&name)
                 .bind(flag(active))
                 .bind(id)
-                .execute(&db.pool)
+                .execute(&mut *tx)
                 .await?;
             if done.rows_affected() == 0 {
                 return Err(AppError::NotFound);
@@ -62,7 +93,30 @@ pub async fn save_fund(
             id
         }
     };
-    Ok(Fund { id, name, active })
+    sqlx::query("DELETE FROM fund_method WHERE fund_id = $1")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    let mut methods = default_for.to_vec();
+    methods.sort_by_key(|m| m.as_str());
+    methods.dedup();
+    for method in &methods {
+        sqlx::query(
+            "INSERT INTO fund_method (method, fund_id) VALUES ($1, $2) \
+             ON CONFLICT (method) DO UPDATE SET fund_id = excluded.fund_id",
+        )
+        .bind(method.as_str())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(Fund {
+        id,
+        name,
+        active,
+        default_for: methods,
+    })
 }
 
 /// [`record_once`], run again when PostgreSQL reports a deadlock or serialization
@@ -88,19 +142,30 @@ async fn record_once(
 ) -> Result<Payment, AppError> {
     caller.require(Action::RecordPayments)?;
     let input = input.validate()?;
-    let now = now_ms();
+    let now = db.now();
     let mut tx = db.begin_write().await?;
+    // No fund chosen: the method's default; without one the payment is refused, never
+    // placed in some fund silently.
+    let fund_id = match input.fund_id {
+        Some(id) => id,
+        None => default_fund(&mut tx, input.method)
+            .await?
+            .ok_or(AppError::invalid(Field::Fund, Problem::Required))?,
+    };
     let fund: Option<(i64,)> = sqlx::query_as("SELECT active FROM fund WHERE id = $1")
-        .bind(input.fund_id)
+        .bind(fund_id)
         .fetch_optional(&mut *tx)
         .await?;
     if !matches!(fund, Some((1,))) {
         return Err(AppError::invalid(Field::Fund, Problem::NotFound));
     }
     let mut client_id = input.client_id;
+    // The day it lands on in the reports: the order's shop's calendar, else the company's.
+    let mut shop = None;
     if let Some(order_id) = input.order_id {
         // The order's row first: its payments and stage are read under the lock.
         let order = crate::scope::order_for_payment(&mut tx, caller, order_id).await?;
+        shop = Some(order.shop_id);
         let order_client = order.client_id;
         match (client_id, order_client) {
             (Some(given), Some(theirs)) if given != theirs => {
@@ -123,21 +188,27 @@ async fn record_once(
         Some(order_id) => aggregates::Tracker::order(&mut tx, order_id).await?,
         None => aggregates::Tracker::payment(&mut tx, None).await?,
     };
+    let zone = match shop {
+        Some(shop) => crate::time::zones::of_location(&mut tx, shop).await?,
+        None => crate::time::zones::company(&mut tx).await?,
+    };
+    let paid_at = input.paid_at.unwrap_or(now);
     let (id,): (i64,) = sqlx::query_as(
-        "INSERT INTO payment (direction, method, amount, planned, paid_at, fund_id, order_id, client_id, author_id, comment, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+        "INSERT INTO payment (direction, method, amount, planned, paid_at, fund_id, order_id, client_id, author_id, comment, created_at, local_day) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
     )
     .bind(input.direction.as_str())
     .bind(input.method.as_str())
     .bind(input.amount.0)
     .bind(flag(input.planned))
-    .bind(input.paid_at.unwrap_or(now))
-    .bind(input.fund_id)
+    .bind(paid_at)
+    .bind(fund_id)
     .bind(input.order_id)
     .bind(client_id)
     .bind(caller.id)
     .bind(&input.comment)
     .bind(now)
+    .bind(zone.local_day(paid_at))
     .fetch_one(&mut *tx)
     .await?;
     if let Some(order_id) = input.order_id {
@@ -181,7 +252,7 @@ pub async fn confirm(db: &Db, hub: &Hub, caller: &Caller, id: i64) -> Result<Pay
 /// A planned payment has arrived: it becomes an actual one, dated now.
 async fn confirm_once(db: &Db, hub: &Hub, caller: &Caller, id: i64) -> Result<Payment, AppError> {
     caller.require(Action::RecordPayments)?;
-    let now = now_ms();
+    let now = db.now();
     let mut tx = db.begin_write().await?;
     let row: Option<(Option<i64>, Option<i64>, i64, i64)> = sqlx::query_as(
         "SELECT p.order_id, p.client_id, p.amount, p.planned FROM payment p WHERE p.id = $1",
@@ -190,26 +261,29 @@ async fn confirm_once(db: &Db, hub: &Hub, caller: &Caller, id: i64) -> Result<Pa
     .fetch_optional(&mut *tx)
     .await?;
     let (order_id, client_id, amount, _) = row.ok_or(AppError::NotFound)?;
-    match order_id {
+    let zone = match order_id {
         // The order's row first (in the same order as every other writer of it).
         Some(order_id) => {
-            crate::scope::order_for_payment(&mut tx, caller, order_id).await?;
+            let order = crate::scope::order_for_payment(&mut tx, caller, order_id).await?;
+            crate::time::zones::of_location(&mut tx, order.shop_id).await?
         }
         // A payment without an order belongs to no shop: the chain-wide roles only.
         None if !caller.sees_every_shop() => return Err(AppError::Forbidden),
-        None => {}
-    }
+        None => crate::time::zones::company(&mut tx).await?,
+    };
     let track = match order_id {
         Some(order_id) => aggregates::Tracker::order(&mut tx, order_id).await?,
         None => aggregates::Tracker::payment(&mut tx, Some(id)).await?,
     };
     // Conditional: two people confirming at once confirm it once.
-    let done =
-        sqlx::query("UPDATE payment SET planned = 0, paid_at = $1 WHERE id = $2 AND planned = 1")
-            .bind(now)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
+    let done = sqlx::query(
+        "UPDATE payment SET planned = 0, paid_at = $1, local_day = $2 WHERE id = $3 AND planned = 1",
+    )
+    .bind(now)
+    .bind(zone.local_day(now))
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
     if done.rows_affected() == 0 {
         return Err(AppError::conflict(crate::error::Conflict::PaymentReceived));
     }
@@ -316,40 +390,29 @@ pub async fn list(
     if let Some(order_id) = order_id {
         crate::scope::order_for_read(&mut conn, caller, order_id).await?;
     }
-    let rows: Vec<PaymentRow> = sqlx::query_as(&format!(
-        "{PAYMENT_SELECT} WHERE ($1 = 0 OR p.order_id = $1) AND ($2 = 0 OR p.client_id = $2) \
-         ORDER BY p.paid_at DESC, p.id DESC"
-    ))
-    .bind(order_id.unwrap_or(0))
-    .bind(client_id.unwrap_or(0))
-    .fetch_all(&mut *conn)
-    .await?;
     // A client's payments: those of orders of the caller's shops (and, for the
-    // chain-wide roles, those without an order).
-    let mut shops = std::collections::HashMap::new();
-    let mut out = Vec::with_capacity(rows.len());
-    for row in rows {
-        let payment = from_row(row)?;
-        let visible = match payment.order_id {
-            None => caller.sees_every_shop(),
-            Some(_) if caller.sees_every_shop() => true,
-            Some(order) => {
-                if let std::collections::hash_map::Entry::Vacant(slot) = shops.entry(order) {
-                    let (shop,): (i64,) =
-                        sqlx::query_as("SELECT shop_id FROM orders WHERE id = $1")
-                            .bind(order)
-                            .fetch_one(&mut *conn)
-                            .await?;
-                    slot.insert(shop);
-                }
-                shops.get(&order).is_some_and(|s| caller.sees_shop(*s))
-            }
-        };
-        if visible {
-            out.push(payment);
+    // chain-wide roles, those without an order too), filtered in the query itself.
+    let scope = caller.scope();
+    let shops = match &scope {
+        None => String::new(),
+        Some(shops) if shops.is_empty() => " AND 1 = 0".into(),
+        Some(shops) => {
+            let marks: Vec<String> = (0..shops.len()).map(|i| format!("${}", i + 3)).collect();
+            format!(" AND o.shop_id IN ({})", marks.join(", "))
         }
+    };
+    let sql = format!(
+        "{PAYMENT_SELECT} WHERE ($1 = 0 OR p.order_id = $1) AND ($2 = 0 OR p.client_id = $2){shops} \
+         ORDER BY p.paid_at DESC, p.id DESC"
+    );
+    let mut query = sqlx::query_as::<_, PaymentRow>(&sql)
+        .bind(order_id.unwrap_or(0))
+        .bind(client_id.unwrap_or(0));
+    for shop in scope.iter().flatten() {
+        query = query.bind(*shop);
     }
-    Ok(out)
+    let rows = query.fetch_all(&mut *conn).await?;
+    rows.into_iter().map(from_row).collect()
 }
 
 /// Received − refunded − obligations of every order not cancelled, to the kopeck.

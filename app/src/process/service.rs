@@ -1,8 +1,8 @@
 //! Rules and SQL for process definitions.
 
 use super::{
-    ActionKind, Process, ProcessInput, ProcessKind, Stage, StageAction, StageInput, StageKind,
-    Transition, TransitionInput,
+    ActionKind, Guards, Process, ProcessInput, ProcessKind, Stage, StageAction, StageInput,
+    StageKind, Transition, TransitionInput,
 };
 use crate::auth::service::Caller;
 use crate::auth::{Action, Role};
@@ -31,8 +31,8 @@ pub async fn load(conn: &mut AnyConnection, id: i64) -> Result<Process, AppError
     .bind(id)
     .fetch_all(&mut *conn)
     .await?;
-    let transition_rows: Vec<(i64, i64, String)> = sqlx::query_as(
-        "SELECT t.from_stage_id, t.to_stage_id, t.roles FROM stage_transition t \
+    let transition_rows: Vec<(i64, i64, String, String, String)> = sqlx::query_as(
+        "SELECT t.from_stage_id, t.to_stage_id, t.roles, t.guards, t.fulfilments FROM stage_transition t \
          JOIN stage s ON s.id = t.from_stage_id WHERE s.process_id = $1 ORDER BY t.from_stage_id, t.to_stage_id",
     )
     .bind(id)
@@ -59,11 +59,19 @@ pub async fn load(conn: &mut AnyConnection, id: i64) -> Result<Process, AppError
         .collect();
     let transitions = transition_rows
         .into_iter()
-        .map(|(from_stage_id, to_stage_id, roles)| Transition {
-            from_stage_id,
-            to_stage_id,
-            roles: roles.split(',').filter_map(Role::parse).collect(),
-        })
+        .map(
+            |(from_stage_id, to_stage_id, roles, guards, fulfilments)| Transition {
+                from_stage_id,
+                to_stage_id,
+                roles: roles.split(',').filter_map(Role::parse).collect(),
+                // Written by `write` below from a checked value; unreadable means none.
+                guards: serde_json::from_str(&guards).unwrap_or_default(),
+                fulfilments: fulfilments
+                    .split(',')
+                    .filter_map(crate::orders::Fulfilment::parse)
+                    .collect(),
+            },
+        )
         .collect();
     Ok(Process {
         id,
@@ -243,13 +251,21 @@ async fn write(db: &Db, id: Option<i64>, input: ProcessInput) -> Result<Process,
             .await?;
     }
     for t in &input.transitions {
+        if let Some(template) = t.guards.document_template_id {
+            crate::documents::generate::template_on(&mut tx, template, true).await?;
+        }
         let roles: Vec<&str> = t.roles.iter().map(|r| r.as_str()).collect();
+        let fulfilments: Vec<&str> = t.fulfilments.iter().map(|f| f.as_str()).collect();
+        let guards = serde_json::to_string(&t.guards).map_err(|_| AppError::Internal)?;
         sqlx::query(
-            "INSERT INTO stage_transition (from_stage_id, to_stage_id, roles) VALUES ($1, $2, $3)",
+            "INSERT INTO stage_transition (from_stage_id, to_stage_id, roles, guards, fulfilments) \
+             VALUES ($1, $2, $3, $4, $5)",
         )
         .bind(ids[t.from])
         .bind(ids[t.to])
         .bind(roles.join(","))
+        .bind(guards)
+        .bind(fulfilments.join(","))
         .execute(&mut *tx)
         .await?;
     }
@@ -320,6 +336,8 @@ fn moves(pairs: &[(usize, usize)], roles: &[Role]) -> Vec<TransitionInput> {
             from,
             to,
             roles: roles.to_vec(),
+            guards: Guards::default(),
+            fulfilments: Vec::new(),
         })
         .collect()
 }
@@ -341,6 +359,19 @@ pub async fn ensure_defaults(db: &Db) -> Result<(), AppError> {
     let mut retail_moves = moves(&[(0, 1), (1, 2), (1, 3), (2, 3), (2, 4), (3, 4)], &sellers);
     // The storekeeper says an order is packed.
     retail_moves[1].roles.push(Role::Storekeeper);
+    // Goods travel («Доставка» makes the transfer) for a delivery or a pickup at another
+    // shop; an order picked up here is handed out from «Собран».
+    use crate::orders::Fulfilment::{Delivery, Pickup, PickupOther};
+    retail_moves[2].fulfilments = vec![Delivery, PickupOther];
+    retail_moves[3].fulfilments = vec![Delivery, PickupOther];
+    retail_moves[4].fulfilments = vec![Pickup, PickupOther];
+    // Nothing is handed out unpaid, nor before the goods have arrived.
+    retail_moves[4].guards.paid = true;
+    retail_moves[5].guards = Guards {
+        paid: true,
+        no_transit: true,
+        ..Guards::default()
+    };
     retail_moves.extend(moves(&[(0, 5), (1, 5), (2, 5), (3, 5)], &sellers));
     retail_moves.extend(moves(&[(5, 0)], &bosses));
     let retail = ProcessInput {
@@ -399,16 +430,26 @@ pub async fn ensure_defaults(db: &Db) -> Result<(), AppError> {
         .fetch_one(&db.pool)
         .await?;
     if funds == 0 {
-        for name in [
-            "Розничная выручка",
-            "Безналичные поступления",
-            "Возвраты покупателям",
+        // Cash and card takings are retail revenue, bank transfers their own fund.
+        for (name, methods) in [
+            ("Розничная выручка", &["cash", "card"][..]),
+            ("Безналичные поступления", &["bank"][..]),
+            ("Возвраты покупателям", &[][..]),
         ] {
-            sqlx::query("INSERT INTO fund (name, active, created_at) VALUES ($1, 1, $2)")
-                .bind(name)
-                .bind(now_ms())
-                .execute(&db.pool)
-                .await?;
+            let (id,): (i64,) = sqlx::query_as(
+                "INSERT INTO fund (name, active, created_at) VALUES ($1, 1, $2) RETURNING id",
+            )
+            .bind(name)
+            .bind(now_ms())
+            .fetch_one(&db.pool)
+            .await?;
+            for method in methods {
+                sqlx::query("INSERT INTO fund_method (method, fund_id) VALUES ($1, $2)")
+                    .bind(*method)
+                    .bind(id)
+                    .execute(&db.pool)
+                    .await?;
+            }
         }
     }
     Ok(())

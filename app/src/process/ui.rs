@@ -10,6 +10,7 @@ use super::{
 use crate::auth::Role;
 use crate::error::AppError;
 use crate::i18n::{t, Key};
+use crate::orders::Fulfilment;
 use crate::ui::error_box::ErrorBox;
 use leptos::prelude::*;
 
@@ -38,8 +39,18 @@ fn to_input(p: &Process) -> ProcessInput {
                 from: index(tr.from_stage_id),
                 to: index(tr.to_stage_id),
                 roles: tr.roles.clone(),
+                guards: tr.guards.clone(),
+                fulfilments: tr.fulfilments.clone(),
             })
             .collect(),
+    }
+}
+
+fn fulfilment_key(f: Fulfilment) -> Key {
+    match f {
+        Fulfilment::Pickup => Key::PickupHere,
+        Fulfilment::PickupOther => Key::PickupOther,
+        Fulfilment::Delivery => Key::Delivery,
     }
 }
 
@@ -215,26 +226,75 @@ pub fn ProcessesPage() -> impl IntoView {
                                 {input.transitions.iter().enumerate().map(|(k, tr)| {
                                     let from = stage_names.get(tr.from).cloned().unwrap_or_default();
                                     let to = stage_names.get(tr.to).cloned().unwrap_or_default();
+                                    let is_order = input.kind == ProcessKind::Order;
+                                    let g = tr.guards.clone();
+                                    let fulfilments = tr.fulfilments.clone();
+                                    // One checkbox of the guards: `get` reads it, `flip` toggles it.
+                                    let guard_box = move |label: Key, name: &'static str, on: bool, flip: fn(&mut super::Guards)| view! {
+                                        <label class="check"><input type="checkbox" name=format!("{name}{k}") data-testid=format!("guard-{name}") prop:checked=on
+                                            on:change=move |_| edit(&|p| flip(&mut p.transitions[k].guards))/><span>{t(label)}</span></label>
+                                    };
                                     view! {
-                                        <tr>
+                                        <tr data-testid="transition">
                                             <td>{from}</td><td>{to}</td>
                                             {Role::ALL.into_iter().map(|r| {
                                                 let on = tr.roles.contains(&r);
-                                                view! { <td><input type="checkbox" prop:checked=on
+                                                view! { <td><input type="checkbox" prop:checked=on aria-label=t(r.label())
                                                     on:change=move |_| edit(&|p| {
                                                         let roles = &mut p.transitions[k].roles;
                                                         if roles.contains(&r) { roles.retain(|x| *x != r) } else { roles.push(r) }
                                                     })/></td> }
                                             }).collect_view()}
-                                            <td><button type="button" class="chip" on:click=move |_| edit(&|p| { p.transitions.remove(k); })>"×"</button></td>
+                                            <td><button type="button" class="chip" aria-label=t(Key::Remove) on:click=move |_| edit(&|p| { p.transitions.remove(k); })>"×"</button></td>
                                         </tr>
+                                        {is_order.then(|| view! {
+                                            <tr class="transition-rules" data-testid="transition-rules">
+                                                <td colspan=(Role::ALL.len() + 3).to_string()>
+                                                    <span class="muted">{t(Key::GuardsTitle)} ": "</span>
+                                                    {guard_box(Key::GuardPaid, "paid", g.paid, |g| g.paid = !g.paid)}
+                                                    {g.paid.then(|| guard_box(Key::GuardPlannedCounts, "planned", g.planned_counts, |g| g.planned_counts = !g.planned_counts))}
+                                                    {guard_box(Key::GuardNoTransit, "no_transit", g.no_transit, |g| g.no_transit = !g.no_transit)}
+                                                    {guard_box(Key::GuardReserved, "reserved", g.reserved, |g| g.reserved = !g.reserved)}
+                                                    {guard_box(Key::GuardComment, "comment", g.comment, |g| g.comment = !g.comment)}
+                                                    <label class="inline"><span>{t(Key::GuardDocument)}</span>
+                                                        <select name=format!("guard-document{k}") data-testid="guard-document"
+                                                            on:change=move |ev| { let v = event_target_value(&ev).parse::<i64>().ok(); edit(&|p| p.transitions[k].guards.document_template_id = v); }>
+                                                            <option value="" selected=g.document_template_id.is_none()>"—"</option>
+                                                            {move || templates.get().and_then(|r| r.ok()).unwrap_or_default().into_iter().map(|tpl| view! {
+                                                                <option value=tpl.id.to_string() selected={g.document_template_id == Some(tpl.id)}>{tpl.name}</option>
+                                                            }).collect_view()}
+                                                        </select>
+                                                    </label>
+                                                    <br/>
+                                                    <span class="muted">{t(Key::FulfilmentsTitle)} ": "</span>
+                                                    {Fulfilment::ALL.iter().copied().map(|f| {
+                                                        // None ticked means every kind: shown as all ticked.
+                                                        let on = fulfilments.is_empty() || fulfilments.contains(&f);
+                                                        view! {
+                                                            <label class="check"><input type="checkbox" name=format!("fulfilment-{}{k}", f.as_str())
+                                                                data-testid=format!("fulfilment-{}", f.as_str()) prop:checked=on
+                                                                on:change=move |_| edit(&|p| {
+                                                                    let list = &mut p.transitions[k].fulfilments;
+                                                                    if list.is_empty() { *list = Fulfilment::ALL.to_vec(); }
+                                                                    if list.contains(&f) { list.retain(|x| *x != f) } else { list.push(f) }
+                                                                    // At least one kind stays: an empty list would mean all.
+                                                                    if list.is_empty() { list.push(f) }
+                                                                })/><span>{t(fulfilment_key(f))}</span></label>
+                                                        }
+                                                    }).collect_view()}
+                                                </td>
+                                            </tr>
+                                        })}
                                     }
                                 }).collect_view()}
                             </tbody>
                         </table>
                         <NewTransition names=stage_names.clone() on_add=move |(from, to): (usize, usize)| edit(&|p| {
                             if !p.transitions.iter().any(|t| t.from == from && t.to == to) {
-                                p.transitions.push(TransitionInput { from, to, roles: vec![Role::Admin, Role::Director, Role::Manager] });
+                                p.transitions.push(TransitionInput {
+                                    from, to, roles: vec![Role::Admin, Role::Director, Role::Manager],
+                                    guards: super::Guards::default(), fulfilments: Vec::new(),
+                                });
                             }
                         })/>
                         <ErrorBox error/>

@@ -6,7 +6,6 @@
 
 use crate::db::{Backend, Db};
 use crate::error::AppError;
-use crate::ui::time::civil_from_days;
 use sqlx::AnyConnection;
 use std::collections::BTreeMap;
 
@@ -17,21 +16,11 @@ pub fn day_of(ms: i64) -> i64 {
     ms.div_euclid(DAY_MS)
 }
 
-/// `year * 12 + month - 1` of a day.
-pub fn month_of_day(day: i64) -> i64 {
-    let (y, m, _) = civil_from_days(day);
-    y * 12 + m - 1
-}
+pub use crate::time::{first_day_of_month, month_of_day};
 
 /// The year of a month index.
 pub fn year_of_month(month: i64) -> i64 {
     month.div_euclid(12)
-}
-
-/// First day of a month index.
-pub fn first_day_of_month(month: i64) -> i64 {
-    let (y, m) = (month.div_euclid(12), month.rem_euclid(12) + 1);
-    crate::ui::time::days_from_civil(y, m, 1)
 }
 
 /// One row an order or payment adds to an aggregate table.
@@ -94,17 +83,16 @@ impl Facts {
     pub async fn of_order(conn: &mut AnyConnection, order_id: i64) -> Result<Facts, AppError> {
         let mut facts = Facts::default();
         let order: Option<OrderFact> = sqlx::query_as(
-            "SELECT o.shop_id, o.manager_id, o.process_id, o.client_id, o.created_at, o.total, s.kind \
+            "SELECT o.shop_id, o.manager_id, o.process_id, o.client_id, o.local_day, o.total, s.kind \
              FROM orders o JOIN stage s ON s.id = o.stage_id WHERE o.id = $1",
         )
         .bind(order_id)
         .fetch_optional(&mut *conn)
         .await?;
-        let Some((shop, manager, process, client, created_at, total, stage_kind)) = order else {
+        let Some((shop, manager, process, client, day, total, stage_kind)) = order else {
             return Ok(facts);
         };
         let client = client.unwrap_or(0);
-        let day = day_of(created_at);
         let live = stage_kind != "cancelled";
         if live {
             let lines: Vec<(i64, i64, i64, i64)> = sqlx::query_as(
@@ -172,17 +160,17 @@ impl Facts {
     }
 }
 
-/// (shop, manager, process, client, created_at, total, stage kind)
+/// (shop, manager, process, client, local day, total, stage kind)
 type OrderFact = (i64, i64, i64, Option<i64>, i64, i64, String);
 
-/// (direction, amount, planned, paid_at, fund_id, client_id)
+/// (direction, amount, planned, local day, fund_id, client_id)
 type PaymentFact = (String, i64, i64, i64, i64, Option<i64>);
 const PAYMENT_FACT: &str =
-    "SELECT direction, amount, planned, paid_at, fund_id, client_id FROM payment";
+    "SELECT direction, amount, planned, local_day, fund_id, client_id FROM payment";
 
 /// Adds a payment's rows; returns how it changes what the order still owes.
 fn add_payment(facts: &mut Facts, p: &PaymentFact, shop: i64, manager: i64, process: i64) -> i64 {
-    let (direction, amount, planned, paid_at, fund, client) = p;
+    let (direction, amount, planned, day, fund, client) = p;
     let client = client.unwrap_or(0);
     let incoming = direction == "in";
     if *planned != 0 {
@@ -191,7 +179,7 @@ fn add_payment(facts: &mut Facts, p: &PaymentFact, shop: i64, manager: i64, proc
         }
         return 0;
     }
-    let day = day_of(*paid_at);
+    let day = *day;
     facts.add(
         Key::Pay {
             day,
@@ -515,7 +503,17 @@ pub async fn install(db: &Db) -> Result<(), AppError> {
     )
     .execute(&mut *tx)
     .await?;
-    if first.rows_affected() == 1 {
+    // Once, after the migration that keyed them by local days: the days of every order
+    // and payment from their shops' zones, then the aggregates again.
+    let local = sqlx::query(
+        "INSERT INTO counter (name, value) VALUES ('local_days', 1) ON CONFLICT (name) DO NOTHING",
+    )
+    .execute(&mut *tx)
+    .await?;
+    if local.rows_affected() == 1 {
+        crate::time::zones::recompute_local_days(&mut tx).await?;
+    }
+    if first.rows_affected() == 1 || local.rows_affected() == 1 {
         rebuild_on(&mut tx, db.backend).await?;
     }
     tx.commit().await?;
@@ -543,8 +541,9 @@ pub async fn rebuild_on(conn: &mut AnyConnection, backend: Backend) -> Result<()
             .execute(&mut *conn)
             .await?;
     }
-    let day = format!("(o.created_at / {DAY_MS})");
-    let pay_day = format!("(p.paid_at / {DAY_MS})");
+    // Days on the selling shop's calendar (payments without an order: the company's).
+    let day = "o.local_day";
+    let pay_day = "p.local_day";
     // Per order: its lines' count, revenue and cost (orders not cancelled).
     let live_orders = "FROM orders o JOIN stage s ON s.id = o.stage_id AND s.kind <> 'cancelled' \
         LEFT JOIN (SELECT order_id, COUNT(*) AS n, SUM(amount) AS revenue, SUM(cost) AS cost \

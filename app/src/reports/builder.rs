@@ -9,7 +9,11 @@ use super::{Column, Spec, Table, Value};
 use crate::db::Backend;
 use crate::error::{AppError, Field, Problem};
 use crate::quantity::{Money, Qty};
-use crate::ui::time::date_ms;
+/// The constructor reads dates as UTC days (its groupings are on the instant columns of
+/// every block; the standard reports keep each shop's own calendar).
+fn date_ms(text: &str) -> Option<i64> {
+    crate::time::parse_day(text).map(|d| d * DAY_MS)
+}
 use sqlx::{AnyConnection, Row};
 use std::cmp::Ordering;
 use std::collections::HashMap;
@@ -695,6 +699,7 @@ impl Plan {
             rows,
             totals,
             truncated,
+            period: None,
         })
     }
 }

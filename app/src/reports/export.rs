@@ -118,6 +118,7 @@ mod tests {
             ]],
             totals: Some(vec![Value::Null, Value::Money(Money(123_456))]),
             truncated: false,
+            period: None,
         }
     }
 

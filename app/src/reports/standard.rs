@@ -8,7 +8,6 @@ use crate::auth::Action;
 use crate::db::{now_ms, Db};
 use crate::error::{AppError, Field, Problem};
 use crate::quantity::{Money, Qty};
-use crate::ui::time::date_ms;
 use std::collections::HashMap;
 
 /// Rows shown; the totals cover every row.
@@ -22,20 +21,28 @@ fn col(id: &str, en: &str, ru: &str) -> Column {
     }
 }
 
-/// A period `[from, to]` in days; the current month by default.
+/// How far back "all time" reaches (the longest period a report reads).
+pub const MAX_PERIOD_DAYS: i64 = 366 * 20;
+
+/// A period `[from, to]` in days; the current month by default, the last twenty years
+/// for "all time".
 pub fn period(params: &Params) -> Result<(i64, i64), AppError> {
-    let today = now_ms().div_euclid(DAY_MS);
+    let today = params.today.unwrap_or_else(|| now_ms().div_euclid(DAY_MS));
+    if params.all_time {
+        return Ok((today - MAX_PERIOD_DAYS, today));
+    }
     let parse = |s: &Option<String>| -> Result<Option<i64>, AppError> {
         match s.as_deref().filter(|s| !s.is_empty()) {
             None => Ok(None),
-            Some(s) => date_ms(s)
-                .map(|ms| Some(ms.div_euclid(DAY_MS)))
+            // A date is a day of the local calendars the aggregates are keyed by.
+            Some(s) => crate::time::parse_day(s)
+                .map(Some)
                 .ok_or(AppError::invalid(Field::Period, Problem::Invalid)),
         }
     };
     let from = parse(&params.from)?.unwrap_or(first_day_of_month(month_of_day(today)));
     let to = parse(&params.to)?.unwrap_or(today);
-    if to < from || to - from > 366 * 20 {
+    if to < from || to - from > MAX_PERIOD_DAYS {
         return Err(AppError::invalid(Field::Period, Problem::OutOfRange));
     }
     Ok((from, to))
@@ -249,6 +256,7 @@ fn finish(columns: Vec<Column>, mut rows: Vec<Vec<Value>>, by: usize) -> Table {
         rows,
         totals: Some(totals),
         truncated,
+        period: None,
     }
 }
 
@@ -270,15 +278,28 @@ pub async fn run(
 ) -> Result<Table, AppError> {
     caller.require(Action::ViewReports)?;
     let shops = shops(caller, params)?;
-    match report {
-        Standard::Receivables => receivables(db, &shops).await,
-        Standard::Balance => balance(db, &shops).await,
+    let mut params = params.clone();
+    if params.today.is_none() {
+        let mut conn = db.pool.acquire().await?;
+        let zone = crate::time::zones::of_employee(&mut conn, caller.home_location_id).await?;
+        params.today = Some(zone.today());
+    }
+    let params = &params;
+    let mut table = match report {
+        Standard::Receivables => receivables(db, &shops).await?,
+        Standard::Balance => balance(db, &shops).await?,
         Standard::PaymentsByProcess
         | Standard::PaymentsByClient
         | Standard::PaymentsByManager
-        | Standard::PaymentsByFund => payments(db, report, params, &shops).await,
-        Standard::Sales => sales(db, params, &shops).await,
+        | Standard::PaymentsByFund => payments(db, report, params, &shops).await?,
+        Standard::Sales => sales(db, params, &shops).await?,
+    };
+    if report.has_period() {
+        // Said back, so the picker shows the period even when its boxes were empty.
+        let (from, to) = period(params)?;
+        table.period = Some((crate::time::day_text(from), crate::time::day_text(to)));
     }
+    Ok(table)
 }
 
 /// Per client, summed in SQL, the first rows by `order` (with the client's name) and
@@ -336,7 +357,11 @@ async fn client_rows(
     shops: &str,
     order: &str,
 ) -> Result<(Vec<ClientRow>, ClientRow), AppError> {
-    let today = now_ms().div_euclid(DAY_MS);
+    // Ages in days of the company's calendar (orders carry their shop's local day).
+    let today = {
+        let mut conn = db.pool.acquire().await?;
+        crate::time::zones::company(&mut conn).await?.today()
+    };
     let (rows, totals) = client_sql(shops, today, order);
     let rows: Vec<ClientRow> = sqlx::query_as(&rows).fetch_all(&db.pool).await?;
     let totals: ClientRow = sqlx::query_as(&totals).fetch_one(&db.pool).await?;
@@ -359,6 +384,7 @@ fn ranked(columns: Vec<Column>, mut rows: Vec<Vec<Value>>, totals: Vec<Value>) -
         rows,
         totals: Some(totals),
         truncated,
+        period: None,
     }
 }
 
@@ -726,7 +752,9 @@ async fn sales(db: &Db, params: &Params, shops: &str) -> Result<Table, AppError>
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ui::time::days_from_civil;
+    fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+        crate::time::day_of_civil(y, m, d).expect("a date")
+    }
 
     /// Every day of the spans, with its sign summed.
     fn days_of(spans: &[Span]) -> HashMap<i64, i64> {

@@ -117,7 +117,9 @@ fn query(report: Standard, p: &Params, format: &str) -> String {
         "/api/v1/reports/standard/{}?format={format}",
         report.as_str()
     );
-    if report.has_period() {
+    if report.has_period() && p.all_time {
+        q.push_str("&all_time=true");
+    } else if report.has_period() {
         for (k, v) in [("from", &p.from), ("to", &p.to)] {
             if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
                 q.push_str(&format!("&{k}={v}"));
@@ -172,13 +174,31 @@ pub fn ReportsPage() -> impl IntoView {
 fn StandardReports() -> impl IntoView {
     let live = use_live();
     let report = RwSignal::new(Standard::Receivables);
-    let from = RwSignal::new(String::new());
-    let to = RwSignal::new(String::new());
+    // The period is always shown: the current month until another is picked.
+    let today = crate::time::viewer().today();
+    let (first, last) = crate::time::preset_period("month", today).unwrap_or_default();
+    let preset = RwSignal::new("month".to_string());
+    let from = RwSignal::new(first);
+    let to = RwSignal::new(last);
+    let pick = move |p: String| {
+        match crate::time::preset_period(&p, today) {
+            Some((f, t)) => {
+                from.set(f);
+                to.set(t);
+            }
+            None => {
+                from.set(String::new());
+                to.set(String::new());
+            }
+        }
+        preset.set(p);
+    };
     let by = RwSignal::new(SalesBy::Shop);
     let per_manager = RwSignal::new(false);
     let params = move || Params {
         from: Some(from.get()),
         to: Some(to.get()),
+        all_time: preset.get() == "all",
         by: (report.get() == Standard::Sales).then(|| by.get()),
         per_manager: per_manager.get(),
         ..Params::default()
@@ -205,8 +225,14 @@ fn StandardReports() -> impl IntoView {
         </div>
         <div class="report-params">
             <Show when=move || report.get().has_period()>
-                <label>{t(Key::RepFrom)} <input type="date" data-testid="std-from" prop:value=from on:change=move |ev| from.set(event_target_value(&ev))/></label>
-                <label>{t(Key::RepTo)} <input type="date" data-testid="std-to" prop:value=to on:change=move |ev| to.set(event_target_value(&ev))/></label>
+                <select data-testid="std-preset" aria-label=t(Key::RepPeriod) on:change=move |ev| pick(event_target_value(&ev))>
+                    {[("month", Key::RepThisMonth), ("last_month", Key::RepLastMonth), ("year", Key::RepThisYear), ("all", Key::RepAllTime), ("custom", Key::RepCustom)]
+                        .into_iter().map(|(v, k)| view! { <option value=v selected=move || preset.get() == v>{t(k)}</option> }).collect_view()}
+                </select>
+                <label>{t(Key::RepFrom)} <input type="date" data-testid="std-from" prop:value=from value=from.get_untracked() disabled=move || preset.get() == "all"
+                    on:change=move |ev| { from.set(event_target_value(&ev)); preset.set("custom".into()); }/></label>
+                <label>{t(Key::RepTo)} <input type="date" data-testid="std-to" prop:value=to value=to.get_untracked() disabled=move || preset.get() == "all"
+                    on:change=move |ev| { to.set(event_target_value(&ev)); preset.set("custom".into()); }/></label>
             </Show>
             <Show when=move || report.get() == Standard::Sales>
                 <select data-testid="std-by" on:change=move |ev| by.set(SalesBy::parse(&event_target_value(&ev)).unwrap_or_default())>

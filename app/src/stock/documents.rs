@@ -230,9 +230,15 @@ pub async fn receive_transfer(
         ledger::apply(&mut tx, &m).await?;
         touched.push((product_id, to));
     }
+    // The goods an order waited for are held for it where they arrived.
+    let (orders, _) =
+        crate::orders::actions::transfer_received(&mut tx, doc_id, to, caller.id).await?;
     tx.commit().await?;
     ledger::publish_levels(db, hub, &touched).await;
     hub.publish(LiveEvent::StockDocChanged { id: doc_id });
+    for id in orders {
+        hub.publish(LiveEvent::OrderChanged { id });
+    }
     get(db, caller, doc_id).await
 }
 

@@ -192,3 +192,44 @@ pub async fn check(db: &Db) -> Result<Vec<Discrepancy>, AppError> {
         )
         .collect())
 }
+
+/// An open order's line whose active reservation is not where the line will be
+/// fulfilled from (or belongs to another order).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Misplaced {
+    pub order_id: i64,
+    pub line_id: i64,
+    pub line_location_id: i64,
+    pub reservation_id: i64,
+    pub reservation_location_id: i64,
+}
+
+/// `vitrina check`, second part: every active reservation an open order's line holds is
+/// at the line's location, for that order and product.
+pub async fn check_order_reservations(db: &Db) -> Result<Vec<Misplaced>, AppError> {
+    let rows: Vec<(i64, i64, i64, i64, i64)> = sqlx::query_as(
+        "SELECT l.order_id, l.id, l.location_id, r.id, r.location_id \
+         FROM order_line l JOIN orders o ON o.id = l.order_id JOIN stage s ON s.id = o.stage_id \
+              JOIN reservation r ON r.id = l.reservation_id \
+         WHERE s.kind = 'open' AND r.status = 'active' \
+           AND (r.location_id <> l.location_id OR r.product_id <> l.product_id \
+                OR r.order_id IS NULL OR r.order_id <> l.order_id) \
+         ORDER BY l.order_id, l.id",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(order_id, line_id, line_location_id, reservation_id, reservation_location_id)| {
+                Misplaced {
+                    order_id,
+                    line_id,
+                    line_location_id,
+                    reservation_id,
+                    reservation_location_id,
+                }
+            },
+        )
+        .collect())
+}

@@ -43,7 +43,7 @@ fn from_row(process: &Process, caller: &Caller, r: Row) -> Result<Task, AppError
         .map(StageRef::from)
         .ok_or(AppError::Internal)?;
     let moves = process
-        .moves_from(r.stage_id, caller.role)
+        .moves_from(r.stage_id, caller.role, None)
         .into_iter()
         .map(StageRef::from)
         .collect();
@@ -226,7 +226,7 @@ pub async fn move_to(
             .await?;
     let (process_id, from, title, assignee) = row.ok_or(AppError::NotFound)?;
     let process = processes::load(&mut tx, process_id).await?;
-    let target = process.check_move(from, to, caller.role)?.clone();
+    let target = process.check_move(from, to, caller.role, None)?.0.clone();
     let closes = matches!(target.kind, StageKind::Done | StageKind::Cancelled);
     let moved = sqlx::query(
         "UPDATE task SET stage_id = $1, updated_at = $2, closed_at = $3 WHERE id = $4 AND stage_id = $5",

@@ -11,8 +11,8 @@ use crate::orders::ui::StageChip;
 use crate::org::api::list_employees;
 use crate::process::api::list_processes;
 use crate::process::ProcessKind;
+use crate::time::show as format_utc;
 use crate::ui::error_box::ErrorBox;
-use crate::ui::time::{date_ms, format_utc};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -72,7 +72,7 @@ pub fn TasksPage(kind: ProcessKind) -> impl IntoView {
             title: title.get_untracked(),
             description: description.get_untracked(),
             assignee_id: assignee.get_untracked().parse().ok(),
-            due_at: date_ms(&due.get_untracked()),
+            due_at: crate::time::viewer().date_ms(&due.get_untracked()),
             client_id: client_id(),
             order_id: order_id(),
         };

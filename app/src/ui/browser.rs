@@ -15,6 +15,19 @@ pub fn document_lang() -> Option<Lang> {
     }
 }
 
+/// The JSON of `<html data-zone>` (the viewer's zone the server rendered with).
+pub fn document_zone() -> Option<String> {
+    #[cfg(feature = "hydrate")]
+    {
+        let el = web_sys::window()?.document()?.document_element()?;
+        el.get_attribute("data-zone")
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        None
+    }
+}
+
 /// Remembers the language choice (cookie read by the server) and updates `<html lang>`.
 pub fn store_lang(lang: Lang) {
     #[cfg(feature = "hydrate")]

@@ -153,16 +153,6 @@ pub async fn load(db: &Db, count: usize) -> Result<(), AppError> {
             continue;
         };
         let fate = dice.below(100);
-        let path: &[i64] = match fate {
-            0..=59 => &[confirmed, packed, done],
-            60..=71 => &[cancelled],
-            72..=84 => &[confirmed],
-            85..=91 => &[confirmed, packed],
-            _ => &[],
-        };
-        for to in path {
-            orders::move_to(db, &hub, &seller, order.id, *to).await?;
-        }
         let method = [Method::Cash, Method::Card, Method::Bank][dice.below(3) as usize];
         // Cash and card takings are retail revenue; bank transfers have their own fund.
         let fund = fund_named(
@@ -179,15 +169,16 @@ pub async fn load(db: &Db, count: usize) -> Result<(), AppError> {
             amount: Money(amount),
             planned,
             paid_at: None,
-            fund_id: fund,
+            fund_id: Some(fund),
             order_id: Some(order.id),
             client_id: None,
             comment: String::new(),
         };
         let total = order.total.0;
         let payment = match fate {
-            // Sold: mostly paid in full, some left owing a part.
+            // Sold: paid in full (the process hands out nothing unpaid).
             0..=49 => Some(pay(total, false)),
+            // Packed, waiting for the rest of the money.
             50..=59 => Some(pay(total / 2, false)),
             // Open orders: a prepayment, or a payment expected.
             72..=78 => Some(pay(total / 3, false)),
@@ -197,12 +188,23 @@ pub async fn load(db: &Db, count: usize) -> Result<(), AppError> {
         if let Some(p) = payment.filter(|p| p.amount.0 > 0) {
             payments::record(db, &hub, &payer, p).await?;
         }
+        let path: &[i64] = match fate {
+            0..=49 => &[confirmed, packed, done],
+            50..=59 => &[confirmed, packed],
+            60..=71 => &[cancelled],
+            72..=84 => &[confirmed],
+            85..=91 => &[confirmed, packed],
+            _ => &[],
+        };
+        for to in path {
+            orders::move_to(db, &hub, &seller, order.id, *to, "").await?;
+        }
         // Some cancelled orders had a prepayment that went back to the client.
         if (60..=65).contains(&fate) && total > 0 {
             payments::record(db, &hub, &payer, pay(total / 2, false)).await?;
             let refund = PaymentInput {
                 direction: Direction::Out,
-                fund_id: fund_named(&funds, "Возвраты"),
+                fund_id: Some(fund_named(&funds, "Возвраты")),
                 ..pay(total / 2, false)
             };
             payments::record(db, &hub, &payer, refund).await?;

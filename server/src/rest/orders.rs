@@ -73,6 +73,10 @@ pub async fn update_order(
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct StageChange {
     pub stage_id: i64,
+    /// Written into the history with the move; required by a transition with the
+    /// `comment` guard.
+    #[serde(default)]
+    pub comment: String,
 }
 
 /// Moves the order to another stage of its process, running that stage's actions.
@@ -80,7 +84,8 @@ pub struct StageChange {
     security(("bearer" = []), ("cookie" = [])),
     responses((status = 200, body = Order), (status = 403, body = crate::openapi::ErrorBody),
         (status = 404, body = crate::openapi::ErrorBody),
-        (status = 409, description = "not allowed from the current stage, or an action cannot run", body = crate::openapi::ErrorBody)))]
+        (status = 409, description = "not allowed from the current stage or for this fulfilment, a guard of the move is not met (`guard`, `detail`), or an action cannot run", body = crate::openapi::ErrorBody),
+        (status = 422, body = crate::openapi::ErrorBody)))]
 pub async fn change_stage(
     State(state): State<AppState>,
     caller: Caller,
@@ -88,7 +93,15 @@ pub async fn change_stage(
     Body(change): Body<StageChange>,
 ) -> ApiResult<Order> {
     Ok(axum::Json(
-        orders::move_to(&state.db, &state.hub, &caller, id, change.stage_id).await?,
+        orders::move_to(
+            &state.db,
+            &state.hub,
+            &caller,
+            id,
+            change.stage_id,
+            &change.comment,
+        )
+        .await?,
     ))
 }
 

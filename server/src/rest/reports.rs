@@ -39,6 +39,8 @@ pub struct RunQuery {
     pub by: Option<String>,
     /// Payments by process / client: a row per manager too.
     pub per_manager: Option<bool>,
+    /// Every day there is (the last 20 years) instead of `from` / `to`.
+    pub all_time: Option<bool>,
     /// `json` (default), `csv` or `xlsx`.
     pub format: Option<String>,
     /// Column labels' language for CSV and XLSX: `ru` or `en` (else the request's).
@@ -59,6 +61,8 @@ impl RunQuery {
                 None => None,
             },
             per_manager: self.per_manager.unwrap_or(false),
+            all_time: self.all_time.unwrap_or(false),
+            today: None,
         })
     }
 }
@@ -118,6 +122,7 @@ fn respond(
                 "rows": rows,
                 "totals": totals,
                 "truncated": table.truncated,
+                "period": table.period.as_ref().map(|(from, to)| json!({"from": from, "to": to})),
             }))
             .into_response())
         }

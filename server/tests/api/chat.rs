@@ -511,12 +511,23 @@ async fn comments_follow_the_visibility_of_their_record() {
                 "lines": [{"product_id": item, "location_id": shop, "qty": "1"}]}}))
             .await;
         let order_id = order["id"].as_i64().expect("order");
-        // The director comments, mentioning the Kazan seller (who can't see the order)
-        // and the accountant (who can).
+        // The director mentions the Kazan seller (who can't see the order) and the
+        // accountant (who can): refused, naming the one who would never be told; without
+        // that mention it goes through.
         let (director, _) = app.sign_in("director").await;
         let res = director
             .post(app.url("/api/v1/comments"))
             .json(&json!({"record_kind": "order", "record_id": order_id, "body": "@seller3 @accountant проверьте оплату"}))
+            .send()
+            .await
+            .expect("comment");
+        assert_eq!(res.status().as_u16(), 422);
+        let refused: Value = res.json().await.expect("json");
+        assert_eq!(refused["error"]["code"], "mention_cant_see");
+        assert!(refused["error"]["names"].as_str().unwrap_or("").contains("@seller3"), "{refused}");
+        let res = director
+            .post(app.url("/api/v1/comments"))
+            .json(&json!({"record_kind": "order", "record_id": order_id, "body": "@accountant проверьте оплату"}))
             .send()
             .await
             .expect("comment");
@@ -547,7 +558,7 @@ async fn comments_follow_the_visibility_of_their_record() {
             .server_fn(&seller1, "comments/list", json!({"record_kind": "order", "record_id": order_id}))
             .await;
         let bodies: Vec<&str> = feed.as_array().expect("feed").iter().map(|c| c["body"].as_str().unwrap_or_default()).collect();
-        assert_eq!(bodies, vec!["@seller3 @accountant проверьте оплату", "Оплата пришла"]);
+        assert_eq!(bodies, vec!["@accountant проверьте оплату", "Оплата пришла"]);
         // Only the author edits or deletes.
         let (status, _) = app.server_fn(&seller1, "comments/change", json!({"id": answer["id"], "body": "нет"})).await;
         assert_eq!(status, 403);

@@ -14,6 +14,7 @@ mod orders;
 mod org;
 mod reports;
 mod roles;
+mod rules;
 mod scope;
 mod stock;
 mod system;

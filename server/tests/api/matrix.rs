@@ -299,6 +299,12 @@ fn cases() -> Vec<Case> {
                 json!({"input": {"record_kind": "order", "record_id": r.order, "body": "проверка"}}),
             )
         }),
+        c("server fn comments/mentionable", Rule::See, |r| {
+            ServerFn(
+                "comments/mentionable",
+                json!({"record_kind": "order", "record_id": r.order}),
+            )
+        }),
         c("server fn comments/list (task)", Rule::Task, |r| {
             ServerFn(
                 "comments/list",
@@ -372,6 +378,10 @@ const CHAIN_WIDE: &[(&str, &str)] = &[
     ),
     ("processes/save", "admins only (roles.rs)"),
     ("funds/save", "admins only (roles.rs)"),
+    (
+        "orders/sourcing",
+        "a suggestion over every location's stock, which everyone sees by design",
+    ),
     ("templates/", "admins only (roles.rs)"),
 ];
 

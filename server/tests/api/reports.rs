@@ -536,7 +536,7 @@ fn chrono_like_today() -> String {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs() as i64 / 86_400)
         .unwrap_or(0);
-    let (y, m, d) = app::ui::time::civil_from_days(days);
+    let (y, m, d) = app::time::civil(days);
     format!("{y:04}-{m:02}-{d:02}")
 }
 

@@ -369,6 +369,14 @@ fn table() -> Vec<Endpoint> {
             EVERYONE,
             401,
         ),
+        e(
+            ServerFn(
+                "orders/sourcing",
+                |_| json!({"lines": [{"product_id": 999_999, "qty": "1"}]}),
+            ),
+            SELLERS,
+            401,
+        ),
         e(ServerFn("funds/list", |_| json!({})), EVERYONE, 401),
         e(
             ServerFn(
@@ -812,6 +820,14 @@ fn table() -> Vec<Endpoint> {
         e(
             ServerFn(
                 "comments/list",
+                |_| json!({"record_kind": "order", "record_id": 999_999}),
+            ),
+            EVERYONE,
+            401,
+        ),
+        e(
+            ServerFn(
+                "comments/mentionable",
                 |_| json!({"record_kind": "order", "record_id": 999_999}),
             ),
             EVERYONE,

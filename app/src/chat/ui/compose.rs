@@ -69,8 +69,19 @@ pub fn Composer(
     #[prop(into)] pending: Signal<bool>,
     #[prop(into)] placeholder: Signal<&'static str>,
     testid: &'static str,
+    /// A comment feed's record: @ offers only colleagues who can see it.
+    #[prop(optional)]
+    record: Option<(crate::comments::RecordKind, Signal<i64>)>,
 ) -> impl IntoView {
-    let people = Resource::new(|| (), |_| colleagues());
+    let people = Resource::new(
+        move || record.map(|(kind, id)| (kind, id.get())),
+        move |record| async move {
+            match record {
+                Some((kind, id)) => crate::comments::api::mentionable(kind, id).await,
+                None => colleagues().await,
+            }
+        },
+    );
     let error = RwSignal::new(None::<AppError>);
     let uploading = RwSignal::new(false);
     let file_input = NodeRef::<leptos::html::Input>::new();

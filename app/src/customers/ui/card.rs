@@ -5,9 +5,9 @@ use crate::customers::api::get_client;
 use crate::i18n::{t, Key};
 use crate::live::use_live;
 use crate::tasks::ui::LinkedTasks;
+use crate::time::show as format_utc;
 use crate::ui::error_box::ErrorBox;
 use crate::ui::shell::{me_allows, use_me};
-use crate::ui::time::format_utc;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 

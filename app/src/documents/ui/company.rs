@@ -56,6 +56,7 @@ fn CompanyForm(c: Company) -> impl IntoView {
         ("phone", Key::FieldPhone, RwSignal::new(c.phone)),
         ("email", Key::FieldEmail, RwSignal::new(c.email)),
     ];
+    let zone = RwSignal::new(c.time_zone);
     let error = RwSignal::new(None::<AppError>);
     let saved = RwSignal::new(false);
     let save = Action::new(|input: &Company| save_company(input.clone()));
@@ -88,6 +89,7 @@ fn CompanyForm(c: Company) -> impl IntoView {
             accountant: value(10),
             phone: value(11),
             email: value(12),
+            time_zone: zone.get_untracked(),
         });
     };
     view! {
@@ -95,6 +97,13 @@ fn CompanyForm(c: Company) -> impl IntoView {
             {fields.into_iter().map(|(name, label, signal)| view! {
                 <label><span>{t(label)}</span><input name=name bind:value=signal/></label>
             }).collect_view()}
+            <label><span>{t(Key::FieldTimeZone)}</span>
+                <select name="time_zone" data-testid="company-zone" on:change=move |ev| zone.set(event_target_value(&ev))>
+                    {crate::time::ZONE_CHOICES.iter().map(|(name, label)| view! {
+                        <option value=*name selected=move || zone.get() == *name>{*label}</option>
+                    }).collect_view()}
+                </select>
+            </label>
             <ErrorBox error/>
             {move || saved.get().then(|| view! { <p class="notice" data-testid="company-saved">{t(Key::Saved)}</p> })}
             <div class="buttons">

@@ -9,8 +9,8 @@ use crate::files::ui::{size_text, FilesPanel};
 use crate::files::OwnerKind;
 use crate::i18n::{t, Key};
 use crate::live::use_live;
+use crate::time::show as format_utc;
 use crate::ui::error_box::ErrorBox;
-use crate::ui::time::format_utc;
 use leptos::prelude::*;
 
 #[component]

@@ -38,10 +38,11 @@ pub fn BoardPage() -> impl IntoView {
         },
     );
     let error = RwSignal::new(None::<AppError>);
-    // The card being dragged: (order, its stage).
-    let dragging = RwSignal::new(None::<(i64, i64)>);
+    let me = crate::ui::shell::use_me();
+    // The card being dragged: (order, its stage, the stages it may be dropped on).
+    let dragging = RwSignal::new(None::<(i64, i64, Vec<i64>)>);
     let over = RwSignal::new(None::<i64>);
-    let shift = Action::new(|(id, stage): &(i64, i64)| move_order(*id, *stage));
+    let shift = Action::new(|(id, stage): &(i64, i64)| move_order(*id, *stage, String::new()));
     Effect::new(move || match shift.value().get() {
         Some(Ok(_)) => {
             error.set(None);
@@ -51,19 +52,21 @@ pub fn BoardPage() -> impl IntoView {
         None => {}
     });
     let drop_at = move |x: i32, y: i32| {
-        let Some((id, from)) = dragging.get_untracked() else {
+        let Some((id, from, allowed)) = dragging.get_untracked() else {
             return;
         };
         dragging.set(None);
         over.set(None);
+        // Only the columns the process offers this order (its fulfilment, the role)
+        // take a drop; a move with guards is still checked by the server.
         #[cfg(feature = "hydrate")]
         if let Some(to) = stage_at(x, y) {
-            if to != from {
+            if to != from && allowed.contains(&to) {
                 shift.dispatch((id, to));
             }
         }
         #[cfg(not(feature = "hydrate"))]
-        let _ = (id, from, x, y);
+        let _ = (id, from, allowed, x, y);
     };
     view! {
         <section class="page board-page">
@@ -92,6 +95,7 @@ pub fn BoardPage() -> impl IntoView {
                         return view! { <p class="muted">{t(Key::NoOrders)}</p> }.into_any();
                     };
                     let current = process.id;
+                    let role = me.await.ok().flatten().map(|m| m.role);
                     view! {
                         <select name="process" data-testid="board-process" on:change=move |ev| chosen.set(event_target_value(&ev))>
                             {choices.into_iter().map(|(id, name)| view! {
@@ -109,21 +113,25 @@ pub fn BoardPage() -> impl IntoView {
                             }
                             on:pointerup=move |ev| drop_at(ev.client_x(), ev.client_y())
                             on:pointercancel=move |_| { dragging.set(None); over.set(None); }>
-                            {process.stages.into_iter().map(|stage| {
+                            {process.stages.clone().into_iter().map(|stage| {
                                 let sid = stage.id;
                                 let cards: Vec<_> = list.iter().filter(|o| o.stage.id == sid).cloned().collect();
                                 view! {
                                     <div class="column" data-stage=sid.to_string() data-testid="board-column"
-                                        class:over=move || over.get() == Some(sid)>
+                                        class:over=move || over.get() == Some(sid)
+                                        class:blocked=move || dragging.get().is_some_and(|d| d.1 != sid && !d.2.contains(&sid))>
                                         <h2><StageDot color=stage.color.clone()/> " " {stage.name.clone()} " " <span class="muted">{cards.len()}</span></h2>
                                         {cards.into_iter().map(|o| {
                                             let id = o.id;
+                                            let allowed: Vec<i64> = role
+                                                .map(|r| process.moves_from(sid, r, Some(o.fulfilment)).into_iter().map(|s| s.id).collect())
+                                                .unwrap_or_default();
                                             view! {
                                                 <div class="order-card" data-testid="order-card" data-order=id.to_string()
                                                     class:dragging=move || dragging.get().map(|d| d.0) == Some(id)
                                                     on:pointerdown=move |ev| {
                                                         ev.prevent_default();
-                                                        dragging.set(Some((id, sid)));
+                                                        dragging.set(Some((id, sid, allowed.clone())));
                                                     }>
                                                     <a href=format!("/orders/{id}") draggable="false">{o.number}</a>
                                                     <span>{o.client.unwrap_or_default()}</span>

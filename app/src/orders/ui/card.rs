@@ -12,9 +12,9 @@ use crate::payments::api::{list_funds, record_payment};
 use crate::payments::{Direction, Method, PaymentInput};
 use crate::quantity::Money;
 use crate::tasks::ui::LinkedTasks;
+use crate::time::show as format_utc;
 use crate::ui::error_box::ErrorBox;
 use crate::ui::shell::{me_allows, use_me};
-use crate::ui::time::format_utc;
 use leptos::prelude::*;
 
 #[component]
@@ -26,10 +26,14 @@ pub fn OrderPage() -> impl IntoView {
         |(id, _)| get_order(id),
     );
     let error = RwSignal::new(None::<AppError>);
-    let shift = Action::new(|(id, stage): &(i64, i64)| move_order(*id, *stage));
+    let shift = Action::new(|(id, stage, comment): &(i64, i64, String)| {
+        move_order(*id, *stage, comment.clone())
+    });
+    let note = RwSignal::new(String::new());
     Effect::new(move || match shift.value().get() {
         Some(Ok(_)) => {
             error.set(None);
+            note.set(String::new());
             order.refetch();
         }
         Some(Err(e)) => error.set(Some(e)),
@@ -41,7 +45,7 @@ pub fn OrderPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match order.await {
                         Err(e) => view! { <ErrorBox error=Signal::derive(move || Some(e.clone()))/> }.into_any(),
-                        Ok(o) => view! { <OrderView o error shift/> }.into_any(),
+                        Ok(o) => view! { <OrderView o error shift note/> }.into_any(),
                     }
                 })}
             </Transition>
@@ -55,7 +59,8 @@ pub fn OrderPage() -> impl IntoView {
 fn OrderView(
     o: Order,
     error: RwSignal<Option<AppError>>,
-    shift: Action<(i64, i64), Result<Order, AppError>>,
+    shift: Action<(i64, i64, String), Result<Order, AppError>>,
+    note: RwSignal<String>,
 ) -> impl IntoView {
     let id = o.id;
     let fulfilment = match o.fulfilment {
@@ -72,14 +77,22 @@ fn OrderView(
         <div class="buttons stage-moves" data-testid="stage-moves">
             {o.moves.iter().map(|s| {
                 let to = s.id;
+                // What the move will check, said before it is pressed.
+                let needs: Vec<&'static str> = s.guards.iter().map(|g| t(guard_hint(*g))()).collect();
                 view! {
                     <button class="stage-move" data-testid="move" data-stage=to.to_string()
+                        title=needs.join("; ")
                         disabled=move || shift.pending().get()
-                        on:click=move |_| { shift.dispatch((id, to)); }>
+                        on:click=move |_| { shift.dispatch((id, to, note.get_untracked())); }>
                         "→ " <StageDot color=s.color.clone()/> " " {s.name.clone()}
+                        {(!needs.is_empty()).then(|| view! { <small class="guard-hint">{needs.join("; ")}</small> })}
                     </button>
                 }
             }).collect_view()}
+            {(!o.moves.is_empty()).then(|| view! {
+                <input class="move-comment" name="move_comment" data-testid="move-comment"
+                    placeholder=t(Key::MoveComment) aria-label=t(Key::MoveComment) bind:value=note/>
+            })}
         </div>
         <ErrorBox error/>
         <dl class="card facts">
@@ -92,6 +105,9 @@ fn OrderView(
             <dt>{t(Key::Shop)}</dt><dd>{o.shop.clone()}</dd>
             <dt>{t(Key::Fulfilment)}</dt><dd>{t(fulfilment)} " " {o.delivery_address.clone()}</dd>
             <dt>{t(Key::FieldProcess)}</dt><dd>{o.process.clone()}</dd>
+            {(!o.comment.is_empty()).then(|| view! {
+                <dt>{t(Key::Comment)}</dt><dd class="order-comment" data-testid="order-comment">{o.comment.clone()}</dd>
+            })}
         </dl>
         <div class="table-wrap">
             <table class="table" data-testid="order-lines">
@@ -136,6 +152,18 @@ fn OrderView(
     }
 }
 
+/// The words a move's button carries for each guard of its transition.
+fn guard_hint(g: crate::process::GuardKind) -> Key {
+    use crate::process::GuardKind::*;
+    match g {
+        Paid => Key::GuardPaid,
+        NoTransit => Key::GuardNoTransit,
+        Reserved => Key::GuardReserved,
+        Document => Key::GuardDocument,
+        Comment => Key::GuardComment,
+    }
+}
+
 /// "Edit the order" for those who may edit orders.
 #[component]
 fn EditButton(id: i64) -> impl IntoView {
@@ -159,6 +187,8 @@ fn history_text(kind: &str) -> impl Fn() -> &'static str + Clone + Send + Sync +
         "released" => Key::EvReleased,
         "fulfilled" => Key::EvFulfilled,
         "transfer" => Key::EvTransfer,
+        "transfer_received" => Key::EvTransferReceived,
+        "transfer_short" => Key::EvTransferShort,
         "payment" => Key::EvPayment,
         "payment_planned" => Key::EvPaymentPlanned,
         "edited" => Key::EvEdited,
@@ -202,21 +232,11 @@ fn PaymentForm(order_id: i64, due: Money) -> impl IntoView {
                 amount: Money::parse(&amount.get_untracked(), crate::error::Field::Amount)?,
                 planned: planned.get_untracked(),
                 paid_at: None,
-                // The select shows the first active fund until another is picked.
-                fund_id: fund
-                    .get_untracked()
-                    .parse()
-                    .ok()
-                    .or_else(|| {
-                        funds
-                            .get_untracked()
-                            .and_then(|r| r.ok())
-                            .and_then(|l| l.into_iter().find(|f| f.active).map(|f| f.id))
-                    })
-                    .ok_or(AppError::invalid(
-                        crate::error::Field::Fund,
-                        crate::error::Problem::Required,
-                    ))?,
+                // What the select shows is what is sent: blank is refused here, never
+                // placed in some fund.
+                fund_id: Some(fund.get_untracked().parse::<i64>().map_err(|_| {
+                    AppError::invalid(crate::error::Field::Fund, crate::error::Problem::Required)
+                })?),
                 order_id: Some(order_id),
                 client_id: None,
                 comment: String::new(),
@@ -236,21 +256,44 @@ fn PaymentForm(order_id: i64, due: Money) -> impl IntoView {
                 if !me_allows(&me.await, crate::auth::Action::RecordPayments) {
                     return None;
                 }
-                let list = funds.await.unwrap_or_default();
+                let list: Vec<_> = funds.await.unwrap_or_default().into_iter().filter(|f| f.active).collect();
+                // The fund follows the method (its default fund) until one is picked.
+                let default_of = {
+                    let list = list.clone();
+                    move |m: &str| {
+                        list.iter()
+                            .find(|f| f.default_for.iter().any(|d| d.as_str() == m))
+                            .map(|f| f.id.to_string())
+                            .unwrap_or_default()
+                    }
+                };
+                if fund.get_untracked().is_empty() {
+                    fund.set(default_of(&method.get_untracked()));
+                }
                 Some(view! {
                     <form class="card form-grid payment-form" data-testid="payment-form" novalidate on:submit=submit>
                         <h2>{t(Key::RecordPayment)}</h2>
                         <label><span>{t(Key::FieldAmount)}</span><input name="amount" inputmode="decimal" bind:value=amount/></label>
                         <label><span>{t(Key::Method)}</span>
-                            <select name="method" bind:value=method>
+                            <select name="method" prop:value=move || method.get()
+                                on:change=move |ev| {
+                                    let m = event_target_value(&ev);
+                                    fund.set(default_of(&m));
+                                    method.set(m);
+                                }>
                                 <option value="cash">{t(Key::Cash)}</option>
                                 <option value="card">{t(Key::Card)}</option>
                                 <option value="bank">{t(Key::BankTransfer)}</option>
                             </select>
                         </label>
                         <label><span>{t(Key::FieldFund)}</span>
-                            <select name="fund" bind:value=fund>
-                                {list.into_iter().filter(|f| f.active).map(|f| view! { <option value=f.id.to_string()>{f.name}</option> }).collect_view()}
+                            <select name="fund" data-testid="payment-fund" bind:value=fund>
+                                <option value="" selected=move || fund.get().is_empty()>{t(Key::ChooseFund)}</option>
+                                {list.into_iter().map(|f| {
+                                    let id = f.id.to_string();
+                                    let here = id.clone();
+                                    view! { <option value=id selected=move || fund.get() == here>{f.name}</option> }
+                                }).collect_view()}
                             </select>
                         </label>
                         <label class="check"><input type="checkbox" name="refund" bind:checked=refund/><span>{t(Key::Refund)}</span></label>

@@ -218,6 +218,42 @@ fn OrderForm(existing: Option<Order>) -> impl IntoView {
                 .try_fold(Money::ZERO, |sum, a| a.map(|a| sum + a))
         })
     };
+    // Where the lines could come from: the fewest locations, nearest first.
+    let needs = Memo::new(move |_| {
+        lines.with(|v| {
+            v.iter()
+                .filter_map(|d| {
+                    Some(crate::orders::sourcing::Need {
+                        product_id: d.product_id,
+                        qty: Qty::parse(&d.qty, Field::Quantity).ok()?,
+                    })
+                })
+                .collect::<Vec<_>>()
+        })
+    });
+    let suggestion = Resource::new(
+        move || needs.get(),
+        move |needs| async move {
+            if needs.is_empty() {
+                return None;
+            }
+            crate::orders::api::suggest_sourcing(editing.map(|e| e.2), needs)
+                .await
+                .ok()
+        },
+    );
+    let take_plan = move |plan: crate::orders::sourcing::SourcingPlan| {
+        lines.update(|v| {
+            for (d, p) in v.iter_mut().zip(&plan.lines) {
+                if let (Some(id), Some(name)) = (p.location_id, p.location.clone()) {
+                    if d.product_id == p.product_id {
+                        d.location_id = id;
+                        d.location = name;
+                    }
+                }
+            }
+        });
+    };
     let fulfilment_option = move |value: &'static str, label: Key| {
         view! { <option value=value selected=move || fulfilment.get() == value>{t(label)}</option> }
     };
@@ -318,6 +354,36 @@ fn OrderForm(existing: Option<Order>) -> impl IntoView {
                 </tbody>
             </table>
         </div>
+        <Transition>
+            {move || suggestion.get().flatten().and_then(|plan| {
+                // Offered when it differs from what the lines say now.
+                let differs = lines.with(|v| {
+                    v.len() == plan.lines.len()
+                        && v.iter().zip(&plan.lines).any(|(d, p)| p.location_id.is_some_and(|l| l != d.location_id))
+                });
+                let places: Vec<String> = {
+                    let mut names: Vec<String> = plan.lines.iter().filter_map(|l| l.location.clone()).collect();
+                    names.dedup();
+                    let mut unique = Vec::new();
+                    for n in names { if !unique.contains(&n) { unique.push(n) } }
+                    unique
+                };
+                let missing = plan.lines.iter().filter(|l| l.location_id.is_none()).count();
+                (differs || missing > 0).then(|| {
+                    let chosen = plan.clone();
+                    view! {
+                        <div class="card sourcing" data-testid="sourcing">
+                            <span>{t(Key::SourcingSuggestion)} " (" {plan.locations} "): " {places.join(", ")}</span>
+                            {(missing > 0).then(|| view! { <span class="muted">" · " {t(Key::SourcingMissing)} " " {missing}</span> })}
+                            {differs.then(|| view! {
+                                <button type="button" class="primary" data-testid="take-sourcing"
+                                    on:click=move |_| take_plan(chosen.clone())>{t(Key::TakeSourcing)}</button>
+                            })}
+                        </div>
+                    }
+                })
+            })}
+        </Transition>
         <p class="totals">{t(Key::Total)} ": " <b data-testid="draft-total">{move || total().map_or_else(|| "—".to_string(), |m| m.to_string())}</b> " ₽"</p>
         <ErrorBox error/>
         <div class="buttons">

@@ -8,6 +8,7 @@ use crate::orders::access::{list_access, set_access};
 use crate::org::api::list_locations;
 use crate::org::LocationKind;
 use crate::payments::api::{list_funds, save_fund};
+use crate::payments::Method;
 use crate::ui::error_box::ErrorBox;
 use leptos::prelude::*;
 
@@ -80,8 +81,9 @@ pub fn FundsPage() -> impl IntoView {
     let funds = Resource::new(|| (), |_| list_funds());
     let name = RwSignal::new(String::new());
     let error = RwSignal::new(None::<AppError>);
-    let save = Action::new(|(id, name, active): &(Option<i64>, String, bool)| {
-        save_fund(*id, name.clone(), *active)
+    type FundSave = (Option<i64>, String, bool, Vec<Method>);
+    let save = Action::new(|(id, name, active, default_for): &FundSave| {
+        save_fund(*id, name.clone(), *active, default_for.clone())
     });
     Effect::new(move || match save.value().get() {
         Some(Ok(_)) => {
@@ -96,7 +98,7 @@ pub fn FundsPage() -> impl IntoView {
         <section class="page">
             <h1>{t(Key::Funds)}</h1>
             <form class="card form-grid" data-testid="fund-form" novalidate
-                on:submit=move |ev| { ev.prevent_default(); save.dispatch((None, name.get_untracked(), true)); }>
+                on:submit=move |ev| { ev.prevent_default(); save.dispatch((None, name.get_untracked(), true, Vec::new())); }>
                 <label><span>{t(Key::FieldFund)}</span><input name="fund" bind:value=name/></label>
                 <ErrorBox error/>
                 <div class="buttons"><button type="submit" class="primary">{t(Key::Create)}</button></div>
@@ -106,11 +108,32 @@ pub fn FundsPage() -> impl IntoView {
                     <ul class="card history" data-testid="funds">
                         {r.unwrap_or_default().into_iter().map(|f| {
                             let (id, fname, active) = (f.id, f.name.clone(), f.active);
+                            let defaults = f.default_for.clone();
+                            let archive_name = fname.clone();
                             view! {
-                                <li class:muted=!active>{f.name}
-                                    " " <button class="chip" on:click=move |_| { save.dispatch((Some(id), fname.clone(), !active)); }>
+                                <li class:muted=!active data-testid="fund" data-fund=id.to_string()>{f.name}
+                                    " " <button class="chip" on:click=move |_| {
+                                        // An archived fund is nobody's default any more.
+                                        save.dispatch((Some(id), archive_name.clone(), !active, Vec::new()));
+                                    }>
                                         {if active { t(Key::Archive) } else { t(Key::Restore) }}
                                     </button>
+                                    {active.then(|| view! {
+                                        <span class="fund-defaults"> " " {t(Key::DefaultFundFor)} ":"
+                                            {[(Method::Cash, Key::Cash), (Method::Card, Key::Card), (Method::Bank, Key::BankTransfer)].into_iter().map(|(m, label)| {
+                                                let on = defaults.contains(&m);
+                                                let (fname, defaults) = (fname.clone(), defaults.clone());
+                                                view! {
+                                                    <label class="check"><input type="checkbox" name=format!("default-{}", m.as_str()) checked=on
+                                                        on:change=move |_| {
+                                                            let mut next = defaults.clone();
+                                                            if on { next.retain(|d| *d != m) } else { next.push(m) }
+                                                            save.dispatch((Some(id), fname.clone(), true, next));
+                                                        }/><span>{t(label)}</span></label>
+                                                }
+                                            }).collect_view()}
+                                        </span>
+                                    })}
                                 </li>
                             }
                         }).collect_view()}

@@ -9,8 +9,8 @@ use crate::i18n::{t, Key};
 use crate::live::use_live;
 use crate::stock::api::product_availability;
 use crate::stock::Availability;
+use crate::time::show as format_utc;
 use crate::ui::error_box::ErrorBox;
-use crate::ui::time::format_utc;
 use leptos::prelude::*;
 
 /// What the seller chose: the product, the location and its name.

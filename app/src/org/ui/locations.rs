@@ -20,6 +20,7 @@ struct Fields {
     address: RwSignal<String>,
     lat: RwSignal<String>,
     lon: RwSignal<String>,
+    zone: RwSignal<String>,
 }
 
 impl Fields {
@@ -31,6 +32,7 @@ impl Fields {
             address: RwSignal::new(String::new()),
             lat: RwSignal::new(String::new()),
             lon: RwSignal::new(String::new()),
+            zone: RwSignal::new(String::new()),
         }
     }
 
@@ -41,6 +43,7 @@ impl Fields {
         self.address.set(form.address);
         self.lat.set(form.lat);
         self.lon.set(form.lon);
+        self.zone.set(form.time_zone);
     }
 
     fn form(&self) -> LocationForm {
@@ -51,6 +54,7 @@ impl Fields {
             address: self.address.get_untracked(),
             lat: self.lat.get_untracked(),
             lon: self.lon.get_untracked(),
+            time_zone: self.zone.get_untracked(),
         }
     }
 }
@@ -120,6 +124,16 @@ pub fn LocationsPage() -> impl IntoView {
                     <TextField label=Key::Address name="address" value=fields.address/>
                     <TextField label=Key::Latitude name="lat" value=fields.lat kind="decimal"/>
                     <TextField label=Key::Longitude name="lon" value=fields.lon kind="decimal"/>
+                    <label>
+                        <span>{t(Key::FieldTimeZone)}</span>
+                        <select name="time_zone" data-testid="location-zone" prop:value=move || fields.zone.get()
+                            on:change=move |ev| fields.zone.set(event_target_value(&ev))>
+                            <option value="" selected=move || fields.zone.get().is_empty()>{t(Key::CompanyZone)}</option>
+                            {crate::time::ZONE_CHOICES.iter().map(|(name, label)| view! {
+                                <option value=*name selected=move || fields.zone.get() == *name>{*label}</option>
+                            }).collect_view()}
+                        </select>
+                    </label>
                     <ErrorBox error/>
                     <div class="buttons">
                         <button type="submit" class="primary" disabled=move || save.pending().get()>{t(Key::Save)}</button>

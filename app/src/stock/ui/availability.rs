@@ -12,10 +12,10 @@ use crate::stock::api::{
 };
 use crate::stock::ui::search::ProductSearch;
 use crate::stock::{Availability, DocInput, DocKind, DocLine, ReserveInput};
+use crate::time::show as format_utc;
 use crate::ui::error_box::ErrorBox;
 use crate::ui::outcome::on_outcome;
 use crate::ui::shell::{me_allows, use_me};
-use crate::ui::time::format_utc;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 

@@ -5,9 +5,9 @@ use crate::i18n::{t, Key};
 use crate::live::use_live;
 use crate::stock::api::{get_stock_doc, list_stock_docs, receive_transfer};
 use crate::stock::StockDoc;
+use crate::time::show as format_utc;
 use crate::ui::error_box::ErrorBox;
 use crate::ui::outcome::on_outcome;
-use crate::ui::time::format_utc;
 use leptos::prelude::*;
 
 fn status_label(status: &str) -> Key {
