@@ -219,6 +219,7 @@ pub fn ProcessesPage() -> impl IntoView {
                             id: None, name: String::new(), color: "#8a8f98".into(), kind: StageKind::Open, actions: Vec::new(),
                         }))>{t(Key::AddStage)}</button>
                         <h2>{t(Key::Transitions)}</h2>
+                        <div class="table-wrap">
                         <table class="table transitions" data-testid="transitions">
                             <thead><tr><th>{t(Key::FromLocation)}</th><th>{t(Key::ToLocation)}</th>
                                 {Role::ALL.iter().map(|r| view! { <th>{t(r.label())}</th> }).collect_view()}<th></th></tr></thead>
@@ -289,6 +290,7 @@ pub fn ProcessesPage() -> impl IntoView {
                                 }).collect_view()}
                             </tbody>
                         </table>
+                        </div>
                         <NewTransition names=stage_names.clone() on_add=move |(from, to): (usize, usize)| edit(&|p| {
                             if !p.transitions.iter().any(|t| t.from == from && t.to == to) {
                                 p.transitions.push(TransitionInput {
