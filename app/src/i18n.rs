@@ -238,6 +238,10 @@ keys! {
     TakeSourcing => "Take from there", "Взять оттуда";
     CompanyZone => "The company's zone", "Часовой пояс компании";
     FieldTimeZone => "Time zone", "Часовой пояс";
+    FundSplitsTitle => "Passes on", "Передаёт в другие фонды";
+    FundSplitTo => "to the fund…", "в фонд…";
+    AddSplit => "Add a share", "Добавить долю";
+    PassedOn => "passed on", "передано";
     ChooseFund => "— choose a fund —", "— выберите фонд —";
     DefaultFundFor => "Default for", "По умолчанию для";
     ErrNotForFulfilment => "This move does not apply to orders of this fulfilment kind.", "Этот переход не применяется к заказам с таким способом получения.";

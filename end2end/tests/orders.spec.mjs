@@ -206,3 +206,34 @@ test('an open order is edited: a discount, a line from the warehouse, the holds 
   expect(availability.find((l) => l.location_id === warehouse.id).reserved).toBe('1');
   expect(availability.find((l) => l.location_id === shop.id).reserved).toBe('1');
 });
+
+test('an admin passes a share of a fund on to another; a payment shows its part', async ({ page, errors, request }, info) => {
+  const tag = `split${info.project.name}${Date.now() % 1000000}`;
+  const { product, shop, headers } = await stocked(request, tag);
+  await signIn(page, 'admin');
+  await page.goto('/settings/funds');
+  const form = page.getByTestId('fund-form');
+  for (const name of [`Выручка ${tag}`, `Резерв ${tag}`]) {
+    await form.locator('input[name=fund]').fill(name);
+    await form.locator('button[type=submit]').click();
+    await expect(page.getByTestId('fund').filter({ hasText: name })).toHaveCount(1);
+  }
+  const fund = page.getByTestId('fund').filter({ hasText: `Выручка ${tag}` });
+  await fund.getByTestId('split-to').selectOption({ label: `Резерв ${tag}` });
+  await fund.getByTestId('split-percent').fill('10');
+  await fund.getByTestId('add-split').click();
+  await expect(fund.getByTestId('fund-split')).toContainText(`Резерв ${tag} 10 %`);
+
+  const funds = await (await request.get('/api/v1/funds', { headers })).json();
+  const revenue = funds.find((f) => f.name === `Выручка ${tag}`);
+  expect(revenue.splits.map((s) => s.share_bp)).toEqual([1000]);
+  const order = await (await request.post('/api/v1/orders', {
+    headers,
+    data: { shop_id: shop.id, fulfilment: 'pickup', lines: [{ product_id: product.id, location_id: shop.id, qty: '1' }] },
+  })).json();
+  expect((await request.post('/api/v1/payments', {
+    headers, data: { direction: 'in', method: 'cash', amount: '1500', fund_id: revenue.id, order_id: order.id },
+  })).status()).toBe(201);
+  await page.goto(`/orders/${order.id}`);
+  await expect(page.getByTestId('payment-parts')).toContainText(`Резерв ${tag} 150 ₽`);
+});

@@ -28,3 +28,21 @@ ALTER TABLE orders ADD COLUMN local_day INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE payment ADD COLUMN local_day INTEGER NOT NULL DEFAULT 0;
 UPDATE orders SET local_day = (created_at + 10800000) / 86400000;
 UPDATE payment SET local_day = (paid_at + 10800000) / 86400000;
+
+-- A fund passes shares of what it receives on to other funds (share_bp in hundredths of
+-- a percent: 1000 = 10 %). A payment received into it is split when recorded, exactly
+-- (largest remainder); payment_part keeps what went on to each other fund, and payments
+-- by fund sum those parts (the payment's own fund keeps the rest).
+CREATE TABLE fund_split (
+    fund_id     INTEGER NOT NULL REFERENCES fund (id),
+    to_fund_id  INTEGER NOT NULL REFERENCES fund (id),
+    share_bp    INTEGER NOT NULL CHECK (share_bp > 0 AND share_bp <= 10000),
+    PRIMARY KEY (fund_id, to_fund_id),
+    CHECK (fund_id <> to_fund_id)
+);
+CREATE TABLE payment_part (
+    payment_id  INTEGER NOT NULL REFERENCES payment (id),
+    fund_id     INTEGER NOT NULL REFERENCES fund (id),
+    amount      INTEGER NOT NULL CHECK (amount > 0),
+    PRIMARY KEY (payment_id, fund_id)
+);

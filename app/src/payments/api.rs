@@ -25,11 +25,12 @@ pub async fn save_fund(
     name: String,
     active: bool,
     #[server(default)] default_for: Vec<Method>,
+    #[server(default)] splits: Vec<super::FundSplit>,
 ) -> Result<Fund, AppError> {
     with_status(
         async {
             let (state, caller) = caller().await?;
-            service::save_fund(&state.db, &caller, id, &name, active, &default_for).await
+            service::save_fund(&state.db, &caller, id, &name, active, &default_for, &splits).await
         }
         .await,
     )

@@ -1,6 +1,9 @@
 //! Rules and SQL for funds, payments and balances.
 
-use super::{ClientBalance, Direction, Fund, Method, Payment, PaymentInput};
+use super::{
+    split_amount, ClientBalance, Direction, Fund, FundSplit, Method, Payment, PaymentInput,
+    PaymentPart,
+};
 use crate::auth::service::Caller;
 use crate::auth::Action;
 use crate::db::{flag, now_ms, Db};
@@ -21,9 +24,24 @@ pub async fn list_funds(db: &Db, caller: &Caller) -> Result<Vec<Fund>, AppError>
         sqlx::query_as("SELECT method, fund_id FROM fund_method ORDER BY method")
             .fetch_all(&db.pool)
             .await?;
+    let splits: Vec<(i64, i64, String, i64)> = sqlx::query_as(
+        "SELECT s.fund_id, s.to_fund_id, f.name, s.share_bp FROM fund_split s \
+         JOIN fund f ON f.id = s.to_fund_id ORDER BY s.fund_id, s.to_fund_id",
+    )
+    .fetch_all(&db.pool)
+    .await?;
     Ok(rows
         .into_iter()
         .map(|(id, name, active)| Fund {
+            splits: splits
+                .iter()
+                .filter(|s| s.0 == id)
+                .map(|(_, to_fund_id, to_fund, share_bp)| FundSplit {
+                    to_fund_id: *to_fund_id,
+                    to_fund: to_fund.clone(),
+                    share_bp: *share_bp,
+                })
+                .collect(),
             id,
             name,
             active: active != 0,
@@ -60,9 +78,24 @@ pub async fn save_fund(
     name: &str,
     active: bool,
     default_for: &[Method],
+    splits: &[FundSplit],
 ) -> Result<Fund, AppError> {
     caller.require(Action::ManageProcesses)?;
     let name = crate::org::text(name, Field::Fund, 120)?;
+    // Shares: each 0.01 %…100 %, to other funds, each once, 100 % at most in all.
+    let mut total = 0_i64;
+    for (i, sp) in splits.iter().enumerate() {
+        if !(1..=10_000).contains(&sp.share_bp)
+            || Some(sp.to_fund_id) == id
+            || splits[..i].iter().any(|o| o.to_fund_id == sp.to_fund_id)
+        {
+            return Err(AppError::invalid(Field::Fund, Problem::Invalid));
+        }
+        total += sp.share_bp;
+    }
+    if total > 10_000 || splits.len() > 10 {
+        return Err(AppError::invalid(Field::Fund, Problem::OutOfRange));
+    }
     if !active && !default_for.is_empty() {
         // An inactive fund takes no payments, so it can't be where they go by default.
         return Err(AppError::invalid(Field::Fund, Problem::Invalid));
@@ -97,6 +130,32 @@ pub async fn save_fund(
         .bind(id)
         .execute(&mut *tx)
         .await?;
+    sqlx::query("DELETE FROM fund_split WHERE fund_id = $1")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    let mut saved_splits = Vec::with_capacity(splits.len());
+    for sp in splits {
+        let target: Option<(String, i64)> =
+            sqlx::query_as("SELECT name, active FROM fund WHERE id = $1")
+                .bind(sp.to_fund_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let Some((to_fund, 1)) = target else {
+            return Err(AppError::invalid(Field::Fund, Problem::NotFound));
+        };
+        sqlx::query("INSERT INTO fund_split (fund_id, to_fund_id, share_bp) VALUES ($1, $2, $3)")
+            .bind(id)
+            .bind(sp.to_fund_id)
+            .bind(sp.share_bp)
+            .execute(&mut *tx)
+            .await?;
+        saved_splits.push(FundSplit {
+            to_fund_id: sp.to_fund_id,
+            to_fund,
+            share_bp: sp.share_bp,
+        });
+    }
     let mut methods = default_for.to_vec();
     methods.sort_by_key(|m| m.as_str());
     methods.dedup();
@@ -116,6 +175,7 @@ pub async fn save_fund(
         name,
         active,
         default_for: methods,
+        splits: saved_splits,
     })
 }
 
@@ -211,6 +271,25 @@ async fn record_once(
     .bind(zone.local_day(paid_at))
     .fetch_one(&mut *tx)
     .await?;
+    // Money received into a fund with a split: the shares go on to their funds now.
+    if input.direction == Direction::In {
+        let shares: Vec<(i64, i64)> = sqlx::query_as(
+            "SELECT to_fund_id, share_bp FROM fund_split WHERE fund_id = $1 ORDER BY to_fund_id",
+        )
+        .bind(fund_id)
+        .fetch_all(&mut *tx)
+        .await?;
+        for (to, amount) in split_amount(input.amount.0, &shares) {
+            sqlx::query(
+                "INSERT INTO payment_part (payment_id, fund_id, amount) VALUES ($1, $2, $3)",
+            )
+            .bind(id)
+            .bind(to)
+            .bind(amount)
+            .execute(&mut *tx)
+            .await?;
+        }
+    }
     if let Some(order_id) = input.order_id {
         let kind = if input.planned {
             "payment_planned"
@@ -364,6 +443,7 @@ fn from_row(r: PaymentRow) -> Result<Payment, AppError> {
         client,
         author,
         comment,
+        parts: Vec::new(),
     })
 }
 
@@ -372,7 +452,42 @@ async fn load(conn: &mut AnyConnection, id: i64) -> Result<Payment, AppError> {
         .bind(id)
         .fetch_one(&mut *conn)
         .await?;
-    from_row(row)
+    let mut payment = from_row(row)?;
+    with_parts(conn, std::slice::from_mut(&mut payment)).await?;
+    Ok(payment)
+}
+
+/// Fills in what each payment passed on to other funds (one query for them all).
+async fn with_parts(conn: &mut AnyConnection, payments: &mut [Payment]) -> Result<(), AppError> {
+    if payments.is_empty() {
+        return Ok(());
+    }
+    for chunk in payments.chunks_mut(500) {
+        let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "SELECT pp.payment_id, pp.fund_id, f.name, pp.amount FROM payment_part pp \
+             JOIN fund f ON f.id = pp.fund_id WHERE pp.payment_id IN ({}) \
+             ORDER BY pp.payment_id, pp.fund_id",
+            marks.join(", ")
+        );
+        let mut q = sqlx::query_as::<_, (i64, i64, String, i64)>(&sql);
+        for p in chunk.iter() {
+            q = q.bind(p.id);
+        }
+        let rows = q.fetch_all(&mut *conn).await?;
+        for p in chunk.iter_mut() {
+            p.parts = rows
+                .iter()
+                .filter(|r| r.0 == p.id)
+                .map(|(_, fund_id, fund, amount)| PaymentPart {
+                    fund_id: *fund_id,
+                    fund: fund.clone(),
+                    amount: Money(*amount),
+                })
+                .collect();
+        }
+    }
+    Ok(())
 }
 
 /// Payments of an order or of a client, newest first.
@@ -412,7 +527,12 @@ pub async fn list(
         query = query.bind(*shop);
     }
     let rows = query.fetch_all(&mut *conn).await?;
-    rows.into_iter().map(from_row).collect()
+    let mut payments = rows
+        .into_iter()
+        .map(from_row)
+        .collect::<Result<Vec<_>, _>>()?;
+    with_parts(&mut conn, &mut payments).await?;
+    Ok(payments)
 }
 
 /// Received − refunded − obligations of every order not cancelled, to the kopeck.

@@ -125,9 +125,16 @@ impl Facts {
                 .bind(order_id)
                 .fetch_all(&mut *conn)
                 .await?;
+        let parts: Vec<PartFact> = sqlx::query_as(
+            "SELECT pp.payment_id, pp.fund_id, pp.amount FROM payment_part pp \
+             JOIN payment p ON p.id = pp.payment_id WHERE p.order_id = $1",
+        )
+        .bind(order_id)
+        .fetch_all(&mut *conn)
+        .await?;
         let mut due = if live { total } else { 0 };
         for p in payments {
-            due += add_payment(&mut facts, &p, shop, manager, process);
+            due += add_payment(&mut facts, &p, &parts, shop, manager, process);
         }
         if live && due > 0 {
             facts.add(
@@ -154,7 +161,13 @@ impl Facts {
         .fetch_optional(&mut *conn)
         .await?;
         if let Some(p) = p {
-            add_payment(&mut facts, &p, 0, 0, 0);
+            let parts: Vec<PartFact> = sqlx::query_as(
+                "SELECT payment_id, fund_id, amount FROM payment_part WHERE payment_id = $1",
+            )
+            .bind(payment_id)
+            .fetch_all(&mut *conn)
+            .await?;
+            add_payment(&mut facts, &p, &parts, 0, 0, 0);
         }
         Ok(facts)
     }
@@ -163,14 +176,26 @@ impl Facts {
 /// (shop, manager, process, client, local day, total, stage kind)
 type OrderFact = (i64, i64, i64, Option<i64>, i64, i64, String);
 
-/// (direction, amount, planned, local day, fund_id, client_id)
-type PaymentFact = (String, i64, i64, i64, i64, Option<i64>);
+/// (id, direction, amount, planned, local day, fund_id, client_id)
+type PaymentFact = (i64, String, i64, i64, i64, i64, Option<i64>);
 const PAYMENT_FACT: &str =
-    "SELECT direction, amount, planned, local_day, fund_id, client_id FROM payment";
+    "SELECT id, direction, amount, planned, local_day, fund_id, client_id FROM payment";
 
-/// Adds a payment's rows; returns how it changes what the order still owes.
-fn add_payment(facts: &mut Facts, p: &PaymentFact, shop: i64, manager: i64, process: i64) -> i64 {
-    let (direction, amount, planned, day, fund, client) = p;
+/// (payment, fund, amount): what a payment passed on to another fund.
+type PartFact = (i64, i64, i64);
+
+/// Adds a payment's rows; returns how it changes what the order still owes. By fund, the
+/// payment counts in its own fund with what that keeps, and adds the parts it passed on
+/// to theirs (counted 0 times there).
+fn add_payment(
+    facts: &mut Facts,
+    p: &PaymentFact,
+    parts: &[PartFact],
+    shop: i64,
+    manager: i64,
+    process: i64,
+) -> i64 {
+    let (id, direction, amount, planned, day, fund, client) = p;
     let client = client.unwrap_or(0);
     let incoming = direction == "in";
     if *planned != 0 {
@@ -180,6 +205,8 @@ fn add_payment(facts: &mut Facts, p: &PaymentFact, shop: i64, manager: i64, proc
         return 0;
     }
     let day = *day;
+    let passed: Vec<&PartFact> = parts.iter().filter(|pp| pp.0 == *id).collect();
+    let kept = amount - passed.iter().map(|pp| pp.2).sum::<i64>();
     facts.add(
         Key::Pay {
             day,
@@ -189,8 +216,21 @@ fn add_payment(facts: &mut Facts, p: &PaymentFact, shop: i64, manager: i64, proc
             fund: *fund,
             direction: direction.clone(),
         },
-        [1, *amount, 0, 0, 0, 0],
+        [1, kept, 0, 0, 0, 0],
     );
+    for (_, to, part) in passed {
+        facts.add(
+            Key::Pay {
+                day,
+                shop,
+                manager,
+                process,
+                fund: *to,
+                direction: direction.clone(),
+            },
+            [0, *part, 0, 0, 0, 0],
+        );
+    }
     facts.add(
         Key::PayClient {
             day,
@@ -565,10 +605,17 @@ pub async fn rebuild_on(conn: &mut AnyConnection, backend: Backend) -> Result<()
         format!(
             "INSERT INTO agg_pay (grain, bucket, shop_id, manager_id, process_id, fund_id, direction, payments, amount) \
              SELECT 0, {pay_day}, COALESCE(o.shop_id, 0), COALESCE(o.manager_id, 0), COALESCE(o.process_id, 0), \
-                    p.fund_id, p.direction, COUNT(*), SUM(p.amount) \
-             FROM payment p LEFT JOIN orders o ON o.id = p.order_id WHERE p.planned = 0 \
+                    x.fund_id, p.direction, SUM(x.n), SUM(x.amount) \
+             FROM (SELECT p2.id AS payment_id, p2.fund_id AS fund_id, 1 AS n, \
+                          p2.amount - COALESCE((SELECT SUM(pp.amount) FROM payment_part pp \
+                                                WHERE pp.payment_id = p2.id), 0) AS amount \
+                   FROM payment p2 \
+                   UNION ALL \
+                   SELECT pp.payment_id, pp.fund_id, 0, pp.amount FROM payment_part pp) x \
+             JOIN payment p ON p.id = x.payment_id LEFT JOIN orders o ON o.id = p.order_id \
+             WHERE p.planned = 0 \
              GROUP BY {pay_day}, COALESCE(o.shop_id, 0), COALESCE(o.manager_id, 0), COALESCE(o.process_id, 0), \
-                      p.fund_id, p.direction"
+                      x.fund_id, p.direction"
         ),
         format!(
             "INSERT INTO agg_pay_client (grain, bucket, shop_id, client_id, manager_id, direction, payments, amount) \

@@ -516,7 +516,7 @@ async fn payments(
                 CAST(COALESCE(SUM(CASE WHEN direction = 'out' THEN amount ELSE 0 END), 0) AS BIGINT)";
     // The first rows by money in, ranked by the database; the totals of all rows.
     let rows: Vec<(i64, i64, i64, i64, i64)> = sqlx::query_as(&format!(
-        "SELECT {keys}, {sums} FROM {} GROUP BY {group} HAVING SUM(payments) <> 0 \
+        "SELECT {keys}, {sums} FROM {} GROUP BY {group} HAVING SUM(payments) <> 0 OR SUM(amount) <> 0 \
          ORDER BY 4 DESC, {group} LIMIT {}",
         rows_of(table, &format!("{group}, direction")),
         MAX_ROWS + 1

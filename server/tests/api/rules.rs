@@ -363,6 +363,41 @@ async fn a_payment_goes_to_its_methods_fund_or_is_refused() {
         // An archived fund can't be a default.
         let (status, _) = app.server_fn(&admin, "funds/save", json!({"id": bank["id"], "name": bank["name"], "active": false, "default_for": ["bank"]})).await;
         assert_eq!(status, 422);
+        // A split: 10 % of what «Розничная выручка» receives goes on to a new «Резерв».
+        let (status, reserve) = app.server_fn(&admin, "funds/save", json!({"id": null, "name": "Резерв", "active": true})).await;
+        assert_eq!(status, 200, "{reserve}");
+        let reserve_id = reserve["id"].as_i64().expect("fund");
+        let split = |to: i64, bp: i64| json!({"id": retail["id"], "name": retail["name"], "active": true,
+            "default_for": ["cash"], "splits": [{"to_fund_id": to, "share_bp": bp}]});
+        for (to, bp) in [(retail["id"].as_i64().expect("id"), 1000), (reserve_id, 10_001), (reserve_id, 0), (999_999, 1000)] {
+            let (status, refused) = app.server_fn(&admin, "funds/save", split(to, bp)).await;
+            assert_eq!(status, 422, "{to} {bp}: {refused}");
+        }
+        let (status, saved) = app.server_fn(&admin, "funds/save", split(reserve_id, 1000)).await;
+        assert_eq!(status, 200, "{saved}");
+        assert_eq!(saved["splits"], json!([{"to_fund_id": reserve_id, "to_fund": "Резерв", "share_bp": 1000}]));
+        // 100.05 in cash: 10.005 is 10.00 for «Резерв» (the fund keeps the kopeck, its 90 %
+        // having the same fraction and the larger share).
+        let (status, p) = pay(&app, &accountant, json!({"direction": "in", "method": "cash", "amount": "100.05", "order_id": id})).await;
+        assert_eq!(status, 200, "{p}");
+        assert_eq!(p["fund"], "Розничная выручка");
+        assert_eq!(p["parts"], json!([{"fund_id": reserve_id, "fund": "Резерв", "amount": "10"}]));
+        let (_, listed) = app.server_fn(&accountant, "payments/list", json!({"order_id": id})).await;
+        assert!(listed.as_array().expect("payments").iter().any(|x| x["parts"][0]["fund"] == "Резерв"), "{listed}");
+        // Payments by fund: «Резерв» has the 10.00 (and no payment of its own); the
+        // aggregates equal a rebuild.
+        let report = || async {
+            rest(&app, &admin, "GET", "/api/v1/reports/standard/payments_by_fund", None).await.1
+        };
+        let live = report().await;
+        let row = live["rows"].as_array().expect("rows").iter().find(|r| r["fund"] == "Резерв").cloned().unwrap_or_else(|| panic!("«Резерв» row: {live}"));
+        assert_eq!((row["in"].as_str(), row["payments"].as_i64()), (Some("10.00"), Some(0)), "{live}");
+        app::reports::aggregates::rebuild(&app.db).await.expect("rebuild");
+        assert_eq!(report().await, live);
+        // A refund is not split.
+        let (status, p) = pay(&app, &accountant, json!({"direction": "out", "method": "cash", "amount": "5.00", "order_id": id})).await;
+        assert_eq!(status, 200, "{p}");
+        assert_eq!(p["parts"], json!([]));
         app
     })
     .await;

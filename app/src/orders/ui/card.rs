@@ -336,6 +336,10 @@ fn OrderPayments(order_id: i64) -> impl IntoView {
                                 <li data-testid="order-payment">
                                     <span class="muted">{format_utc(p.paid_at)}</span> " "
                                     {if p.direction == Direction::Out { "−" } else { "" }} {p.amount.to_string()} " ₽ · " {p.fund}
+                                    {(!p.parts.is_empty()).then(|| view! {
+                                        <span class="muted" data-testid="payment-parts">" (" {t(Key::PassedOn)} ": "
+                                            {p.parts.iter().map(|x| format!("{} {} ₽", x.fund, x.amount)).collect::<Vec<_>>().join(", ")} ")"</span>
+                                    })}
                                     {p.planned.then(|| view! {
                                         " · ⏳ " <button class="chip" data-testid="confirm-payment"
                                             on:click=move |_| { confirm.dispatch(id); }>{t(Key::Received)}</button>
