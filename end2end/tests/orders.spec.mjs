@@ -213,12 +213,14 @@ test('an admin passes a share of a fund on to another; a payment shows its part'
   await signIn(page, 'admin');
   await page.goto('/settings/funds');
   const form = page.getByTestId('fund-form');
+  // A fund's line, by its own name (the other funds' names are in its select too).
+  const line = (name) => page.getByTestId('fund').filter({ has: page.getByTestId('fund-name').getByText(name, { exact: true }) });
   for (const name of [`Выручка ${tag}`, `Резерв ${tag}`]) {
     await form.locator('input[name=fund]').fill(name);
     await form.locator('button[type=submit]').click();
-    await expect(page.getByTestId('fund').filter({ hasText: name })).toHaveCount(1);
+    await expect(line(name)).toHaveCount(1);
   }
-  const fund = page.getByTestId('fund').filter({ hasText: `Выручка ${tag}` });
+  const fund = line(`Выручка ${tag}`);
   await fund.getByTestId('split-to').selectOption({ label: `Резерв ${tag}` });
   await fund.getByTestId('split-percent').fill('10');
   await fund.getByTestId('add-split').click();

@@ -122,7 +122,7 @@ pub fn FundsPage() -> impl IntoView {
                             let others: Vec<(i64, String)> = others_of.iter().filter(|o| o.active && o.id != id).map(|o| (o.id, o.name.clone())).collect();
                             let archive_name = fname.clone();
                             view! {
-                                <li class:muted=!active data-testid="fund" data-fund=id.to_string()>{f.name}
+                                <li class:muted=!active data-testid="fund" data-fund=id.to_string()><span data-testid="fund-name">{f.name}</span>
                                     " " <button class="chip" on:click=move |_| {
                                         // An archived fund is nobody's default any more.
                                         save.dispatch((Some(id), archive_name.clone(), !active, Vec::new(), Vec::new()));
