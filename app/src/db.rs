@@ -29,6 +29,10 @@ pub struct Db {
     pub backend: Backend,
     /// SQLite only: this process's writers queue here (see [`WriteTx`]).
     write_gate: std::sync::Arc<tokio::sync::Mutex<()>>,
+    /// SQLite only: client holds waiting to be written, several to a transaction
+    /// (`stock::reservations`): one commit for all who queued while the last one ran.
+    pub(crate) hold_queue:
+        std::sync::Arc<std::sync::Mutex<Vec<crate::stock::reservations::Queued>>>,
     /// Added to the system clock by [`Db::now`]: 0 but in tests that put the app at a
     /// chosen instant (numbering and report days around midnight and New Year).
     clock_shift: std::sync::Arc<std::sync::atomic::AtomicI64>,
@@ -135,6 +139,7 @@ impl Db {
             pool,
             backend,
             write_gate: Default::default(),
+            hold_queue: Default::default(),
             clock_shift: Default::default(),
         })
     }
@@ -154,6 +159,28 @@ impl Db {
             .await
             .map_err(DbError::Seed)?;
         Ok(())
+    }
+
+    /// SQLite: this process's write gate alone (to look at queued work before starting
+    /// a transaction with [`Db::begin_with_gate`]).
+    pub async fn write_gate(&self) -> Result<tokio::sync::OwnedMutexGuard<()>, sqlx::Error> {
+        tokio::time::timeout(
+            Duration::from_secs(10),
+            self.write_gate.clone().lock_owned(),
+        )
+        .await
+        .map_err(|_| sqlx::Error::PoolTimedOut)
+    }
+
+    /// SQLite: a write transaction under a gate already held.
+    pub async fn begin_with_gate(
+        &self,
+        gate: tokio::sync::OwnedMutexGuard<()>,
+    ) -> Result<WriteTx, sqlx::Error> {
+        Ok(WriteTx {
+            tx: self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            _gate: Some(gate),
+        })
     }
 
     /// Starts a transaction that will write. On SQLite it takes the write lock at once

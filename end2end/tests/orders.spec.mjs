@@ -239,3 +239,20 @@ test('an admin passes a share of a fund on to another; a payment shows its part'
   await page.goto(`/orders/${order.id}`);
   await expect(page.getByTestId('payment-parts')).toContainText(`Резерв ${tag} 150 ₽`);
 });
+
+test('order entry suggests taking the lines from the fewest places, nearest first, with one button', async ({ page, errors, request }, info) => {
+  const tag = `src${info.project.name}${Date.now() % 1000000}`;
+  const { shop, warehouse } = await stocked(request, tag);
+  await signIn(page, 'seller1');
+  await page.goto('/orders/new');
+  // Taken from the warehouse by hand, though the seller's own shop has it.
+  await page.getByTestId('product-search').fill(`E2E-ORD-${tag}`);
+  await page.getByTestId('search-hits').locator('button').first().click();
+  await page.locator(`[data-testid=take-from][data-location="${warehouse.id}"]`).click();
+  await expect(page.getByTestId('draft-line')).toContainText(warehouse.name);
+  const suggestion = page.getByTestId('sourcing');
+  await expect(suggestion).toContainText(shop.name);
+  await suggestion.getByTestId('take-sourcing').click();
+  await expect(page.getByTestId('draft-line')).toContainText(shop.name);
+  await expect(page.getByTestId('sourcing')).toHaveCount(0);
+});

@@ -83,15 +83,89 @@ async fn write(
         .bind(expires_at)
         .fetch_optional(&db.pool)
         .await?),
-        // SQLite has no writable CTEs: a write transaction (taken up front, so a
-        // concurrent writer never invalidates what it read) holds both statements.
+        // SQLite has no writable CTEs and one writer: holds queue up, and whoever gets
+        // the write gate writes every queued one in one transaction (group commit).
         Backend::Sqlite => {
-            let mut tx = db.begin_write().await?;
-            let written = reserve_on(&mut tx, input, client, author, now, expires_at).await?;
-            if written.is_some() {
-                tx.commit().await?;
+            let (reply, answer) = tokio::sync::oneshot::channel();
+            let job = Queued {
+                input: input.clone(),
+                client: client.to_string(),
+                author,
+                now,
+                expires_at,
+                reply,
+            };
+            db.hold_queue
+                .lock()
+                .map_err(|_| AppError::Internal)?
+                .push(job);
+            write_queued(db, answer).await
+        }
+    }
+}
+
+/// What writing a hold gave: its id and the level's numbers, `None` when not enough.
+type Written = Result<Option<(i64, i64, i64)>, AppError>;
+
+/// A client hold waiting for the SQLite writer.
+#[derive(Debug)]
+pub(crate) struct Queued {
+    input: ReserveInput,
+    client: String,
+    author: i64,
+    now: i64,
+    expires_at: Option<i64>,
+    reply: tokio::sync::oneshot::Sender<Written>,
+}
+
+/// Waits for this hold's answer, or for the write gate; with the gate, writes every hold
+/// queued so far in one transaction. A hold that fails with an error (not a shortage)
+/// rolls the batch back, and then each is written alone, so one can't fail the others.
+async fn write_queued(db: &Db, mut answer: tokio::sync::oneshot::Receiver<Written>) -> Written {
+    loop {
+        let gate = tokio::select! {
+            done = &mut answer => return done.map_err(|_| AppError::Internal)?,
+            gate = db.write_gate() => gate?,
+        };
+        let jobs = std::mem::take(&mut *db.hold_queue.lock().map_err(|_| AppError::Internal)?);
+        if jobs.is_empty() {
+            // Ours was written by the one before: its answer is on the way.
+            drop(gate);
+            continue;
+        }
+        let mut tx = db.begin_with_gate(gate).await?;
+        let mut results = Vec::with_capacity(jobs.len());
+        let mut failed = false;
+        for j in &jobs {
+            match reserve_on(&mut tx, &j.input, &j.client, j.author, j.now, j.expires_at).await {
+                Ok(r) => results.push(r),
+                Err(_) => {
+                    failed = true;
+                    break;
+                }
             }
-            Ok(written)
+        }
+        if failed {
+            drop(tx);
+            for j in jobs {
+                let alone = async {
+                    let mut tx = db.begin_write().await?;
+                    let r = reserve_on(&mut tx, &j.input, &j.client, j.author, j.now, j.expires_at)
+                        .await?;
+                    tx.commit().await?;
+                    Ok(r)
+                }
+                .await;
+                let _ = j.reply.send(alone);
+            }
+        } else {
+            let committed = tx.commit().await;
+            for (j, r) in jobs.into_iter().zip(results) {
+                let _ = j.reply.send(match &committed {
+                    Ok(()) => Ok(r),
+                    Err(_) => Err(AppError::Busy),
+                });
+            }
         }
     }
 }
