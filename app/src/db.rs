@@ -268,12 +268,7 @@ where
 }
 
 /// Now, in UTC milliseconds since the Unix epoch (how every timestamp is stored).
-pub fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
-}
+pub use crate::time::now_ms;
 
 /// Flags are stored as 0/1 integers on both databases.
 pub fn flag(value: bool) -> i64 {

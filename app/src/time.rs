@@ -112,12 +112,6 @@ impl Zone {
         }
     }
 
-    /// `24.11.2025`: the local date of an instant.
-    pub fn format_date(&self, ms: i64) -> String {
-        let (y, m, d) = civil(self.local_day(ms));
-        format!("{d:02}.{m:02}.{y}")
-    }
-
     /// The instant a local day starts (the local midnight), in UTC ms.
     pub fn day_start(&self, day: i64) -> i64 {
         let naive = day.saturating_mul(DAY_MS);

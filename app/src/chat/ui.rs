@@ -14,7 +14,7 @@ use crate::chat::{AttachmentRef, ChatInput, ChatKind, ChatSummary, Message, Mess
 use crate::error::AppError;
 use crate::i18n::{t, Key};
 use crate::live::use_live;
-use crate::time::show as format_utc;
+use crate::time::show;
 use crate::ui::error_box::ErrorBox;
 use crate::ui::shell::use_me;
 use compose::{AttachmentView, Composer, RichText};
@@ -66,7 +66,7 @@ pub fn ChatPage() -> impl IntoView {
                             <ul class="search-hits" data-testid="chat-hits">
                                 {list.into_iter().map(|h| view! {
                                     <li><a href=format!("/chat/{}#m{}", h.chat_id, h.message.id) on:click=move |_| query.set(String::new())>
-                                        <b>{h.message.author.clone()}</b> " " <span class="muted">{format_utc(h.message.created_at)}</span>
+                                        <b>{h.message.author.clone()}</b> " " <span class="muted">{show(h.message.created_at)}</span>
                                         <br/>{h.message.body.clone()}
                                     </a></li>
                                 }).collect_view()}
@@ -321,7 +321,7 @@ fn ChatView(chat_id: i64, chats: Resource<Result<Vec<ChatSummary>, AppError>>) -
                                             {move || if live.online.get().iter().any(|o| o.id == id) {
                                                 view! { <span class="online" data-testid="online">"● " {t(Key::Online)}</span> }.into_any()
                                             } else {
-                                                view! { <span class="muted">{seen.map(|s| format!("{} {}", t(Key::LastSeen)(), format_utc(s)))}</span> }.into_any()
+                                                view! { <span class="muted">{seen.map(|s| format!("{} {}", t(Key::LastSeen)(), show(s)))}</span> }.into_any()
                                             }}
                                         </li>
                                     }
@@ -404,7 +404,7 @@ fn MessageView(
         <article class="message" class:own=own data-testid="message" id=format!("m{id}") data-message=id.to_string()>
             <header>
                 <b>{m.author.clone()}</b> " "
-                <span class="muted">{format_utc(m.created_at)}</span>
+                <span class="muted">{show(m.created_at)}</span>
                 {m.edited_at.map(|_| view! { " " <span class="muted" data-testid="edited">{t(Key::Edited)}</span> })}
             </header>
             {m.reply_to.clone().map(|q| view! {

@@ -11,7 +11,7 @@ use crate::chat::AttachmentRef;
 use crate::error::AppError;
 use crate::i18n::{t, Key};
 use crate::live::use_live;
-use crate::time::show as format_utc;
+use crate::time::show;
 use crate::ui::error_box::ErrorBox;
 use crate::ui::shell::use_me;
 use leptos::prelude::*;
@@ -113,7 +113,7 @@ fn CommentView(
     view! {
         <li class="comment" data-testid="comment" data-comment=id.to_string()>
             <header>
-                <b>{c.author.clone()}</b> " " <span class="muted">{format_utc(c.created_at)}</span>
+                <b>{c.author.clone()}</b> " " <span class="muted">{show(c.created_at)}</span>
                 {c.edited_at.map(|_| view! { " " <span class="muted" data-testid="edited">{t(Key::Edited)}</span> })}
             </header>
             {if c.deleted {

@@ -115,10 +115,7 @@ pub async fn generate_on(
     let ctx = context::build(conn, order_id, &header, lang).await?;
     let set = produce(&template.body, &ctx, context::local(&zone, now)).await?;
     let pdf = set.pdf()?;
-    let (shop_id,): (i64,) = sqlx::query_as("SELECT shop_id FROM orders WHERE id = $1")
-        .bind(order_id)
-        .fetch_one(&mut *conn)
-        .await?;
+    let shop_id = shop;
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO document (order_id, shop_id, template_id, kind, lang, year, seq, number, title, \
                                pdf, pages, created_by, created_at) \

@@ -7,7 +7,7 @@ use super::{FileRef, OwnerKind, MAX_FILE_MB};
 use crate::error::AppError;
 use crate::i18n::{t, Key};
 use crate::live::use_live;
-use crate::time::show as format_utc;
+use crate::time::show;
 use crate::ui::error_box::ErrorBox;
 use leptos::prelude::*;
 
@@ -129,7 +129,7 @@ fn FileItem(f: FileRef) -> impl IntoView {
                 <a href=url.clone() target="_blank"><img class="thumb" src=f.thumbnail_url() alt=f.name.clone() data-testid="thumbnail"/></a>
             })}
             <a href=url target="_blank" data-testid="file-link">{if f.is_image() { "🖼 " } else { "📄 " }} {f.name.clone()}</a>
-            <span class="muted">" · " {size_text(f.size)} " · " {f.uploaded_by.clone()} " · " {format_utc(f.created_at)}</span>
+            <span class="muted">" · " {size_text(f.size)} " · " {f.uploaded_by.clone()} " · " {show(f.created_at)}</span>
         </li>
     }
 }

@@ -4,7 +4,7 @@ use super::api::{mark_read, my_inbox};
 use super::{Notification, NotificationKind};
 use crate::i18n::{t, Key};
 use crate::live::use_live;
-use crate::time::show as format_utc;
+use crate::time::show;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
@@ -67,7 +67,7 @@ pub fn Bell() -> impl IntoView {
                                     NotificationKind::Message => Key::NewMessage,
                                     NotificationKind::Comment => Key::NewComment,
                                 };
-                                let due = n.due_at.map(format_utc);
+                                let due = n.due_at.map(show);
                                 let unread = !n.read;
                                 let item = n.clone();
                                 view! {

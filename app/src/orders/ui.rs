@@ -15,7 +15,7 @@ use crate::live::use_live;
 use crate::org::api::list_locations;
 use crate::process::api::list_processes;
 use crate::process::ProcessKind;
-use crate::time::show as format_utc;
+use crate::time::show;
 use leptos::prelude::*;
 
 /// A stage's colour as a dot. SVG `fill` is an attribute, not a style, so the strict
@@ -126,7 +126,7 @@ pub fn OrdersPage() -> impl IntoView {
                                             <td>{o.shop}</td>
                                             <td class="num">{o.total.to_string()}</td>
                                             <td class="num">{o.paid.to_string()}</td>
-                                            <td>{format_utc(o.created_at)}</td>
+                                            <td>{show(o.created_at)}</td>
                                         </tr>
                                         {(!comment.is_empty()).then(|| view! {
                                             <tr class="order-comment-row" data-testid="order-row-comment">

@@ -207,28 +207,18 @@ fn add_payment(
     let day = *day;
     let passed: Vec<&PartFact> = parts.iter().filter(|pp| pp.0 == *id).collect();
     let kept = amount - passed.iter().map(|pp| pp.2).sum::<i64>();
-    facts.add(
-        Key::Pay {
-            day,
-            shop,
-            manager,
-            process,
-            fund: *fund,
-            direction: direction.clone(),
-        },
-        [1, kept, 0, 0, 0, 0],
-    );
-    for (_, to, part) in passed {
+    let by_fund = std::iter::once((*fund, 1, kept)).chain(passed.iter().map(|pp| (pp.1, 0, pp.2)));
+    for (fund, count, part) in by_fund {
         facts.add(
             Key::Pay {
                 day,
                 shop,
                 manager,
                 process,
-                fund: *to,
+                fund,
                 direction: direction.clone(),
             },
-            [0, *part, 0, 0, 0, 0],
+            [count, part, 0, 0, 0, 0],
         );
     }
     facts.add(

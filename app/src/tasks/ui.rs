@@ -11,7 +11,7 @@ use crate::orders::ui::StageChip;
 use crate::org::api::list_employees;
 use crate::process::api::list_processes;
 use crate::process::ProcessKind;
-use crate::time::show as format_utc;
+use crate::time::show;
 use crate::ui::error_box::ErrorBox;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -148,7 +148,7 @@ fn TaskCard(task: Task, shift: Action<(i64, i64), Result<Task, AppError>>) -> im
         <div class="order-card" data-testid="task-card">
             <a href=format!("/tasks/{id}")>{task.title.clone()}</a>
             <span class="muted">{task.assignee.clone().unwrap_or_default()}
-                {task.due_at.map(|d| view! { " · " {t(Key::Due)} " " {format_utc(d)} })}</span>
+                {task.due_at.map(|d| view! { " · " {t(Key::Due)} " " {show(d)} })}</span>
             <div class="buttons">
                 {task.moves.iter().map(|s| {
                     let to = s.id;
@@ -189,11 +189,11 @@ pub fn TaskPage() -> impl IntoView {
                             <TaskCard task=task.clone() shift/>
                             <dl class="card facts">
                                 <dt>{t(Key::Assignee)}</dt><dd>{task.assignee.clone().unwrap_or_default()}</dd>
-                                <dt>{t(Key::Due)}</dt><dd>{task.due_at.map(format_utc).unwrap_or_default()}</dd>
+                                <dt>{t(Key::Due)}</dt><dd>{task.due_at.map(show).unwrap_or_default()}</dd>
                                 <dt>{t(Key::FieldClient)}</dt><dd>{task.client_id.map(|c| view! { <a href=format!("/clients/{c}")>{task.client.clone().unwrap_or_default()}</a> })}</dd>
                                 <dt>{t(Key::FieldOrder)}</dt><dd>{task.order_id.map(|o| view! { <a href=format!("/orders/{o}")>{task.order_number.clone().unwrap_or_default()}</a> })}</dd>
                                 <dt>{t(Key::Description)}</dt><dd class="notes">{task.description.clone()}</dd>
-                                <dt>{t(Key::CreatedBy)}</dt><dd>{task.created_by.clone()} ", " {format_utc(task.created_at)}</dd>
+                                <dt>{t(Key::CreatedBy)}</dt><dd>{task.created_by.clone()} ", " {show(task.created_at)}</dd>
                             </dl>
                         }.into_any(),
                     }

@@ -5,7 +5,7 @@ use crate::customers::api::get_client;
 use crate::i18n::{t, Key};
 use crate::live::use_live;
 use crate::tasks::ui::LinkedTasks;
-use crate::time::show as format_utc;
+use crate::time::show;
 use crate::ui::error_box::ErrorBox;
 use crate::ui::shell::{me_allows, use_me};
 use leptos::prelude::*;
@@ -89,7 +89,7 @@ fn ClientFacts(c: crate::customers::Client) -> impl IntoView {
             <dt>{t(Key::Consent)}</dt>
             <dd data-testid="client-consent">{if c.consent { "✓" } else { "—" }}</dd>
             <dt>{t(Key::CreatedBy)}</dt>
-            <dd>{c.created_by.clone()} ", " {format_utc(c.created_at)}</dd>
+            <dd>{c.created_by.clone()} ", " {show(c.created_at)}</dd>
         </dl>
     }
 }
@@ -137,7 +137,7 @@ fn ClientMoney(client_id: i64) -> impl IntoView {
                     <ul class="card history" data-testid="client-payments">
                         {payments.into_iter().map(|p| view! {
                             <li>
-                                <span class="muted">{format_utc(p.paid_at)}</span> " "
+                                <span class="muted">{show(p.paid_at)}</span> " "
                                 {if p.direction == Direction::Out { "−" } else { "" }} {p.amount.to_string()} " ₽ · "
                                 {p.fund} {p.planned.then_some(" · ⏳")} " " {p.order_number.unwrap_or_default()}
                             </li>

@@ -6,7 +6,7 @@ use crate::documents::DocKind;
 use crate::files::ui::size_text;
 use crate::i18n::{t, Key};
 use crate::live::use_live;
-use crate::time::show as format_utc;
+use crate::time::show;
 use crate::ui::error_box::ErrorBox;
 use leptos::prelude::*;
 
@@ -44,7 +44,7 @@ pub fn DocumentsPage() -> impl IntoView {
                                             <td><a href=d.url() target="_blank" data-testid="document-link">{d.title.clone()}</a></td>
                                             <td><a href=format!("/orders/{}", d.order_id)>{d.order_number.clone()}</a></td>
                                             <td>{d.created_by.clone()}</td>
-                                            <td>{format_utc(d.created_at)}</td>
+                                            <td>{show(d.created_at)}</td>
                                             <td class="muted">{size_text(d.size)}</td>
                                         </tr>
                                     }).collect_view()}

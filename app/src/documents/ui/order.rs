@@ -9,7 +9,7 @@ use crate::files::ui::{size_text, FilesPanel};
 use crate::files::OwnerKind;
 use crate::i18n::{t, Key};
 use crate::live::use_live;
-use crate::time::show as format_utc;
+use crate::time::show;
 use crate::ui::error_box::ErrorBox;
 use leptos::prelude::*;
 
@@ -95,7 +95,7 @@ pub fn DocumentItem(d: DocumentRef) -> impl IntoView {
         <li data-testid="document" data-kind=d.kind.as_str()>
             <a href=d.url() target="_blank" data-testid="document-link">"📄 " {d.title.clone()}</a>
             <span class="muted">" · " {d.pages} " " {t(Key::PagesShort)} " · " {size_text(d.size)} " · "
-                {d.created_by.clone()} " · " {format_utc(d.created_at)}</span>
+                {d.created_by.clone()} " · " {show(d.created_at)}</span>
         </li>
     }
 }

@@ -12,7 +12,7 @@ use crate::payments::api::{list_funds, record_payment};
 use crate::payments::{Direction, Method, PaymentInput};
 use crate::quantity::Money;
 use crate::tasks::ui::LinkedTasks;
-use crate::time::show as format_utc;
+use crate::time::show;
 use crate::ui::error_box::ErrorBox;
 use crate::ui::shell::{me_allows, use_me};
 use leptos::prelude::*;
@@ -143,7 +143,7 @@ fn OrderView(
         <ul class="card history" data-testid="order-history">
             {o.history.iter().map(|e| view! {
                 <li>
-                    <span class="muted">{format_utc(e.at)}</span> " "
+                    <span class="muted">{show(e.at)}</span> " "
                     <b>{e.author.clone().unwrap_or_default()}</b> " "
                     {history_text(&e.kind)} " " {e.detail.clone()}
                 </li>
@@ -334,7 +334,7 @@ fn OrderPayments(order_id: i64) -> impl IntoView {
                             let id = p.id;
                             view! {
                                 <li data-testid="order-payment">
-                                    <span class="muted">{format_utc(p.paid_at)}</span> " "
+                                    <span class="muted">{show(p.paid_at)}</span> " "
                                     {if p.direction == Direction::Out { "−" } else { "" }} {p.amount.to_string()} " ₽ · " {p.fund}
                                     {(!p.parts.is_empty()).then(|| view! {
                                         <span class="muted" data-testid="payment-parts">" (" {t(Key::PassedOn)} ": "

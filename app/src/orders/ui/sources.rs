@@ -9,7 +9,7 @@ use crate::i18n::{t, Key};
 use crate::live::use_live;
 use crate::stock::api::product_availability;
 use crate::stock::Availability;
-use crate::time::show as format_utc;
+use crate::time::show;
 use crate::ui::error_box::ErrorBox;
 use leptos::prelude::*;
 
@@ -119,7 +119,7 @@ fn Sources(
                             None => r.client.clone().into_any(),
                         }}
                         " · " {r.created_by.clone()}
-                        {r.expires_at.map(|at| view! { " · " {t(Key::Until)} " " {format_utc(at)} })}
+                        {r.expires_at.map(|at| view! { " · " {t(Key::Until)} " " {show(at)} })}
                     </li>
                 }).collect_view()}
             </ul>

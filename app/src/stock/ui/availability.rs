@@ -12,7 +12,7 @@ use crate::stock::api::{
 };
 use crate::stock::ui::search::ProductSearch;
 use crate::stock::{Availability, DocInput, DocKind, DocLine, ReserveInput};
-use crate::time::show as format_utc;
+use crate::time::show;
 use crate::ui::error_box::ErrorBox;
 use crate::ui::outcome::on_outcome;
 use crate::ui::shell::{me_allows, use_me};
@@ -257,7 +257,7 @@ fn Numbers(
                                             None => r.client.clone().into_any(),
                                         }}</td>
                                         <td>{r.created_by.clone()}</td>
-                                        <td>{r.expires_at.map(format_utc)}</td>
+                                        <td>{r.expires_at.map(show)}</td>
                                         <td class="row-actions">
                                             {r.can_close.then(|| view! {
                                                 <button on:click=move |_| { fulfil.dispatch(id); }>{t(Key::Fulfil)}</button>

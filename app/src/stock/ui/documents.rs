@@ -5,7 +5,7 @@ use crate::i18n::{t, Key};
 use crate::live::use_live;
 use crate::stock::api::{get_stock_doc, list_stock_docs, receive_transfer};
 use crate::stock::StockDoc;
-use crate::time::show as format_utc;
+use crate::time::show;
 use crate::ui::error_box::ErrorBox;
 use crate::ui::outcome::on_outcome;
 use leptos::prelude::*;
@@ -53,7 +53,7 @@ pub fn DocumentsPage() -> impl IntoView {
                                             <td>{route(&d)}</td>
                                             <td>{t(status_label(&d.status))}</td>
                                             <td>{d.author.clone()}</td>
-                                            <td>{format_utc(d.created_at)}</td>
+                                            <td>{show(d.created_at)}</td>
                                         </tr>
                                     }).collect_view()}
                                 </tbody>
@@ -101,7 +101,7 @@ pub fn DocumentPage() -> impl IntoView {
                             <dl class="facts">
                                 <dt>{t(Key::Location)}</dt><dd>{route(&d)}</dd>
                                 <dt>{t(Key::Author)}</dt><dd>{d.author.clone()}</dd>
-                                <dt>{t(Key::When)}</dt><dd>{format_utc(d.created_at)}</dd>
+                                <dt>{t(Key::When)}</dt><dd>{show(d.created_at)}</dd>
                                 {(!d.reason.is_empty()).then(|| view! { <dt>{t(Key::Reason)}</dt><dd>{d.reason.clone()}</dd> })}
                                 {(!d.comment.is_empty()).then(|| view! { <dt>{t(Key::Comment)}</dt><dd>{d.comment.clone()}</dd> })}
                             </dl>
