@@ -333,13 +333,30 @@ async fn main() {
                     "groups": [{"field": "fund.name"}, {"field": "paid_at", "bucket": "month"}],
                     "measures": [{"func": "sum", "field": "amount"}, {"func": "count"}]}),
             ),
+            (
+                "payments by fund with the shares passed on, by month",
+                serde_json::json!({"block": "fund_entries", "from": day(today - 364), "to": day(today),
+                    "groups": [{"field": "fund.name"}, {"field": "paid_at", "bucket": "month"}],
+                    "measures": [{"func": "sum", "field": "amount"}]}),
+            ),
+            (
+                "clients by the week they were added (a day from the zone, not stored)",
+                serde_json::json!({"block": "clients", "from": day(today - 364), "to": day(today),
+                    "groups": [{"field": "created_at", "bucket": "week"}],
+                    "measures": [{"func": "count"}]}),
+            ),
         ] {
             let spec: app::reports::Spec = serde_json::from_value(spec).expect("spec");
+            let zones = {
+                let mut conn = db.pool.acquire().await.expect("connection");
+                app::time::zones::chain(&mut conn).await.expect("zones")
+            };
             let plan = app::reports::builder::plan(
                 db.backend,
                 &spec,
                 None,
                 &app::reports::Params::default(),
+                &zones,
             )
             .expect("plan");
             let t = Instant::now();

@@ -3,22 +3,30 @@
 //! person is a bound parameter; the caller's shops are enforced on the block's rows and
 //! on every join that reaches an order. A grouped report over a period runs month by
 //! month (progress, cancel) when its measures can be merged.
+//!
+//! Dates are days on each row's shop's calendar (DESIGN.md §5c): an instant column is
+//! grouped, filtered and cut into periods by its local day — the row's stored one where
+//! it keeps one (orders, payments), else the instant plus its location's offset at that
+//! instant (the block's `zone`; the company's calendar for rows without a location). The
+//! period also bounds the instant itself (a day's widest span, ±15 h), so an index on it
+//! still serves.
 
 use super::fields::{self, Block, Kind, Scope};
 use super::{Column, Spec, Table, Value};
 use crate::db::Backend;
 use crate::error::{AppError, Field, Problem};
 use crate::quantity::{Money, Qty};
-/// The constructor reads dates as UTC days (its groupings are on the instant columns of
-/// every block; the standard reports keep each shop's own calendar).
-fn date_ms(text: &str) -> Option<i64> {
-    crate::time::parse_day(text).map(|d| d * DAY_MS)
-}
+use crate::time::zones::ChainZones;
+use crate::time::{parse_day, DAY_MS};
 use sqlx::{AnyConnection, Row};
 use std::cmp::Ordering;
 use std::collections::HashMap;
 
-const DAY_MS: i64 = 86_400_000;
+/// How far an instant may be from its local day's UTC span (offsets run from −12 h to
+/// +14 h).
+const SPAN_MARGIN_MS: i64 = 15 * 3_600_000;
+/// The last day an open period reaches (far beyond any record).
+const END_DAY: i64 = 1_000_000;
 pub const MAX_ROWS: u32 = 10_000;
 /// Groups a report may produce before it is refused (add filters or coarser groups).
 pub const MAX_GROUPS: usize = 200_000;
@@ -62,24 +70,37 @@ pub struct Plan {
     wheres: Vec<String>,
     binds: Vec<Bind>,
     pub columns: Vec<Column>,
-    /// The date column and the period (UTC ms, `[from, to)`), when the report has one.
-    period: Option<(String, i64, i64)>,
+    /// The date column, its local day and the period (local days, `[from, to)`), when
+    /// the report has one.
+    period: Option<Period>,
     sort: Vec<(usize, bool)>,
     limit: u32,
     listing: bool,
+    /// The column a listing is ordered by.
+    key: &'static str,
+}
+
+#[derive(Debug)]
+struct Period {
+    instant: String,
+    day: String,
+    from: i64,
+    to: i64,
+    bounded: bool,
 }
 
 fn bad(field: Field) -> AppError {
     AppError::invalid(field, Problem::Invalid)
 }
 
-struct Joins {
+struct Joins<'z> {
+    zones: &'z ChainZones,
     scope: Option<Vec<i64>>,
     joins: Vec<(String, String)>,
     sql: String,
 }
 
-impl Joins {
+impl Joins<'_> {
     /// The alias of the table reached by `rels` from the block's table (t0), joining
     /// what is missing. Orders reached this way are limited to the caller's shops.
     fn alias(&mut self, rels: &[&'static fields::Rel]) -> String {
@@ -128,6 +149,28 @@ impl Joins {
             r.label(crate::i18n::Lang::Ru),
         ))
     }
+
+    /// The local day of an instant field, as SQL (see the module's note).
+    fn day(&mut self, block: &Block, path: &str) -> Result<String, AppError> {
+        let r = fields::resolve(block, path).ok_or(bad(Field::ReportField))?;
+        if r.col.kind != Kind::Time {
+            return Err(bad(Field::ReportField));
+        }
+        let alias = self.alias(&r.rels);
+        let table = r.rels.last().map_or(block.table, |rel| rel.table);
+        if let Some(stored) = fields::stored_local_day(table, r.col.name) {
+            return Ok(format!("{alias}.{stored}"));
+        }
+        let instant = format!("{alias}.{}", r.col.sql);
+        let location = match block.zone {
+            Some((path, column)) => {
+                let (rels, _) = fields::walk(block, path).ok_or(AppError::Internal)?;
+                Some(format!("{}.{column}", self.alias(&rels)))
+            }
+            None => None,
+        };
+        Ok(self.zones.day_sql(location.as_deref(), &instant))
+    }
 }
 
 /// Ids as a SQL list (numbers only); `-1` when empty, so nothing matches.
@@ -161,12 +204,14 @@ fn column(id: String, en: String, ru: String) -> Column {
 }
 
 /// Checks a spec and plans its query. `scope`: the caller's shops (None = all).
-/// `shop_id`, `from`, `to`: run parameters (override the spec's period).
+/// `shop_id`, `from`, `to`: run parameters (override the spec's period). `zones`: the
+/// chain's, for reading dates on each shop's calendar.
 pub fn plan(
     backend: Backend,
     spec: &Spec,
     scope: Option<Vec<i64>>,
     params: &super::Params,
+    zones: &ChainZones,
 ) -> Result<Plan, AppError> {
     let block = fields::block(&spec.block).ok_or(bad(Field::Report))?;
     if spec.groups.len() > 4
@@ -182,9 +227,10 @@ pub fn plan(
         return Err(AppError::invalid(Field::ReportField, Problem::Required));
     }
     let mut j = Joins {
+        zones,
         scope: scope.clone(),
         joins: Vec::new(),
-        sql: format!("{} t0", block.table),
+        sql: format!("{} t0", fields::source(block.table)),
     };
     let mut select = Vec::new();
     let mut outs = Vec::new();
@@ -196,7 +242,7 @@ pub fn plan(
             let out = out_of(kind);
             select.push(match out {
                 Out::Text => e,
-                Out::Day => format!("CAST(({e}) / {DAY_MS} AS BIGINT)"),
+                Out::Day => format!("CAST({} AS BIGINT)", j.day(block, path)?),
                 _ => format!("CAST({e} AS BIGINT)"),
             });
             outs.push(out);
@@ -205,21 +251,27 @@ pub fn plan(
     }
     for g in &spec.groups {
         let (e, kind, en, ru) = j.expr(block, &g.field)?;
+        let day = if kind == Kind::Time {
+            j.day(block, &g.field)?
+        } else {
+            String::new()
+        };
         let (sql, out, id) = match (kind, g.bucket.as_deref()) {
             (Kind::Time, None | Some("day")) => (
-                format!("CAST(({e}) / {DAY_MS} AS BIGINT)"),
+                format!("CAST({day} AS BIGINT)"),
                 Out::Day,
                 format!("{}:day", g.field),
             ),
+            // Weeks from Monday (1970-01-01 was a Thursday).
             (Kind::Time, Some("week")) => (
-                format!("CAST(((({e}) / {DAY_MS} + 3) / 7) * 7 - 3 AS BIGINT)"),
+                format!("CAST(((({day}) + 3) / 7) * 7 - 3 AS BIGINT)"),
                 Out::Week,
                 format!("{}:week", g.field),
             ),
             (Kind::Time, Some("month")) => (
                 format!(
                     "CAST({} AS BIGINT)",
-                    super::aggregates::month_sql(backend, &format!("({e}) / {DAY_MS}"))
+                    super::aggregates::month_sql(backend, &format!("({day})"))
                 ),
                 Out::Month,
                 format!("{}:month", g.field),
@@ -281,7 +333,7 @@ pub fn plan(
                     ),
                     "min" | "max" if numeric || kind == Kind::Time => {
                         let inner = if kind == Kind::Time {
-                            format!("({e}) / {DAY_MS}")
+                            j.day(block, path)?
                         } else {
                             e
                         };
@@ -314,6 +366,12 @@ pub fn plan(
     let mut binds = Vec::new();
     for f in &spec.filters {
         let (e, kind, _, _) = j.expr(block, &f.field)?;
+        // Dates compare as local days.
+        let e = if kind == Kind::Time {
+            j.day(block, &f.field)?
+        } else {
+            e
+        };
         let values: Vec<&str> = if f.op == "in" {
             f.value.split(',').map(str::trim).collect()
         } else {
@@ -324,24 +382,18 @@ pub fn plan(
         }
         let mut placeholders = Vec::new();
         for v in &values {
-            let (bind, upper) = filter_value(kind, v, &f.op)?;
-            binds.push(bind);
+            binds.push(filter_value(kind, v, &f.op)?);
             placeholders.push(format!("${}", binds.len()));
-            if let Some(u) = upper {
-                binds.push(Bind::Int(u));
-                placeholders.push(format!("${}", binds.len()));
-            }
         }
         let p = &placeholders;
         let cond = match (f.op.as_str(), kind) {
-            ("eq", Kind::Time) => format!("({e} >= {} AND {e} < {})", p[0], p[1]),
-            ("ne", Kind::Time) => format!("({e} < {} OR {e} >= {})", p[0], p[1]),
+            // A date that is not there is no day: it neither equals nor differs.
+            ("ne", Kind::Time) => format!("{e} <> {}", p[0]),
             ("eq", _) => format!("{e} = {}", p[0]),
             ("ne", _) => format!("({e} <> {} OR {e} IS NULL)", p[0]),
-            // Dates: `le` and `gt` were moved to the next day's start.
-            ("lt", _) | ("le", Kind::Time) => format!("{e} < {}", p[0]),
+            ("lt", _) => format!("{e} < {}", p[0]),
             ("le", _) => format!("{e} <= {}", p[0]),
-            ("gt", Kind::Time) | ("ge", _) => format!("{e} >= {}", p[0]),
+            ("ge", _) => format!("{e} >= {}", p[0]),
             ("gt", _) => format!("{e} > {}", p[0]),
             // Case-sensitive on both databases (SQLite's LIKE folds ASCII only).
             ("contains", Kind::Text) => match backend {
@@ -368,19 +420,34 @@ pub fn plan(
     let mut period = None;
     if from.is_some() || to.is_some() {
         let date = block.date.ok_or(bad(Field::Period))?;
-        let (e, _, _, _) = j.expr(block, date)?;
+        let (instant, _, _, _) = j.expr(block, date)?;
+        let day = j.day(block, date)?;
+        let in_range = |d: i64| (0..END_DAY).contains(&d);
         let lo = match from {
-            Some(d) => date_ms(d).ok_or(bad(Field::Period))?,
+            Some(d) => parse_day(d)
+                .filter(|d| in_range(*d))
+                .ok_or(bad(Field::Period))?,
             None => 0,
         };
         let hi = match to {
-            Some(d) => date_ms(d).ok_or(bad(Field::Period))? + DAY_MS,
-            None => i64::MAX / 2,
+            Some(d) => {
+                parse_day(d)
+                    .filter(|d| in_range(*d))
+                    .ok_or(bad(Field::Period))?
+                    + 1
+            }
+            None => END_DAY,
         };
         if hi <= lo {
             return Err(AppError::invalid(Field::Period, Problem::OutOfRange));
         }
-        period = Some((e, lo, hi));
+        period = Some(Period {
+            instant,
+            day,
+            from: lo,
+            to: hi,
+            bounded: to.is_some(),
+        });
     }
     // One shop, through the block's own path to a shop.
     if let Some(shop) = params.shop_id {
@@ -435,6 +502,7 @@ pub fn plan(
         sort,
         limit,
         listing,
+        key: fields::key(block.table),
     })
 }
 
@@ -446,35 +514,24 @@ fn spec_to(spec: &Spec) -> Option<&str> {
     spec.to.as_deref().filter(|s| !s.is_empty())
 }
 
-/// A typed filter value; for dates `eq`/`ne` also the end of the day, `le`/`gt` the
-/// next day's start.
-fn filter_value(kind: Kind, v: &str, op: &str) -> Result<(Bind, Option<i64>), AppError> {
+/// A typed filter value (dates: the local day's number).
+fn filter_value(kind: Kind, v: &str, op: &str) -> Result<Bind, AppError> {
     let bad = || bad(Field::Filter);
     Ok(match kind {
-        Kind::Id | Kind::Int => (Bind::Int(v.trim().parse().map_err(|_| bad())?), None),
-        Kind::Money => (Bind::Int(Money::parse(v, Field::Filter)?.0), None),
-        Kind::Qty => (Bind::Int(Qty::parse(v, Field::Filter)?.0), None),
-        Kind::Bool => (
-            Bind::Int(match v.trim().to_lowercase().as_str() {
-                "1" | "true" | "yes" | "да" => 1,
-                "0" | "false" | "no" | "нет" => 0,
-                _ => return Err(bad()),
-            }),
-            None,
-        ),
-        Kind::Time => {
-            let start = date_ms(v.trim()).ok_or_else(bad)?;
-            match op {
-                "eq" | "ne" => (Bind::Int(start), Some(start + DAY_MS)),
-                "le" | "gt" => (Bind::Int(start + DAY_MS), None),
-                _ => (Bind::Int(start), None),
-            }
-        }
+        Kind::Id | Kind::Int => Bind::Int(v.trim().parse().map_err(|_| bad())?),
+        Kind::Money => Bind::Int(Money::parse(v, Field::Filter)?.0),
+        Kind::Qty => Bind::Int(Qty::parse(v, Field::Filter)?.0),
+        Kind::Bool => Bind::Int(match v.trim().to_lowercase().as_str() {
+            "1" | "true" | "yes" | "да" => 1,
+            "0" | "false" | "no" | "нет" => 0,
+            _ => return Err(bad()),
+        }),
+        Kind::Time => Bind::Int(parse_day(v.trim()).ok_or_else(bad)?),
         Kind::Text => {
             if op == "contains" && v.is_empty() {
                 return Err(AppError::invalid(Field::Filter, Problem::Required));
             }
-            (Bind::Text(v.to_string()), None)
+            Bind::Text(v.to_string())
         }
     })
 }
@@ -486,14 +543,13 @@ impl Plan {
         let mergeable =
             !self.listing && self.groups > 0 && self.merges.iter().all(|m| *m != Merge::None);
         match &self.period {
-            Some((_, lo, hi)) if mergeable && *hi < i64::MAX / 4 => {
+            Some(p) if mergeable && p.bounded => {
                 let mut out = Vec::new();
-                let mut start = *lo;
-                while start < *hi {
-                    let day = start.div_euclid(DAY_MS);
-                    let month = super::aggregates::month_of_day(day);
-                    let next = super::aggregates::first_day_of_month(month + 1) * DAY_MS;
-                    let end = next.min(*hi);
+                let mut start = p.from;
+                while start < p.to {
+                    let month = super::aggregates::month_of_day(start);
+                    let next = super::aggregates::first_day_of_month(month + 1);
+                    let end = next.clamp(start + 1, p.to);
                     out.push(Some((start, end)));
                     start = end;
                 }
@@ -507,7 +563,7 @@ impl Plan {
                 }
                 out
             }
-            Some((_, lo, hi)) => vec![Some((*lo, *hi))],
+            Some(p) => vec![Some((p.from, p.to))],
             None => vec![None],
         }
     }
@@ -515,13 +571,19 @@ impl Plan {
     fn sql(&self, slice: Option<(i64, i64)>, with_groups: bool) -> (String, Vec<Bind>) {
         let mut binds = self.binds.clone();
         let mut wheres = self.wheres.clone();
-        if let (Some((e, _, _)), Some((lo, hi))) = (&self.period, slice) {
+        if let (Some(p), Some((lo, hi))) = (&self.period, slice) {
+            let n = binds.len();
+            binds.push(Bind::Int(lo * DAY_MS - SPAN_MARGIN_MS));
+            binds.push(Bind::Int(hi * DAY_MS + SPAN_MARGIN_MS));
             binds.push(Bind::Int(lo));
             binds.push(Bind::Int(hi));
+            let (e, d) = (&p.instant, &p.day);
             wheres.push(format!(
-                "{e} >= ${} AND {e} < ${}",
-                binds.len() - 1,
-                binds.len()
+                "{e} >= ${} AND {e} < ${} AND {d} >= ${} AND {d} < ${}",
+                n + 1,
+                n + 2,
+                n + 3,
+                n + 4
             ));
         }
         let select = if with_groups {
@@ -541,22 +603,13 @@ impl Plan {
         if self.listing {
             sql.push_str(&format!(
                 " ORDER BY t0.{} LIMIT {}",
-                self.first_key(),
+                self.key,
                 self.limit + 1
             ));
         } else if with_groups {
             sql.push_str(&format!(" LIMIT {}", MAX_GROUPS + 1));
         }
         (sql, binds)
-    }
-
-    fn first_key(&self) -> &'static str {
-        // stock_level has no id column; every other block's table has.
-        if self.from.starts_with("stock_level ") {
-            "product_id"
-        } else {
-            "id"
-        }
     }
 
     async fn fetch(
@@ -665,7 +718,7 @@ impl Plan {
             }
             Some(t)
         } else {
-            let slice = self.period.as_ref().map(|(_, lo, hi)| (*lo, *hi));
+            let slice = self.period.as_ref().map(|p| (p.from, p.to));
             let measures = self.fetch(conn, slice, false).await?;
             measures.into_iter().next().map(|m| {
                 let mut t = vec![Value::Null; self.groups];

@@ -12,7 +12,7 @@ pub enum Kind {
     Money,
     Qty,
     Int,
-    /// UTC ms.
+    /// UTC ms; the constructor reads it as a day on the row's shop's calendar.
     Time,
     /// 0/1.
     Bool,
@@ -75,6 +75,11 @@ pub struct Block {
     /// (revenue field, cost field) for the margin measure.
     pub margin: Option<(&'static str, &'static str)>,
     pub scope: Scope,
+    /// Whose calendar the block's dates are read in: the relations to walk (dot-separated,
+    /// empty for the block's own row) and the column there holding a location id. `None`:
+    /// the company's calendar (clients). A row whose location is unknown (a payment
+    /// without an order) takes the company's too.
+    pub zone: Option<(&'static str, &'static str)>,
 }
 
 impl Block {
@@ -127,6 +132,7 @@ pub static BLOCKS: &[Block] = &[
         ru: "Заказы",
         date: Some("created_at"),
         margin: Some(("total", "cost")),
+        zone: Some(("", "shop_id")),
         scope: Scope::Shop,
     },
     Block {
@@ -136,6 +142,7 @@ pub static BLOCKS: &[Block] = &[
         ru: "Строки заказов",
         date: Some("order.created_at"),
         margin: Some(("amount", "cost")),
+        zone: Some(("order", "shop_id")),
         scope: Scope::Order,
     },
     Block {
@@ -145,6 +152,17 @@ pub static BLOCKS: &[Block] = &[
         ru: "Платежи",
         date: Some("paid_at"),
         margin: None,
+        zone: Some(("order", "shop_id")),
+        scope: Scope::Order,
+    },
+    Block {
+        id: "fund_entries",
+        table: "fund_entry",
+        en: "Payments by fund (with shares passed on)",
+        ru: "Платежи по статьям (с долями)",
+        date: Some("paid_at"),
+        margin: None,
+        zone: Some(("order", "shop_id")),
         scope: Scope::Order,
     },
     Block {
@@ -154,6 +172,7 @@ pub static BLOCKS: &[Block] = &[
         ru: "Остатки",
         date: None,
         margin: None,
+        zone: Some(("", "location_id")),
         scope: Scope::Chain,
     },
     Block {
@@ -163,6 +182,7 @@ pub static BLOCKS: &[Block] = &[
         ru: "Движения товара",
         date: Some("created_at"),
         margin: None,
+        zone: Some(("", "location_id")),
         scope: Scope::Chain,
     },
     Block {
@@ -172,6 +192,7 @@ pub static BLOCKS: &[Block] = &[
         ru: "Резервы",
         date: Some("created_at"),
         margin: None,
+        zone: Some(("", "location_id")),
         scope: Scope::OrderIfAny,
     },
     Block {
@@ -181,6 +202,7 @@ pub static BLOCKS: &[Block] = &[
         ru: "Клиенты",
         date: Some("created_at"),
         margin: None,
+        zone: None,
         scope: Scope::Chain,
     },
     Block {
@@ -190,6 +212,7 @@ pub static BLOCKS: &[Block] = &[
         ru: "Задачи",
         date: Some("created_at"),
         margin: None,
+        zone: Some(("order", "shop_id")),
         scope: Scope::OrderIfAny,
     },
 ];
@@ -251,6 +274,30 @@ pub static TABLES: &[TableDef] = &[
             rel!("client", "client_id" -> "client", "Client", "Клиент"),
             rel!("fund", "fund_id" -> "fund", "Fund", "Статья"),
             rel!("author", "author_id" -> "employee", "Recorded by", "Кто внёс"),
+        ],
+    },
+    // A payment's share in each fund: what its own fund keeps and each part passed on
+    // by a fund split (see [`derived`]).
+    TableDef {
+        name: "fund_entry",
+        cols: &[
+            col!("amount", Money, "Amount in the fund", "Сумма по статье"),
+            col!(
+                "passed_on",
+                Bool,
+                "Passed on from another fund",
+                "Доля от другой статьи"
+            ),
+            col!("direction", Text, "Direction", "Направление"),
+            col!("method", Text, "Method", "Способ"),
+            col!("planned", Bool, "Planned", "Плановый"),
+            col!("paid_at", Time, "Paid", "Дата оплаты"),
+        ],
+        rels: &[
+            rel!("fund", "fund_id" -> "fund", "Fund", "Статья"),
+            rel!("payment", "payment_id" -> "payment", "Payment", "Платёж"),
+            rel!("order", "order_id" -> "orders", "Order", "Заказ"),
+            rel!("client", "client_id" -> "client", "Client", "Клиент"),
         ],
     },
     TableDef {
@@ -400,6 +447,47 @@ pub static TABLES: &[TableDef] = &[
     },
 ];
 
+/// Tables that are a query over others: (name, SQL, the column listings are ordered by).
+/// `fund_entry` is each payment's kept part in its own fund plus the parts a fund split
+/// passed on, as the standard «payments by fund» sums them.
+const DERIVED: &[(&str, &str, &str)] = &[(
+    "fund_entry",
+    "(SELECT p.id AS payment_id, p.fund_id AS fund_id, \
+             p.amount - COALESCE(k.passed, 0) AS amount, 0 AS passed_on, \
+             p.direction AS direction, p.method AS method, p.planned AS planned, \
+             p.paid_at AS paid_at, p.local_day AS local_day, p.order_id AS order_id, \
+             p.client_id AS client_id \
+      FROM payment p LEFT JOIN (SELECT payment_id, SUM(amount) AS passed FROM payment_part \
+                                GROUP BY payment_id) k ON k.payment_id = p.id \
+      UNION ALL \
+      SELECT pp.payment_id, pp.fund_id, pp.amount, 1, p.direction, p.method, p.planned, \
+             p.paid_at, p.local_day, p.order_id, p.client_id \
+      FROM payment_part pp JOIN payment p ON p.id = pp.payment_id)",
+    "payment_id",
+)];
+
+/// What a table is read from in SQL: its name, or the query it stands for.
+pub fn source(table: &str) -> &str {
+    DERIVED.iter().find(|d| d.0 == table).map_or(table, |d| d.1)
+}
+
+/// The column a listing of the table is ordered by.
+pub fn key(table: &str) -> &'static str {
+    match table {
+        "stock_level" => "product_id",
+        _ => DERIVED.iter().find(|d| d.0 == table).map_or("id", |d| d.2),
+    }
+}
+
+/// The stored local day of an instant column, where the row keeps one (written when the
+/// row is, in its shop's zone; rebuilt when a zone changes).
+pub fn stored_local_day(table: &str, column: &str) -> Option<&'static str> {
+    match (table, column) {
+        ("orders", "created_at") | ("payment" | "fund_entry", "paid_at") => Some("local_day"),
+        _ => None,
+    }
+}
+
 pub fn block(id: &str) -> Option<&'static Block> {
     BLOCKS.iter().find(|b| b.id == id)
 }
@@ -458,6 +546,19 @@ pub fn resolve(block: &Block, path: &str) -> Option<Resolved> {
     }
     let col = table.cols.iter().find(|c| c.name == *col_name)?;
     Some(Resolved { rels, col })
+}
+
+/// The relations a dot-separated path of relation names walks from a block's table, and
+/// the table it ends on.
+pub fn walk(block: &Block, path: &str) -> Option<(Vec<&'static Rel>, &'static TableDef)> {
+    let mut table = table(block.table)?;
+    let mut rels = Vec::new();
+    for name in path.split('.').filter(|n| !n.is_empty()) {
+        let rel = table.rels.iter().find(|r| r.name == name)?;
+        rels.push(rel);
+        table = self::table(rel.table)?;
+    }
+    Some((rels, table))
 }
 
 /// Every field reachable from a block (for the field picker), with its label.
@@ -524,6 +625,15 @@ mod tests {
             assert!(table(b.table).is_some(), "{}", b.id);
             if let Some(d) = b.date {
                 assert_eq!(resolve(b, d).map(|r| r.col.kind), Some(Kind::Time));
+            }
+            if let Some((path, col)) = b.zone {
+                let (_, t) = walk(b, path).expect("zone path");
+                // The column is a reference to a location.
+                assert!(
+                    t.rels.iter().any(|r| r.fk == col && r.table == "location"),
+                    "{}",
+                    b.id
+                );
             }
             for (path, _, _) in all_fields(b, Lang::En) {
                 assert!(resolve(b, &path).is_some());

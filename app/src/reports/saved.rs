@@ -17,7 +17,9 @@ pub async fn plan_for(
     params: &Params,
 ) -> Result<Plan, AppError> {
     let scope = caller.scope();
-    builder::plan(db.backend, spec, scope, params)
+    let mut conn = db.pool.acquire().await?;
+    let zones = crate::time::zones::chain(&mut conn).await?;
+    builder::plan(db.backend, spec, scope, params, &zones)
 }
 
 type Row = (i64, String, String, String, i64, String, i64, Option<i64>);
@@ -90,7 +92,13 @@ pub async fn save(
     caller.require(Action::BuildReports)?;
     let name = crate::org::text(name, Field::Name, 120)?;
     // Refuse what could not run (unknown fields, bad filters) before it is saved.
-    builder::plan(db.backend, spec, None, &Params::default())?;
+    builder::plan(
+        db.backend,
+        spec,
+        None,
+        &Params::default(),
+        &Default::default(),
+    )?;
     let json = serde_json::to_string(spec).map_err(|_| AppError::Internal)?;
     if json.len() > 64_000 {
         return Err(AppError::invalid(Field::Report, Problem::TooLong));

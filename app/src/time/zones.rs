@@ -95,6 +95,84 @@ pub async fn of_employee(
     }
 }
 
+/// Every zone of the chain at once, for SQL that reads instants on each row's calendar
+/// (the report constructor).
+#[derive(Debug, Clone)]
+pub struct ChainZones {
+    pub company: Arc<Zone>,
+    /// Locations whose zone is not the company's.
+    pub locations: Vec<(i64, Arc<Zone>)>,
+}
+
+impl Default for ChainZones {
+    fn default() -> Self {
+        ChainZones {
+            company: Arc::new(Zone::utc()),
+            locations: Vec::new(),
+        }
+    }
+}
+
+impl ChainZones {
+    /// The offset (ms) at `column` of the zone of the location whose id is `location`
+    /// (SQL; NULL or an unknown id: the company's), as one SQL expression.
+    pub fn offset_sql(&self, location: Option<&str>, column: &str) -> String {
+        let company = offset_case(&self.company, column);
+        let Some(location) = location else {
+            return company;
+        };
+        // Locations grouped by zone: one branch per zone, not per shop.
+        let mut by_zone: Vec<(&Zone, Vec<i64>)> = Vec::new();
+        for (id, zone) in &self.locations {
+            match by_zone.iter_mut().find(|(z, _)| z.name == zone.name) {
+                Some((_, ids)) => ids.push(*id),
+                None => by_zone.push((zone, vec![*id])),
+            }
+        }
+        if by_zone.is_empty() {
+            return company;
+        }
+        let mut sql = String::from("CASE");
+        for (zone, ids) in by_zone {
+            let ids: Vec<String> = ids.iter().map(i64::to_string).collect();
+            sql.push_str(&format!(
+                " WHEN {location} IN ({}) THEN ({})",
+                ids.join(", "),
+                offset_case(zone, column)
+            ));
+        }
+        sql.push_str(&format!(" ELSE ({company}) END"));
+        sql
+    }
+
+    /// The local day (days since 1970-01-01) of the instant `column` on that location's
+    /// calendar, as SQL.
+    pub fn day_sql(&self, location: Option<&str>, column: &str) -> String {
+        format!(
+            "(({column}) + ({})) / {DAY_MS}",
+            self.offset_sql(location, column)
+        )
+    }
+}
+
+/// The company's zone and every location's that differs from it.
+pub async fn chain(conn: &mut AnyConnection) -> Result<ChainZones, AppError> {
+    let company = company(conn).await?;
+    let rows: Vec<(i64, String)> =
+        sqlx::query_as("SELECT id, time_zone FROM location WHERE time_zone <> '' ORDER BY id")
+            .fetch_all(&mut *conn)
+            .await?;
+    let mut locations = Vec::new();
+    for (id, name) in rows {
+        if let Ok(zone) = named(&name) {
+            if zone.name != company.name {
+                locations.push((id, zone));
+            }
+        }
+    }
+    Ok(ChainZones { company, locations })
+}
+
 /// Writes the local days of every order and payment again from their instants and their
 /// shops' zones (after a zone changes, a migration, or data loaded with its own times):
 /// a few set-based updates per shop and change of offset, not one per row. The caller
@@ -194,6 +272,26 @@ mod tests {
         assert_eq!(
             offset_case(&two, "t"),
             "CASE WHEN t < 1414274400000 THEN 14400000 ELSE 10800000 END"
+        );
+    }
+
+    #[test]
+    fn a_chain_reads_each_location_in_its_zone_and_the_rest_in_the_company_s() {
+        let chain = ChainZones {
+            company: Arc::new(Zone::fixed("msk", 3 * 3600)),
+            locations: vec![
+                (5, Arc::new(Zone::fixed("nsk", 7 * 3600))),
+                (6, Arc::new(Zone::fixed("nsk", 7 * 3600))),
+            ],
+        };
+        assert_eq!(
+            chain.offset_sql(Some("t0.shop_id"), "t0.created_at"),
+            "CASE WHEN t0.shop_id IN (5, 6) THEN (25200000) ELSE (10800000) END"
+        );
+        assert_eq!(chain.offset_sql(None, "t0.created_at"), "10800000");
+        assert_eq!(
+            ChainZones::default().day_sql(Some("x"), "t"),
+            "((t) + (0)) / 86400000"
         );
     }
 

@@ -358,7 +358,7 @@ fn fund_name(report: &Value, roubles: i64) -> String {
         .to_string()
 }
 
-async fn run_spec(app: &TestApp, client: &reqwest::Client, spec: Value) -> (u16, Value) {
+pub(crate) async fn run_spec(app: &TestApp, client: &reqwest::Client, spec: Value) -> (u16, Value) {
     let (s, id) = app
         .server_fn(
             client,
@@ -383,7 +383,7 @@ async fn run_spec(app: &TestApp, client: &reqwest::Client, spec: Value) -> (u16,
 }
 
 /// Rows of a finished run as text.
-fn rows(state: &Value) -> Vec<Vec<String>> {
+pub(crate) fn rows(state: &Value) -> Vec<Vec<String>> {
     assert_eq!(state["state"], "done", "{state}");
     let mut out: Vec<Vec<String>> = state["table"]["rows"]
         .as_array()
@@ -531,13 +531,10 @@ async fn the_constructor_reproduces_the_standard_reports_and_refuses_injection()
 }
 
 /// Today as `YYYY-MM-DD` (UTC).
+/// Today in Moscow, the fixture shops' (the company's) zone.
 fn chrono_like_today() -> String {
-    let days = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64 / 86_400)
-        .unwrap_or(0);
-    let (y, m, d) = app::time::civil(days);
-    format!("{y:04}-{m:02}-{d:02}")
+    let zone = app::time::zones::named("Europe/Moscow").expect("zone");
+    app::time::day_text(zone.today())
 }
 
 #[tokio::test]

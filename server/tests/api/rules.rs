@@ -5,6 +5,7 @@
 
 use crate::documents::template;
 use crate::helpers::{on_each_backend, TestApp};
+use crate::reports::{rows, run_spec};
 use crate::scope::rest;
 use crate::stock::{location_id, product_with_stock};
 use serde_json::{json, Value};
@@ -320,6 +321,13 @@ async fn moves_follow_the_fulfilment_and_goods_are_sold_where_they_arrived() {
     .await;
 }
 
+/// "100.05" or "10" as kopecks.
+fn kopecks(text: &str) -> i64 {
+    let (whole, frac) = text.split_once('.').unwrap_or((text, ""));
+    let frac = format!("{frac:0<2}");
+    whole.parse::<i64>().expect("roubles") * 100 + frac[..2].parse::<i64>().expect("kopecks")
+}
+
 #[tokio::test]
 async fn a_payment_goes_to_its_methods_fund_or_is_refused() {
     on_each_backend(|app| async move {
@@ -398,6 +406,27 @@ async fn a_payment_goes_to_its_methods_fund_or_is_refused() {
         let (status, p) = pay(&app, &accountant, json!({"direction": "out", "method": "cash", "amount": "5.00", "order_id": id})).await;
         assert_eq!(status, 200, "{p}");
         assert_eq!(p["parts"], json!([]));
+        // The constructor's payments by fund with shares agree with the standard report.
+        let (status, state) = run_spec(&app, &admin, json!({"block": "fund_entries",
+            "groups": [{"field": "fund.name"}, {"field": "direction"}],
+            "measures": [{"func": "sum", "field": "amount"}],
+            "filters": [{"field": "planned", "op": "eq", "value": "нет"}]})).await;
+        assert_eq!(status, 200, "{state}");
+        let built = rows(&state);
+        let (_, standard) = rest(&app, &admin, "GET", "/api/v1/reports/standard/payments_by_fund?all_time=true", None).await;
+        for row in standard["rows"].as_array().expect("rows") {
+            for direction in ["in", "out"] {
+                let amount = kopecks(row[direction].as_str().expect("amount"));
+                if amount == 0 {
+                    continue;
+                }
+                let fund = row["fund"].as_str().expect("fund");
+                let found = built.iter().find(|r| r[0] == fund && r[1] == direction)
+                    .unwrap_or_else(|| panic!("{fund} {direction} in {built:?}"));
+                assert_eq!(kopecks(&found[2]), amount, "{fund} {direction}");
+            }
+        }
+        assert!(built.iter().any(|r| r[0] == "Резерв" && r[2] == "10"), "{built:?}");
         app
     })
     .await;
@@ -566,6 +595,37 @@ async fn numbers_and_report_days_follow_each_shops_calendar_at_new_year() {
             }
         }
         app.db.set_clock(app::db::now_ms());
+        // The holds are placed by the real clock: put them at their orders' instants, so
+        // the constructor reads a date with no stored local day (a hold's, on its
+        // location's calendar).
+        sqlx::query("UPDATE reservation SET created_at = (SELECT o.created_at FROM orders o WHERE o.id = reservation.order_id) \
+                     WHERE product_id = $1")
+            .bind(item).execute(&app.db.pool).await.expect("holds placed");
+        let by_day = |block: &'static str, field: &'static str, filters: Value| {
+            let (app, admin) = (&app, &admin);
+            async move {
+                let (status, state) = run_spec(app, admin, json!({"block": block,
+                    "from": "2026-12-31", "to": "2027-01-01",
+                    "groups": [{"field": field}], "measures": [{"func": "count"}],
+                    "filters": filters})).await;
+                assert_eq!(status, 200, "{state}");
+                rows(&state).into_iter()
+                    .map(|r| (app::time::day_text(r[0].parse().expect("day")), r[1].clone()))
+                    .collect::<Vec<_>>()
+            }
+        };
+        let two_each = vec![("2026-12-31".to_string(), "2".to_string()), ("2027-01-01".to_string(), "2".to_string())];
+        assert_eq!(by_day("orders", "created_at", json!([])).await, two_each, "orders by their local day");
+        assert_eq!(by_day("payments", "paid_at", json!([])).await, two_each, "payments");
+        assert_eq!(by_day("order_lines", "order.created_at", json!([])).await, two_each, "lines");
+        let holds = json!([{"field": "product.sku", "op": "eq", "value": "RULE-6"}]);
+        assert_eq!(by_day("reservations", "created_at", holds.clone()).await, two_each, "holds");
+        // A date filter is a local day too; the month of 01:30 on 1 January is January.
+        let (_, state) = run_spec(&app, &admin, json!({"block": "reservations",
+            "groups": [{"field": "created_at", "bucket": "month"}], "measures": [{"func": "count"}],
+            "filters": [{"field": "product.sku", "op": "eq", "value": "RULE-6"},
+                        {"field": "created_at", "op": "eq", "value": "2027-01-01"}]})).await;
+        assert_eq!(rows(&state), vec![vec![(2027 * 12).to_string(), "2".to_string()]]);
         // Each shop's 01:30 on 1 January is in 1 January, though in UTC both are still
         // 31 December (22:30 and 18:30); the aggregates and a rebuild agree.
         for _ in 0..2 {
@@ -591,6 +651,9 @@ async fn numbers_and_report_days_follow_each_shops_calendar_at_new_year() {
         assert_eq!(status, 200, "{saved}");
         let (_, sales) = rest(&app, &admin, "GET", "/api/v1/reports/standard/sales?by=day&from=2026-12-31&to=2026-12-31", None).await;
         assert_eq!(sales["rows"][0]["orders"], 3, "{sales}");
+        let moved = vec![("2026-12-31".to_string(), "3".to_string()), ("2027-01-01".to_string(), "1".to_string())];
+        assert_eq!(by_day("orders", "created_at", json!([])).await, moved);
+        assert_eq!(by_day("reservations", "created_at", holds).await, moved, "holds on the new calendar");
         // A zone the database does not know is refused.
         let mut bad = form.clone();
         bad["time_zone"] = json!("Mars/Olympus");
