@@ -21,13 +21,15 @@ export function watch(page) {
   };
 }
 
-/** `page.goto` that also waits for hydration (`body[data-ready]`): a click or a typed value
- * that lands before the WASM takes over the page would be lost. */
+/** `page.goto` that also waits for hydration (`body[data-ready]`), so a test acts on the
+ * interactive page; `{ hydrated: false }` returns at the server's HTML (tests of what a
+ * tablet can do before the WASM arrives). */
 function hydratingGoto(page) {
   const goto = page.goto.bind(page);
-  page.goto = async (url, options) => {
-    const response = await goto(url, options);
-    await page.waitForSelector('body[data-ready]');
+  page.goto = async (url, options = {}) => {
+    const { hydrated = true, ...rest } = options;
+    const response = await goto(url, rest);
+    if (hydrated) await page.waitForSelector('body[data-ready]');
     return response;
   };
   return page;

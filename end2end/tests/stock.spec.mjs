@@ -68,6 +68,41 @@ test('a barcode scanned into the search opens the product', async ({ page, error
   await expect(page.getByTestId('product-name')).toHaveText(product.name);
 });
 
+test('a barcode scanned before the page is interactive leads to its availability, and typing is taken over', async ({ page, errors, request }, info) => {
+  const { product, barcode } = await productWithLastUnit(request, `early-${info.project.name}-${Date.now()}`);
+  await signIn(page, 'seller4');
+  // Hold the browser bundle back: until it is let through the page is the server's HTML.
+  let release;
+  let held = new Promise((resolve) => { release = resolve; });
+  await page.route('**/pkg/vitrina_bg.wasm', async (route) => { await held; await route.continue(); });
+  await page.goto('/stock', { waitUntil: 'domcontentloaded', hydrated: false });
+  const search = page.getByTestId('product-search');
+  await search.click();
+  await page.keyboard.type(barcode, { delay: 5 });
+  await page.keyboard.press('Enter');
+  // The plain form went to the server, which answered with the product's availability.
+  await expect(page).toHaveURL(/\/stock\?q=/);
+  await expect(page.getByTestId('product-name')).toHaveText(product.name);
+  await expect(page.getByTestId('stock-row').first()).toBeVisible();
+  await expect(page.locator('body[data-ready]')).toHaveCount(0);
+  release();
+  await page.waitForSelector('body[data-ready]');
+  await expect(page.getByTestId('product-name')).toHaveText(product.name);
+
+  // Typed while the bundle is still on its way (no Enter yet): searched once it runs.
+  held = new Promise((resolve) => { release = resolve; });
+  await page.goto('/stock', { waitUntil: 'domcontentloaded', hydrated: false });
+  await page.getByTestId('product-search').click();
+  await page.keyboard.type(barcode, { delay: 5 });
+  await expect(page.locator('body[data-ready]')).toHaveCount(0);
+  release();
+  await page.waitForSelector('body[data-ready]');
+  await expect(page.getByTestId('product-search')).toHaveValue(barcode);
+  await expect(page.getByTestId('search-hits')).toContainText(product.name);
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(new RegExp(`product=${product.id}`));
+});
+
 test('search by a name fragment lists products with what is free', async ({ page, errors }) => {
   await signIn(page, 'seller3');
   await page.goto('/stock');

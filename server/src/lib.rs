@@ -6,6 +6,7 @@ pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod openapi;
+pub mod precompress;
 pub mod rest;
 pub mod router;
 pub mod text_guard;
