@@ -70,7 +70,7 @@ pub fn ProductSearch(
             _ => {
                 if let Some(page) = action.filter(|_| !typed.trim().is_empty()) {
                     clear();
-                    let q = percent_encoded(&typed);
+                    let q = crate::ui::upload::encode_name(&typed);
                     navigate(&format!("{page}?q={q}"), Default::default());
                 }
             }
@@ -128,18 +128,4 @@ pub fn ProductSearch(
         }
         .into_any(),
     }
-}
-
-/// A query value, percent-encoded.
-fn percent_encoded(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for b in text.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(char::from(b))
-            }
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
 }
