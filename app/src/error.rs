@@ -67,6 +67,8 @@ pub enum Field {
     Measure,
     Filter,
     Period,
+    /// An `Idempotency-Key` header.
+    IdempotencyKey,
 }
 
 /// What is wrong with a field.
@@ -117,6 +119,8 @@ pub enum Conflict {
     ReservationOfOrder,
     /// The process's move does not apply to orders of this fulfilment kind.
     NotForFulfilment,
+    /// The idempotency key was used before for another request.
+    IdempotencyKeyReused,
     Other,
 }
 
@@ -250,6 +254,9 @@ impl AppError {
             AppError::AccountInactive | AppError::Forbidden => 403,
             AppError::NotFound => 404,
             AppError::Validation { .. }
+            | AppError::Conflict {
+                kind: Conflict::IdempotencyKeyReused,
+            }
             | AppError::ControlCharacter { .. }
             | AppError::MentionCantSee { .. }
             | AppError::Template { .. } => 422,
@@ -294,6 +301,7 @@ impl AppError {
                 Conflict::ReportNameTaken => Key::ErrReportNameTaken,
                 Conflict::ReservationOfOrder => Key::ErrReservationOfOrder,
                 Conflict::NotForFulfilment => Key::ErrNotForFulfilment,
+                Conflict::IdempotencyKeyReused => Key::ErrIdempotencyKeyReused,
                 Conflict::Other => Key::ErrConflict,
             },
             AppError::GuardFailed { guard, .. } => match guard {

@@ -124,6 +124,14 @@ keys! {
     Online => "Online", "В сети";
     Live => "Live", "Онлайн";
     Offline => "Reconnecting…", "Переподключение…";
+    NoNetwork => "Offline", "Нет сети";
+    QueueSending => "Sending what was saved offline", "Отправляем сохранённое без сети";
+    QueueWaiting => "operations waiting: {n}", "ожидают отправки: {n}";
+    ConflictElsewhere => "Another location or alternative", "Другой магазин или аналог";
+    ConflictRetry => "Try again", "Повторить";
+    QueuedOffline => "No network: saved on this tablet, it will be sent when the network is back.", "Нет сети: сохранено на планшете и будет отправлено, когда сеть вернётся.";
+    StaleAvailability => "No network: figures as of {time} ({min} min ago)", "Нет сети: данные на {time} ({min} мин назад)";
+    ReservedNotice => "Reserved", "Зарезервировано";
     Loading => "Loading…", "Загрузка…";
     Welcome => "Welcome", "Добро пожаловать";
     HomeIntro => "Your chain at a glance: pick a section on the left.", "Вся сеть в одном месте: выберите раздел слева.";
@@ -245,6 +253,7 @@ keys! {
     ChooseFund => "— choose a fund —", "— выберите фонд —";
     DefaultFundFor => "Default for", "По умолчанию для";
     ErrNotForFulfilment => "This move does not apply to orders of this fulfilment kind.", "Этот переход не применяется к заказам с таким способом получения.";
+    ErrIdempotencyKeyReused => "This idempotency key was already used for another request.", "Этот ключ идемпотентности уже использован для другого запроса.";
     GuardFailedPaid => "The order is not paid in full; still due", "Заказ оплачен не полностью; осталось оплатить";
     GuardFailedNoTransit => "Goods of this order are still in transit", "Товары заказа ещё в пути";
     GuardFailedReserved => "Not every line of the order is reserved", "Не все строки заказа зарезервированы";
@@ -571,6 +580,7 @@ keys! {
     FieldMeasure => "Measure", "Показатель";
     FieldFilter => "Filter", "Фильтр";
     FieldPeriod => "Period", "Период";
+    FieldIdempotencyKey => "Idempotency key", "Ключ идемпотентности";
     ErrReportNameTaken => "A report with this name already exists", "Отчёт с таким названием уже есть";
     FieldDocument => "Document", "Документ";
     ErrTooLarge => "The file is too large. The limit is", "Файл слишком большой. Предел —";
@@ -654,6 +664,7 @@ pub fn field_key(field: Field) -> Key {
         Field::Measure => Key::FieldMeasure,
         Field::Filter => Key::FieldFilter,
         Field::Period => Key::FieldPeriod,
+        Field::IdempotencyKey => Key::FieldIdempotencyKey,
     }
 }
 

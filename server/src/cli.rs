@@ -263,6 +263,11 @@ fn spawn_hold_expiry(db: Db, hub: Hub) {
                 Ok(n) => tracing::info!(expired = n, "client holds released"),
                 Err(e) => tracing::warn!(error = %e, "hold expiry failed"),
             }
+            match app::idempotency::forget_old(&db.pool).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(forgotten = n, "old idempotency keys forgotten"),
+                Err(e) => tracing::warn!(error = %e, "forgetting idempotency keys failed"),
+            }
         }
     });
 }

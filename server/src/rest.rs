@@ -149,3 +149,44 @@ pub struct Body<T>(pub T);
 
 /// Handler result: JSON on success, our error otherwise.
 pub type ApiResult<T> = Result<axum::Json<T>, AppError>;
+
+/// The `Idempotency-Key` header of a POST that creates (reservations, orders, payments):
+/// a replay with the same key gets the record the first request made. Accepted bare or
+/// as a quoted string (`"…"`, as in the IETF draft).
+pub struct IdempotencyKey(pub Option<app::idempotency::Key>);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for IdempotencyKey {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut http::request::Parts,
+        _state: &S,
+    ) -> Result<Self, AppError> {
+        use app::error::{Field, Problem};
+        let Some(value) = parts.headers.get("idempotency-key") else {
+            return Ok(IdempotencyKey(None));
+        };
+        let text = value
+            .to_str()
+            .map_err(|_| AppError::invalid(Field::IdempotencyKey, Problem::Invalid))?;
+        let text = text
+            .strip_prefix('"')
+            .and_then(|t| t.strip_suffix('"'))
+            .unwrap_or(text);
+        Ok(IdempotencyKey(Some(app::idempotency::Key::parse(text)?)))
+    }
+}
+
+/// 201 with the record; a replay of an idempotency key says so in
+/// `Idempotent-Replayed: true` (same status and body as the first answer).
+pub fn created_once<T: serde::Serialize>(value: T, replayed: bool) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let mut res = (http::StatusCode::CREATED, axum::Json(value)).into_response();
+    if replayed {
+        res.headers_mut().insert(
+            "idempotent-replayed",
+            http::HeaderValue::from_static("true"),
+        );
+    }
+    res
+}

@@ -30,12 +30,24 @@ pub async fn get_order(id: i64) -> Result<Order, AppError> {
     )
 }
 
+/// Creates an order; with `key` (an idempotency key the tablet made) a repeat of the
+/// same request gets the same order, never a second one.
 #[server(endpoint = "orders/create", input = Json)]
-pub async fn create_order(input: OrderInput) -> Result<Order, AppError> {
+pub async fn create_order(
+    input: OrderInput,
+    #[server(default)] key: Option<String>,
+) -> Result<Order, AppError> {
     with_status(
         async {
             let (state, caller) = caller().await?;
-            service::create(&state.db, &state.hub, &caller, input).await
+            match key {
+                None => service::create(&state.db, &state.hub, &caller, input).await,
+                Some(key) => {
+                    let key = crate::idempotency::Key::parse(&key)?;
+                    let made = service::create_keyed(&state.db, &state.hub, &caller, input, key);
+                    Ok(made.await?.0)
+                }
+            }
         }
         .await,
     )

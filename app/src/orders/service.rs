@@ -192,7 +192,27 @@ pub async fn create(
     caller: &Caller,
     input: OrderInput,
 ) -> Result<Order, AppError> {
-    crate::db::retry_busy(|| create_once(db, hub, caller, input.clone())).await
+    let made = crate::db::retry_busy(|| create_once(db, hub, caller, input.clone(), None)).await?;
+    Ok(made.0)
+}
+
+/// [`create`] under an idempotency key: a later request with the same key and order gets
+/// the order the first one made (`true`: a replay), never a second order.
+pub async fn create_keyed(
+    db: &Db,
+    hub: &Hub,
+    caller: &Caller,
+    input: OrderInput,
+    key: crate::idempotency::Key,
+) -> Result<(Order, bool), AppError> {
+    let keyed = crate::idempotency::Keyed::new(key, crate::idempotency::Kind::Order, &input)?;
+    {
+        let mut conn = db.pool.acquire().await?;
+        if let Some(id) = crate::idempotency::lookup(&mut conn, caller.id, &keyed).await? {
+            return Ok((get(db, caller, id).await?, true));
+        }
+    }
+    crate::db::retry_busy(|| create_once(db, hub, caller, input.clone(), Some(&keyed))).await
 }
 
 /// Creates an order with its lines on the first stage of its process and runs that
@@ -204,11 +224,19 @@ async fn create_once(
     hub: &Hub,
     caller: &Caller,
     input: OrderInput,
-) -> Result<Order, AppError> {
+    keyed: Option<&crate::idempotency::Keyed>,
+) -> Result<(Order, bool), AppError> {
     caller.require(Action::EditOrders)?;
     let input = input.validate()?;
     let now = db.now();
     let mut tx = db.begin_write().await?;
+    if let Some(keyed) = keyed {
+        let claim = crate::idempotency::claim(&mut tx, caller.id, keyed).await?;
+        if let crate::idempotency::Claim::Replay(id) = claim {
+            drop(tx);
+            return Ok((get(db, caller, id).await?, true));
+        }
+    }
     let scope = caller.scope();
     let process_id = match input.process_id {
         Some(id) => id,
@@ -288,9 +316,12 @@ async fn create_once(
         .finish(&mut tx, None)
         .await?;
     let levels = level_numbers(&mut tx, &fx).await?;
+    if let Some(keyed) = keyed {
+        crate::idempotency::settle(&mut tx, caller.id, keyed, order_id).await?;
+    }
     tx.commit().await?;
     publish(hub, order_id, &fx, levels);
-    get(db, caller, order_id).await
+    Ok((get(db, caller, order_id).await?, false))
 }
 
 /// [`move_to_once`], run again when PostgreSQL reports a deadlock or serialization

@@ -187,7 +187,27 @@ pub async fn record(
     caller: &Caller,
     input: PaymentInput,
 ) -> Result<Payment, AppError> {
-    crate::db::retry_busy(|| record_once(db, hub, caller, input.clone())).await
+    let made = crate::db::retry_busy(|| record_once(db, hub, caller, input.clone(), None)).await?;
+    Ok(made.0)
+}
+
+/// [`record`] under an idempotency key: a later request with the same key and payment
+/// gets the payment the first one recorded (`true`: a replay), never a second one.
+pub async fn record_keyed(
+    db: &Db,
+    hub: &Hub,
+    caller: &Caller,
+    input: PaymentInput,
+    key: crate::idempotency::Key,
+) -> Result<(Payment, bool), AppError> {
+    let keyed = crate::idempotency::Keyed::new(key, crate::idempotency::Kind::Payment, &input)?;
+    {
+        let mut conn = db.pool.acquire().await?;
+        if let Some(id) = crate::idempotency::lookup(&mut conn, caller.id, &keyed).await? {
+            return Ok((load(&mut conn, id).await?, true));
+        }
+    }
+    crate::db::retry_busy(|| record_once(db, hub, caller, input.clone(), Some(&keyed))).await
 }
 
 /// Records a payment (or a planned one), with a line in the order's history. The order
@@ -199,11 +219,20 @@ async fn record_once(
     hub: &Hub,
     caller: &Caller,
     input: PaymentInput,
-) -> Result<Payment, AppError> {
+    keyed: Option<&crate::idempotency::Keyed>,
+) -> Result<(Payment, bool), AppError> {
     caller.require(Action::RecordPayments)?;
     let input = input.validate()?;
     let now = db.now();
     let mut tx = db.begin_write().await?;
+    if let Some(keyed) = keyed {
+        let claim = crate::idempotency::claim(&mut tx, caller.id, keyed).await?;
+        if let crate::idempotency::Claim::Replay(id) = claim {
+            let payment = load(&mut tx, id).await?;
+            drop(tx);
+            return Ok((payment, true));
+        }
+    }
     // No fund chosen: the method's default; without one the payment is refused, never
     // placed in some fund silently.
     let fund_id = match input.fund_id {
@@ -312,6 +341,9 @@ async fn record_once(
     }
     track.finish(&mut tx, Some(id)).await?;
     let payment = load(&mut tx, id).await?;
+    if let Some(keyed) = keyed {
+        crate::idempotency::settle(&mut tx, caller.id, keyed, id).await?;
+    }
     tx.commit().await?;
     if let Some(order_id) = input.order_id {
         hub.publish(LiveEvent::OrderChanged { id: order_id });
@@ -319,7 +351,7 @@ async fn record_once(
     if let Some(id) = client_id {
         hub.publish(LiveEvent::ClientChanged { id });
     }
-    Ok(payment)
+    Ok((payment, false))
 }
 
 /// [`confirm_once`], run again when PostgreSQL reports a deadlock or serialization

@@ -25,12 +25,25 @@ pub async fn product_availability(product_id: i64) -> Result<Availability, AppEr
     )
 }
 
+/// Reserves; with `key` (an idempotency key the tablet made) a repeat of the same request
+/// — a retry after a lost answer, the offline queue's replay — gets the same reservation.
 #[server(endpoint = "stock/reserve", input = Json)]
-pub async fn reserve(input: ReserveInput) -> Result<ReservationInfo, AppError> {
+pub async fn reserve(
+    input: ReserveInput,
+    #[server(default)] key: Option<String>,
+) -> Result<ReservationInfo, AppError> {
     with_status(
         async {
             let (state, caller) = caller().await?;
-            reservations::reserve(&state.db, &state.hub, &caller, input).await
+            match key {
+                None => reservations::reserve(&state.db, &state.hub, &caller, input).await,
+                Some(key) => {
+                    let key = crate::idempotency::Key::parse(&key)?;
+                    let made =
+                        reservations::reserve_keyed(&state.db, &state.hub, &caller, input, key);
+                    Ok(made.await?.0)
+                }
+            }
         }
         .await,
     )

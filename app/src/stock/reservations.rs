@@ -7,6 +7,7 @@ use crate::auth::service::Caller;
 use crate::auth::Action;
 use crate::db::{now_ms, Backend, Db};
 use crate::error::{AppError, Conflict, Field, Problem};
+use crate::idempotency;
 use crate::live::{hub::Hub, LiveEvent};
 use crate::quantity::Qty;
 use sqlx::AnyConnection;
@@ -207,15 +208,9 @@ pub(crate) async fn reserve_on(
     Ok(Some((id, on_hand, reserved)))
 }
 
-/// Reserves `qty` at a location. Refused with what is available here and elsewhere when
-/// there is not enough; nothing is written then.
-#[tracing::instrument(skip_all)]
-pub async fn reserve(
-    db: &Db,
-    hub: &Hub,
-    caller: &Caller,
-    input: ReserveInput,
-) -> Result<ReservationInfo, AppError> {
+/// What a request to reserve must pass before anything is written; returns the client
+/// text trimmed.
+async fn admit(db: &Db, caller: &Caller, input: &ReserveInput) -> Result<String, AppError> {
     caller.require(Action::Reserve)?;
     if !input.qty.is_positive() {
         return Err(AppError::invalid(Field::Quantity, Problem::OutOfRange));
@@ -232,18 +227,65 @@ pub async fn reserve(
         let mut conn = db.pool.acquire().await?;
         crate::scope::check_reserve_for_order(&mut conn, caller, order_id).await?;
     }
+    Ok(client)
+}
+
+/// Reserves `qty` at a location. Refused with what is available here and elsewhere when
+/// there is not enough; nothing is written then.
+#[tracing::instrument(skip_all)]
+pub async fn reserve(
+    db: &Db,
+    hub: &Hub,
+    caller: &Caller,
+    input: ReserveInput,
+) -> Result<ReservationInfo, AppError> {
+    let client = admit(db, caller, &input).await?;
     let now = now_ms();
     // A reservation for an order has no expiry: it lasts while the order is open and is
     // released when the order is done or cancelled (`orders::service::move_to`).
     let expires_at = input.order_id.is_none().then(|| now + hold_ttl_ms());
     let written = write(db, &input, &client, caller.id, now, expires_at).await?;
     let Some((id, on_hand, reserved)) = written else {
-        check_target(db, &input).await?;
-        let mut conn = db.pool.acquire().await?;
-        return Err(
-            ledger::shortage(&mut conn, input.product_id, input.location_id, input.qty).await?,
-        );
+        return Err(refusal(db, &input).await);
     };
+    Ok(made(
+        hub,
+        caller,
+        input,
+        client,
+        id,
+        (on_hand, reserved),
+        now,
+        expires_at,
+    ))
+}
+
+/// Why nothing was reserved: the product or location is not there, or not enough.
+async fn refusal(db: &Db, input: &ReserveInput) -> AppError {
+    let why = async {
+        check_target(db, input).await?;
+        let mut conn = db.pool.acquire().await?;
+        Err::<(), AppError>(
+            ledger::shortage(&mut conn, input.product_id, input.location_id, input.qty).await?,
+        )
+    };
+    match why.await {
+        Err(e) => e,
+        Ok(()) => AppError::Internal,
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn made(
+    hub: &Hub,
+    caller: &Caller,
+    input: ReserveInput,
+    client: String,
+    id: i64,
+    (on_hand, reserved): (i64, i64),
+    now: i64,
+    expires_at: Option<i64>,
+) -> ReservationInfo {
     hub.publish(LiveEvent::StockChanged {
         product_id: input.product_id,
         location_id: input.location_id,
@@ -251,7 +293,7 @@ pub async fn reserve(
         reserved: Qty(reserved),
         reservation_id: Some(id),
     });
-    Ok(ReservationInfo {
+    ReservationInfo {
         id,
         product_id: input.product_id,
         location_id: input.location_id,
@@ -263,7 +305,75 @@ pub async fn reserve(
         expires_at,
         status: "active".into(),
         can_close: true,
+    }
+}
+
+/// [`reserve`] under an idempotency key (the tablet's offline queue, the online shop):
+/// the first request with the key reserves, any later one with the same key and request
+/// gets that reservation back (`true`: a replay) and nothing else is reserved, even for
+/// the last unit and even when both arrive at once. Keyed holds skip the SQLite group
+/// commit: the claim and the hold are one transaction of their own.
+#[tracing::instrument(skip_all)]
+pub async fn reserve_keyed(
+    db: &Db,
+    hub: &Hub,
+    caller: &Caller,
+    input: ReserveInput,
+    key: idempotency::Key,
+) -> Result<(ReservationInfo, bool), AppError> {
+    let keyed = idempotency::Keyed::new(key, idempotency::Kind::Reservation, &input)?;
+    {
+        let mut conn = db.pool.acquire().await?;
+        if let Some(id) = idempotency::lookup(&mut conn, caller.id, &keyed).await? {
+            return Ok((by_id(db, caller, id).await?, true));
+        }
+    }
+    let client = admit(db, caller, &input).await?;
+    let now = now_ms();
+    let expires_at = input.order_id.is_none().then(|| now + hold_ttl_ms());
+    let (keyed_r, input_r, client_r) = (&keyed, &input, &client);
+    let written = crate::db::retry_busy(|| async move {
+        let mut tx = db.begin_write().await?;
+        let claim = idempotency::claim(&mut tx, caller.id, keyed_r).await?;
+        if let idempotency::Claim::Replay(id) = claim {
+            return Ok(Err(id));
+        }
+        let w = reserve_on(&mut tx, input_r, client_r, caller.id, now, expires_at).await?;
+        let Some(w) = w else {
+            return Ok(Ok(None));
+        };
+        idempotency::settle(&mut tx, caller.id, keyed_r, w.0).await?;
+        tx.commit().await?;
+        Ok::<_, AppError>(Ok(Some(w)))
     })
+    .await?;
+    match written {
+        Err(id) => Ok((by_id(db, caller, id).await?, true)),
+        Ok(None) => Err(refusal(db, &input).await),
+        Ok(Some((id, on_hand, reserved))) => Ok((
+            made(
+                hub,
+                caller,
+                input,
+                client,
+                id,
+                (on_hand, reserved),
+                now,
+                expires_at,
+            ),
+            false,
+        )),
+    }
+}
+
+/// One reservation as the caller sees it.
+pub async fn by_id(db: &Db, caller: &Caller, id: i64) -> Result<ReservationInfo, AppError> {
+    let row: Option<ReservationRow> =
+        sqlx::query_as(&format!("{RESERVATION_SELECT} WHERE r.id = $1"))
+            .bind(id)
+            .fetch_optional(&db.pool)
+            .await?;
+    row.map(|r| info_from(caller, r)).ok_or(AppError::NotFound)
 }
 
 /// Closes an active reservation as `released`, `expired` or `fulfilled` (the last one

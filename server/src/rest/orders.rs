@@ -27,16 +27,24 @@ pub async fn list_orders(
 
 /// Creates an order; its first stage's actions run at once (by default: reserve every
 /// line). 409 `not_enough_stock` with what is available where, and nothing is written.
-#[utoipa::path(post, path = "/api/v1/orders", tag = "orders", request_body = OrderInput, security(("bearer" = []), ("cookie" = [])),
+#[utoipa::path(post, path = "/api/v1/orders", tag = "orders", request_body = OrderInput,
+    params(("Idempotency-Key" = Option<String>, Header, description = "A key of the client's making (1–200 visible ASCII characters, e.g. a UUID), kept 30 days: a replay gets the first answer")),
+    security(("bearer" = []), ("cookie" = [])),
     responses((status = 201, body = Order), (status = 403, body = crate::openapi::ErrorBody),
         (status = 409, body = crate::openapi::ErrorBody), (status = 422, body = crate::openapi::ErrorBody)))]
 pub async fn create_order(
     State(state): State<AppState>,
     caller: Caller,
+    super::IdempotencyKey(key): super::IdempotencyKey,
     Body(input): Body<OrderInput>,
 ) -> Result<Response, AppError> {
-    let order = orders::create(&state.db, &state.hub, &caller, input).await?;
-    Ok((StatusCode::CREATED, axum::Json(order)).into_response())
+    let Some(key) = key else {
+        let order = orders::create(&state.db, &state.hub, &caller, input).await?;
+        return Ok((StatusCode::CREATED, axum::Json(order)).into_response());
+    };
+    let (order, replayed) =
+        orders::create_keyed(&state.db, &state.hub, &caller, input, key).await?;
+    Ok(super::created_once(order, replayed))
 }
 
 #[utoipa::path(get, path = "/api/v1/orders/{id}", tag = "orders", params(("id" = i64, Path)), security(("bearer" = []), ("cookie" = [])),
@@ -105,16 +113,24 @@ pub async fn change_stage(
     ))
 }
 
-#[utoipa::path(post, path = "/api/v1/payments", tag = "orders", request_body = PaymentInput, security(("bearer" = []), ("cookie" = [])),
+#[utoipa::path(post, path = "/api/v1/payments", tag = "orders", request_body = PaymentInput,
+    params(("Idempotency-Key" = Option<String>, Header, description = "A key of the client's making (1–200 visible ASCII characters, e.g. a UUID), kept 30 days: a replay gets the first answer")),
+    security(("bearer" = []), ("cookie" = [])),
     responses((status = 201, body = Payment), (status = 403, body = crate::openapi::ErrorBody),
         (status = 422, body = crate::openapi::ErrorBody)))]
 pub async fn record_payment(
     State(state): State<AppState>,
     caller: Caller,
+    super::IdempotencyKey(key): super::IdempotencyKey,
     Body(input): Body<PaymentInput>,
 ) -> Result<Response, AppError> {
-    let payment = payments::record(&state.db, &state.hub, &caller, input).await?;
-    Ok((StatusCode::CREATED, axum::Json(payment)).into_response())
+    let Some(key) = key else {
+        let payment = payments::record(&state.db, &state.hub, &caller, input).await?;
+        return Ok((StatusCode::CREATED, axum::Json(payment)).into_response());
+    };
+    let (payment, replayed) =
+        payments::record_keyed(&state.db, &state.hub, &caller, input, key).await?;
+    Ok(super::created_once(payment, replayed))
 }
 
 #[utoipa::path(get, path = "/api/v1/funds", tag = "orders", security(("bearer" = []), ("cookie" = [])),

@@ -102,18 +102,30 @@ pub async fn product_availability(
     ))
 }
 
-/// Reserve; 409 with `available` (here) and `elsewhere` when there is not enough.
-#[utoipa::path(post, path = "/api/v1/reservations", tag = "stock", request_body = ReserveInput, security(("bearer" = []), ("cookie" = [])),
+/// Reserve; 409 with `available` (here) and `elsewhere` when there is not enough. With an
+/// `Idempotency-Key`, a replay gets the reservation the first request made (and
+/// `Idempotent-Replayed: true`), never a second one; the key reused for another request
+/// is 422.
+#[utoipa::path(post, path = "/api/v1/reservations", tag = "stock", request_body = ReserveInput,
+    params(("Idempotency-Key" = Option<String>, Header, description = "A key of the client's making (1–200 visible ASCII characters, e.g. a UUID), kept 30 days")),
+    security(("bearer" = []), ("cookie" = [])),
     responses((status = 201, body = ReservationInfo), (status = 409, description = "Not enough available", body = crate::openapi::ErrorBody),
         (status = 422, body = crate::openapi::ErrorBody)))]
 pub async fn create_reservation(
     State(state): State<AppState>,
     caller: Caller,
+    super::IdempotencyKey(key): super::IdempotencyKey,
     Body(input): Body<ReserveInput>,
 ) -> Result<Response, AppError> {
-    Ok(created(
-        reservations::reserve(&state.db, &state.hub, &caller, input).await?,
-    ))
+    let (db, hub) = (&state.db, &state.hub);
+    Ok(match key {
+        None => created(reservations::reserve(db, hub, &caller, input).await?),
+        Some(key) => {
+            let (made, replayed) =
+                reservations::reserve_keyed(db, hub, &caller, input, key).await?;
+            super::created_once(made, replayed)
+        }
+    })
 }
 
 /// Release (cancel) a reservation.

@@ -7,6 +7,7 @@ mod chat;
 mod clients;
 mod documents;
 mod helpers;
+mod idempotency;
 mod live;
 mod matrix;
 mod notify;
