@@ -23,6 +23,7 @@
 //! | who may read or change which record (shop scope) | [`scope`] |
 //! | local time: zones of the company and shops, local days, formatting | [`time`] |
 //! | errors and their HTTP statuses | [`error`] |
+//! | idempotency keys of requests that create (offline queue, online shop) | `idempotency` |
 //! | database pool and migrations (server) | `db` |
 //! | navigation shell and shared widgets | [`ui`] |
 #![recursion_limit = "512"]
@@ -38,6 +39,8 @@ pub mod documents;
 pub mod error;
 pub mod files;
 pub mod i18n;
+#[cfg(feature = "ssr")]
+pub mod idempotency;
 pub mod live;
 pub mod notify;
 pub mod orders;
