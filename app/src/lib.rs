@@ -60,7 +60,7 @@ pub mod ui;
 
 use i18n::Lang;
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::path;
 
@@ -69,6 +69,12 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     let lang = initial_lang();
     #[cfg(feature = "ssr")]
     ui::security::set_csp_header();
+    // The bundle of this very build (`/v/{build}/pkg/…`, see `ui::assets`).
+    #[cfg(feature = "ssr")]
+    let root = ui::assets::assets(&options).root();
+    #[cfg(not(feature = "ssr"))]
+    let root = String::new();
+    let css = format!("{root}/pkg/vitrina.css");
     view! {
         <!DOCTYPE html>
         <html lang=lang.code() data-zone=zone_json()>
@@ -76,8 +82,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <link rel="icon" href="data:,"/>
+                <link rel="stylesheet" id="leptos" href=css/>
                 <AutoReload options=options.clone()/>
-                <HydrationScripts options/>
+                <HydrationScripts options root/>
                 <MetaTags/>
             </head>
             <body>
@@ -146,9 +153,9 @@ pub fn App() -> impl IntoView {
     provide_context(lang);
     provide_context(initial_zone());
     provide_context(live::Live::new());
+    ui::offline::Offline::provide();
 
     view! {
-        <Stylesheet id="leptos" href="/pkg/vitrina.css"/>
         <Title text=i18n::t(i18n::Key::AppName)/>
         <Router>
             <Routes fallback=ui::not_found::NotFound>

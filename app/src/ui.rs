@@ -1,9 +1,12 @@
 //! The navigation shell and widgets shared by every feature's screens.
 
+#[cfg(feature = "ssr")]
+pub mod assets;
 pub mod browser;
 pub mod error_box;
 pub mod home;
 pub mod not_found;
+pub mod offline;
 pub mod outcome;
 pub mod route;
 #[cfg(feature = "ssr")]

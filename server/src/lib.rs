@@ -5,9 +5,11 @@
 pub mod cli;
 pub mod config;
 pub mod demo;
+pub mod forms;
 pub mod openapi;
 pub mod precompress;
 pub mod rest;
 pub mod router;
 pub mod text_guard;
+pub mod worker;
 pub mod ws;

@@ -7,7 +7,7 @@ use app::{shell, App};
 use axum::extract::{Request, State};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 use http::{header, HeaderValue, StatusCode};
 use leptos::prelude::provide_context;
@@ -42,9 +42,15 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/ws", get(crate::ws::handler))
+        .route("/sw.js", get(crate::worker::service_worker))
+        .route("/stock/reserve", post(crate::forms::reserve))
         .nest("/api/v1", crate::rest::router())
-        .with_state(state)
+        .with_state(state.clone())
         .merge(leptos)
+        .layer(middleware::from_fn_with_state(
+            state,
+            crate::worker::versioned_assets,
+        ))
         .layer(middleware::from_fn(
             crate::text_guard::refuse_control_characters,
         ))

@@ -97,6 +97,7 @@ pub fn Shell() -> impl IntoView {
                 }).collect_view()}
             </nav>
             <main class="content">
+                <crate::ui::offline::OfflineBanner/>
                 <Outlet/>
             </main>
         </div>

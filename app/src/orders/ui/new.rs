@@ -16,6 +16,7 @@ use crate::org::api::list_locations;
 use crate::quantity::{Money, Qty};
 use crate::stock::ui::search::ProductSearch;
 use crate::ui::error_box::ErrorBox;
+use crate::ui::offline::{is_network, use_offline, Offline, Operation};
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
@@ -156,18 +157,44 @@ fn OrderForm(existing: Option<Order>) -> impl IntoView {
             .unwrap_or_default(),
     );
     let error = RwSignal::new(None::<AppError>);
-    let save = Action::new(move |input: &OrderInput| {
-        let input = input.clone();
+    let offline = use_offline();
+    let lang = crate::i18n::use_lang();
+    let queued = RwSignal::new(false);
+    // A new order carries a key made when «Save» is pressed: a retry after a lost
+    // answer, or the offline queue's replay, gets the same order. Without a network it
+    // waits on the tablet (`Ok(None)`).
+    let save = Action::new(move |(input, key, label): &(OrderInput, String, String)| {
+        let (input, key, label) = (input.clone(), key.clone(), label.clone());
         async move {
+            let (queued_key, queued_label) = (key.clone(), label);
+            let queue = move |input: OrderInput| {
+                let op = Operation::Order { input };
+                offline.enqueue(queued_key.clone(), op, queued_label.clone(), String::new());
+                Ok(None)
+            };
             match editing {
-                Some((id, _, _)) => update_order(id, input).await,
-                None => create_order(input).await,
+                Some((id, _, _)) => update_order(id, input).await.map(Some),
+                None if !offline.online.get_untracked() => queue(input),
+                None => match create_order(input.clone(), Some(key.clone())).await {
+                    Err(e) if is_network(&e) => {
+                        offline.online.set(false);
+                        queue(input)
+                    }
+                    other => other.map(Some),
+                },
             }
         }
     });
     let navigate = use_navigate();
     Effect::new(move || match save.value().get() {
-        Some(Ok(o)) => navigate(&format!("/orders/{}", o.id), Default::default()),
+        Some(Ok(Some(o))) => navigate(&format!("/orders/{}", o.id), Default::default()),
+        Some(Ok(None)) => {
+            error.set(None);
+            lines.set(Vec::new());
+            client.set(None);
+            comment.set(String::new());
+            queued.set(true);
+        }
         Some(Err(e)) => error.set(Some(e)),
         None => {}
     });
@@ -191,7 +218,24 @@ fn OrderForm(existing: Option<Order>) -> impl IntoView {
         match input {
             Ok(input) => {
                 error.set(None);
-                save.dispatch(input);
+                queued.set(false);
+                let who = client.get_untracked().map(|c| c.name).unwrap_or_default();
+                let what = lines
+                    .get_untracked()
+                    .iter()
+                    .map(|d| format!("{} × {}", d.product, d.qty))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let label = format!(
+                    "{}: {what}{}",
+                    Key::NewOrder.text(lang.get_untracked()),
+                    if who.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" ({who})")
+                    }
+                );
+                save.dispatch((input, Offline::new_key(), label));
             }
             Err(e) => error.set(Some(e)),
         }
@@ -386,6 +430,9 @@ fn OrderForm(existing: Option<Order>) -> impl IntoView {
         </Transition>
         <p class="totals">{t(Key::Total)} ": " <b data-testid="draft-total">{move || total().map_or_else(|| "—".to_string(), |m| m.to_string())}</b> " ₽"</p>
         <ErrorBox error/>
+        <Show when=move || queued.get()>
+            <p class="notice" role="status" data-testid="order-queued">{t(Key::QueuedOffline)}</p>
+        </Show>
         <div class="buttons">
             <button type="button" class="primary" data-testid="create-order"
                 disabled=move || { lines.with(Vec::is_empty) || save.pending().get() }

@@ -1,5 +1,11 @@
 //! The availability panel: every location's numbers (own shop first, then nearest),
 //! reserve anywhere, who holds what, alternatives. Refetches on every stock event.
+//!
+//! Reserving works before the browser bundle runs: «Reserve» is a link to the same page
+//! with the form open (`?product=…&reserve=LOCATION`), the form a plain POST to
+//! `/stock/reserve` (the server's `forms` module), which answers with this page again:
+//! `&reserved=ID`, or the form still open with what was typed and `&refused=ERROR`.
+//! Once the bundle runs the same link and form work in place.
 
 use crate::auth::Action as Permission;
 use crate::catalog::api::{link_alternatives, set_product_active};
@@ -14,31 +20,118 @@ use crate::stock::ui::search::ProductSearch;
 use crate::stock::{Availability, DocInput, DocKind, DocLine, ReserveInput};
 use crate::time::show;
 use crate::ui::error_box::ErrorBox;
+use crate::ui::offline::{is_network, seen, use_offline, Offline, Operation};
 use crate::ui::outcome::on_outcome;
 use crate::ui::shell::{me_allows, use_me};
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
+use leptos_router::hooks::{use_navigate, use_query_map};
+
+/// The availability, or with the network gone the last one this tablet saw (and when).
+async fn fetch_availability(id: i64) -> Result<(Availability, Option<i64>), AppError> {
+    match product_availability(id).await {
+        Ok(a) => Ok((a, None)),
+        Err(e) if is_network(&e) => match seen::recall(id).await {
+            Some((a, at)) => Ok((a, Some(at))),
+            None => Err(e),
+        },
+        Err(e) => Err(e),
+    }
+}
+
+/// What pressing «Reserve» gave: a reservation, or an operation queued offline.
+#[derive(Debug, Clone)]
+enum Reserved {
+    Made,
+    Queued,
+}
+
+/// A hold to send: the request, its idempotency key, and words for the queue.
+#[derive(Debug, Clone)]
+struct Hold {
+    input: ReserveInput,
+    key: String,
+    label: String,
+    query: String,
+}
 
 #[component]
 pub fn AvailabilityPanel(product_id: i64) -> impl IntoView {
     let live = use_live();
+    let offline = use_offline();
     let data = Resource::new(
         move || (product_id, live.stock_version.get()),
-        |(id, _)| product_availability(id),
+        |(id, _)| fetch_availability(id),
     );
+    // Fresh figures are kept on the tablet for when the network goes.
+    // (when the figures were fetched, whether they come from the tablet's store)
+    let seen_at = RwSignal::new(None::<(i64, bool)>);
+    // The product's name and SKU, for the words of a hold waiting offline.
+    let product_words = StoredValue::new((String::new(), String::new()));
+    Effect::new(move || {
+        if let Some(Ok((a, stale))) = data.get() {
+            product_words.set_value((a.product.name.clone(), a.product.sku.clone()));
+            let at = stale.unwrap_or_else(crate::time::now_ms);
+            if stale.is_none() {
+                seen::remember(&a, at);
+            }
+            seen_at.set(Some((at, stale.is_some())));
+        }
+    });
+    // What the plain form's answer says (see the module's doc).
+    let sent = FormAnswer::read();
+    let notice = RwSignal::new(sent.reserved.then_some(Key::ReservedNotice));
     // The reserve form lives outside the refetched table, so a live update keeps it open.
-    // (location id, location name, Some(home) when delivering from there to the home shop)
-    let reserving = RwSignal::new(None::<(i64, String, Option<i64>)>);
+    // (location id, location name, Some(home) when delivering from there to the home shop;
+    // an empty name is looked up in the figures)
+    let reserving = RwSignal::new(sent.reserve.map(|l| (l, String::new(), None)));
     let delivered = RwSignal::new(None::<i64>);
-    let qty = RwSignal::new("1".to_string());
-    let client = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<AppError>);
+    // The fields are read from the page, never bound: what was typed before the page
+    // became interactive stays (a bound value would be reset by hydration).
+    let qty = NodeRef::<leptos::html::Input>::new();
+    let client = NodeRef::<leptos::html::Input>::new();
+    let typed = move |field: NodeRef<leptos::html::Input>| {
+        field
+            .get_untracked()
+            .map(|el| el.value())
+            .unwrap_or_default()
+    };
+    let error = RwSignal::new(sent.refused.clone());
+    let form_key = Offline::new_key();
     let bump = move || live.stock_version.update(|v| *v += 1);
 
-    let reserve_action = Action::new(|input: &ReserveInput| reserve(input.clone()));
+    // Every hold carries a key made when the button is pressed: a retry after a lost
+    // answer, or the offline queue's replay, gets the same reservation.
+    let reserve_action = Action::new(move |hold: &Hold| {
+        let hold = hold.clone();
+        async move {
+            let queue = move |h: Hold| {
+                let op = Operation::Reservation { input: h.input };
+                offline.enqueue(h.key, op, h.label, h.query);
+                Ok(Reserved::Queued)
+            };
+            if !offline.online.get_untracked() {
+                return queue(hold);
+            }
+            match reserve(hold.input.clone(), Some(hold.key.clone())).await {
+                Ok(_) => Ok(Reserved::Made),
+                Err(e) if is_network(&e) => {
+                    offline.online.set(false);
+                    queue(hold)
+                }
+                Err(e) => Err(e),
+            }
+        }
+    });
     on_outcome(reserve_action, error, move || {
         reserving.set(None);
         bump();
+    });
+    Effect::new(move || {
+        notice.set(match reserve_action.value().get() {
+            Some(Ok(Reserved::Made)) => Some(Key::ReservedNotice),
+            Some(Ok(Reserved::Queued)) => Some(Key::QueuedOffline),
+            _ => None,
+        })
     });
     let release = Action::new(|id: &i64| release_reservation(*id));
     on_outcome(release, error, bump);
@@ -72,7 +165,7 @@ pub fn AvailabilityPanel(product_id: i64) -> impl IntoView {
         let Some((location_id, _, deliver_to)) = reserving.get_untracked() else {
             return;
         };
-        match Qty::parse(&qty.get_untracked(), crate::error::Field::Quantity) {
+        match Qty::parse(&typed(qty), crate::error::Field::Quantity) {
             Ok(q) if deliver_to.is_some() => {
                 deliver.dispatch(DocInput {
                     kind: DocKind::Transfer,
@@ -80,16 +173,32 @@ pub fn AvailabilityPanel(product_id: i64) -> impl IntoView {
                     to_location_id: deliver_to,
                     lines: vec![DocLine { product_id, qty: q }],
                     reason: String::new(),
-                    comment: client.get_untracked(),
+                    comment: typed(client),
                 });
             }
             Ok(q) => {
-                reserve_action.dispatch(ReserveInput {
-                    product_id,
-                    location_id,
-                    qty: q,
-                    order_id: None,
-                    client: client.get_untracked(),
+                let (name, sku) = product_words.get_value();
+                let place = reserving.get_untracked().map(|r| r.1).unwrap_or_default();
+                let who = typed(client);
+                let label = format!(
+                    "{name} × {q}, {place}{}",
+                    if who.trim().is_empty() {
+                        String::new()
+                    } else {
+                        format!(" ({})", who.trim())
+                    }
+                );
+                reserve_action.dispatch(Hold {
+                    input: ReserveInput {
+                        product_id,
+                        location_id,
+                        qty: q,
+                        order_id: None,
+                        client: who,
+                    },
+                    key: Offline::new_key(),
+                    label,
+                    query: sku,
                 });
             }
             Err(e) => error.set(Some(e)),
@@ -97,16 +206,33 @@ pub fn AvailabilityPanel(product_id: i64) -> impl IntoView {
     };
     let open_form = move |location_id: i64, name: String, deliver_to: Option<i64>| {
         error.set(None);
+        notice.set(None);
         delivered.set(None);
-        qty.set("1".into());
+        if let Some(el) = qty.get_untracked() {
+            el.set_value("1");
+        }
         reserving.set(Some((location_id, name, deliver_to)));
+    };
+    let place = move || {
+        let (id, name, _) = reserving.get()?;
+        if !name.is_empty() {
+            return Some(name);
+        }
+        match data.get()? {
+            Ok((a, _)) => a
+                .locations
+                .into_iter()
+                .find(|l| l.location_id == id)
+                .map(|l| l.name),
+            Err(_) => None,
+        }
     };
 
     view! {
         <div class="availability" data-testid="availability">
             <Transition fallback=|| view! { <p>{t(Key::Loading)}</p> }>
                 {move || data.get().map(|r| match r {
-                    Ok(a) => view! {
+                    Ok((a, _)) => view! {
                         {me_allows(&me.get().unwrap_or(Ok(None)), Permission::ManageCatalog).then(|| view! {
                             <div class="buttons catalog-actions">
                                 <a class="button" data-testid="edit-product"
@@ -119,7 +245,8 @@ pub fn AvailabilityPanel(product_id: i64) -> impl IntoView {
                                 </button>
                             </div>
                         })}
-                        <Numbers a open_form release fulfil/>
+                        <Stale seen_at/>
+                        <Numbers a product_id open_form release fulfil/>
                     }.into_any(),
                     Err(e) => view! { <ErrorBox error=Signal::derive(move || Some(e.clone()))/> }.into_any(),
                 })}
@@ -131,15 +258,19 @@ pub fn AvailabilityPanel(product_id: i64) -> impl IntoView {
                 </div>
             </Show>
             <Show when=move || reserving.get().is_some()>
-                <form class="card form-grid" data-testid="reserve-form" on:submit=submit>
+                <form class="card form-grid" data-testid="reserve-form" method="post" action="/stock/reserve" on:submit=submit>
                     <h2>
                         {move || if reserving.get().is_some_and(|r| r.2.is_some()) { t(Key::DeliverFrom)() } else { t(Key::ReserveAt)() }}
-                        ": " {move || reserving.get().map(|r| r.1).unwrap_or_default()}
+                        ": "
+                        <Transition>{place}</Transition>
                     </h2>
+                    <input type="hidden" name="product" value=product_id.to_string()/>
+                    <input type="hidden" name="location" value=move || reserving.get().map(|r| r.0.to_string())/>
+                    <input type="hidden" name="key" value=form_key.clone()/>
                     <label><span>{t(Key::Quantity)}</span>
-                        <input name="qty" inputmode="decimal" bind:value=qty/></label>
+                        <input name="qty" inputmode="decimal" node_ref=qty value=sent.qty.clone()/></label>
                     <label><span>{t(Key::ClientForHold)}</span>
-                        <input name="client" bind:value=client/></label>
+                        <input name="client" node_ref=client value=sent.client.clone()/></label>
                     <ErrorBox error/>
                     <div class="buttons">
                         <button type="submit" class="primary" disabled=move || reserve_action.pending().get() || deliver.pending().get()>
@@ -152,6 +283,9 @@ pub fn AvailabilityPanel(product_id: i64) -> impl IntoView {
             <Show when=move || reserving.get().is_none()>
                 <ErrorBox error/>
             </Show>
+            {move || notice.get().map(|k| view! {
+                <p class="notice" role="status" data-testid="reserve-notice">{t(k)}</p>
+            })}
             {move || delivered.get().map(|id| view! {
                 <p class="notice" data-testid="delivery-created">
                     {t(Key::DeliveryCreated)} " " <a href=format!("/stock/documents/{id}")>"№" {id}</a>
@@ -161,9 +295,65 @@ pub fn AvailabilityPanel(product_id: i64) -> impl IntoView {
     }
 }
 
+/// With the network gone: the figures are the last seen, and how old they are.
+#[component]
+fn Stale(seen_at: RwSignal<Option<(i64, bool)>>) -> impl IntoView {
+    let offline = use_offline();
+    let lang = crate::i18n::use_lang();
+    // Ticks each half minute so the age stays true while the page sits offline.
+    let tick = RwSignal::new(0u32);
+    #[cfg(feature = "hydrate")]
+    {
+        let handle = set_interval_with_handle(
+            move || tick.update(|t| *t = t.wrapping_add(1)),
+            std::time::Duration::from_secs(30),
+        );
+        if let Ok(h) = handle {
+            on_cleanup(move || h.clear());
+        }
+    }
+    move || {
+        tick.track();
+        let (at, recalled) = seen_at.get()?;
+        (recalled || !offline.online.get()).then(|| {
+            let min = ((crate::time::now_ms() - at) / 60_000).max(0);
+            let text = Key::StaleAvailability
+                .text(lang.get())
+                .replace("{time}", &show(at))
+                .replace("{min}", &min.to_string());
+            view! { <p class="notice stale" role="status" data-testid="stale-availability">{text}</p> }
+        })
+    }
+}
+
+/// The plain reserve form's answer, from the page's query (see the module's doc).
+struct FormAnswer {
+    reserve: Option<i64>,
+    reserved: bool,
+    refused: Option<AppError>,
+    qty: String,
+    client: String,
+}
+
+impl FormAnswer {
+    fn read() -> FormAnswer {
+        let query = use_query_map().get_untracked();
+        FormAnswer {
+            reserve: query.get("reserve").and_then(|l| l.parse().ok()),
+            reserved: query.get("reserved").is_some(),
+            refused: query
+                .get("refused")
+                .and_then(|e| serde_json::from_str(&e).ok()),
+            qty: query.get("qty").unwrap_or_else(|| "1".into()),
+            client: query.get("client").unwrap_or_default(),
+        }
+    }
+}
+
 #[component]
 fn Numbers(
     a: Availability,
+    product_id: i64,
     open_form: impl Fn(i64, String, Option<i64>) + Copy + Send + Sync + 'static,
     release: Action<i64, Result<(), AppError>>,
     fulfil: Action<i64, Result<(), AppError>>,
@@ -218,9 +408,14 @@ fn Numbers(
                                 <td class="num" data-testid="available">{l.available.to_string()}</td>
                                 <td class="row-actions">
                                     {free.then(|| view! {
-                                        <button data-testid=format!("reserve-{id}") on:click=move |_| open_form(id, name.clone(), None)>
+                                        <a class="button" data-testid=format!("reserve-{id}")
+                                            href=format!("/stock?product={product_id}&reserve={id}")
+                                            on:click=move |ev| {
+                                                ev.prevent_default();
+                                                open_form(id, name.clone(), None);
+                                            }>
                                             {t(Key::Reserve)}
-                                        </button>
+                                        </a>
                                     })}
                                     {from_warehouse.map(|to| view! {
                                         <button data-testid=format!("deliver-{id}") on:click=move |_| open_form(id, deliver_name.clone(), Some(to))>
