@@ -6,6 +6,7 @@ mod catalog;
 mod chat;
 mod clients;
 mod documents;
+mod forms;
 mod helpers;
 mod idempotency;
 mod live;
