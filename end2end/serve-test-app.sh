@@ -12,4 +12,6 @@ export VITRINA_DEMO_PRODUCTS="${VITRINA_DEMO_PRODUCTS:-300}"
 export VITRINA_HOLD_WARN_HOURS="${VITRINA_HOLD_WARN_HOURS:-100}"
 export VITRINA_SWEEP_SECONDS="${VITRINA_SWEEP_SECONDS:-1}"
 export LEPTOS_SITE_ROOT="${LEPTOS_SITE_ROOT:-target/site}"
+# Where the database is, for tests that run `vitrina check` on it (offline.spec).
+echo "$DATABASE_URL" > "${TMPDIR:-/tmp}/vitrina-e2e-${VITRINA_E2E_PORT:-3100}.db-url"
 exec "${VITRINA_BIN:-target/debug/vitrina}" serve --demo

@@ -130,3 +130,25 @@ export async function tverskayaOrder(request, { sku, name, price, qty }) {
   expect(created.status()).toBe(201);
   return { order: await created.json(), product, shop };
 }
+
+/** Creates a product through the REST API (as admin) with `qty` at the seller1 shop. */
+export async function productWithLastUnit(request, suffix, where = 'Магазин «Тверская»', qty = '1') {
+  const login = await request.post('/api/v1/auth/login', { data: { login: 'admin', password: 'demo' } });
+  const { token } = await login.json();
+  const headers = { authorization: `Bearer ${token}` };
+  const barcode = `29${String(Date.now()).slice(-10)}${suffix.length}`;
+  const created = await request.post('/api/v1/products', {
+    headers,
+    data: { sku: `E2E-${suffix}`, name: `Перфоратор тестовый ${suffix}`, unit: 'pcs', price: '12990', barcodes: [barcode] },
+  });
+  expect(created.status()).toBe(201);
+  const product = await created.json();
+  const locations = await (await request.get('/api/v1/locations', { headers })).json();
+  const shop = locations.find((l) => l.name === where);
+  const receipt = await request.post('/api/v1/stock/receipts', {
+    headers,
+    data: { location_id: shop.id, lines: [{ product_id: product.id, qty }] },
+  });
+  expect(receipt.status()).toBe(201);
+  return { product, shop, barcode };
+}

@@ -1,26 +1,4 @@
-import { test, expect, signIn } from './fixtures.mjs';
-
-/** Creates a product through the REST API (as admin) with `qty` at the seller1 shop. */
-async function productWithLastUnit(request, suffix, where = 'Магазин «Тверская»', qty = '1') {
-  const login = await request.post('/api/v1/auth/login', { data: { login: 'admin', password: 'demo' } });
-  const { token } = await login.json();
-  const headers = { authorization: `Bearer ${token}` };
-  const barcode = `29${String(Date.now()).slice(-10)}${suffix.length}`;
-  const created = await request.post('/api/v1/products', {
-    headers,
-    data: { sku: `E2E-${suffix}`, name: `Перфоратор тестовый ${suffix}`, unit: 'pcs', price: '12990', barcodes: [barcode] },
-  });
-  expect(created.status()).toBe(201);
-  const product = await created.json();
-  const locations = await (await request.get('/api/v1/locations', { headers })).json();
-  const shop = locations.find((l) => l.name === where);
-  const receipt = await request.post('/api/v1/stock/receipts', {
-    headers,
-    data: { location_id: shop.id, lines: [{ product_id: product.id, qty }] },
-  });
-  expect(receipt.status()).toBe(201);
-  return { product, shop, barcode };
-}
+import { test, expect, signIn, productWithLastUnit } from './fixtures.mjs';
 
 test('two sellers: A reserves the last unit, B sees it go and is refused clearly', async ({ page, errors, openUser, request }, info) => {
   const { product, shop } = await productWithLastUnit(request, `${info.project.name}-${Date.now()}`);
@@ -68,39 +46,93 @@ test('a barcode scanned into the search opens the product', async ({ page, error
   await expect(page.getByTestId('product-name')).toHaveText(product.name);
 });
 
-test('a barcode scanned before the page is interactive leads to its availability, and typing is taken over', async ({ page, errors, request }, info) => {
-  const { product, barcode } = await productWithLastUnit(request, `early-${info.project.name}-${Date.now()}`);
-  await signIn(page, 'seller4');
-  // Hold the browser bundle back: until it is let through the page is the server's HTML.
-  let release;
-  let held = new Promise((resolve) => { release = resolve; });
-  await page.route('**/pkg/vitrina_bg.wasm', async (route) => { await held; await route.continue(); });
-  await page.goto('/stock', { waitUntil: 'domcontentloaded', hydrated: false });
-  const search = page.getByTestId('product-search');
-  await search.click();
-  await page.keyboard.type(barcode, { delay: 5 });
-  await page.keyboard.press('Enter');
-  // The plain form went to the server, which answered with the product's availability.
-  await expect(page).toHaveURL(/\/stock\?q=/);
-  await expect(page.getByTestId('product-name')).toHaveText(product.name);
-  await expect(page.getByTestId('stock-row').first()).toBeVisible();
-  await expect(page.locator('body[data-ready]')).toHaveCount(0);
-  release();
-  await page.waitForSelector('body[data-ready]');
-  await expect(page.getByTestId('product-name')).toHaveText(product.name);
+test.describe('before the bundle arrives', () => {
+  // The service worker would fetch the bundle itself, past `page.route`: hold it back
+  // for real only with the worker out of the way (repeat visits are offline.spec's).
+  test.use({ serviceWorkers: 'block' });
 
-  // Typed while the bundle is still on its way (no Enter yet): searched once it runs.
-  held = new Promise((resolve) => { release = resolve; });
-  await page.goto('/stock', { waitUntil: 'domcontentloaded', hydrated: false });
-  await page.getByTestId('product-search').click();
-  await page.keyboard.type(barcode, { delay: 5 });
-  await expect(page.locator('body[data-ready]')).toHaveCount(0);
-  release();
-  await page.waitForSelector('body[data-ready]');
-  await expect(page.getByTestId('product-search')).toHaveValue(barcode);
-  await expect(page.getByTestId('search-hits')).toContainText(product.name);
-  await page.keyboard.press('Enter');
-  await expect(page).toHaveURL(new RegExp(`product=${product.id}`));
+  test('a barcode scanned before the page is interactive leads to its availability, and typing is taken over', async ({ page, errors, request }, info) => {
+    const { product, barcode } = await productWithLastUnit(request, `early-${info.project.name}-${Date.now()}`);
+    await signIn(page, 'seller4');
+    // Hold the browser bundle back: until it is let through the page is the server's HTML.
+    let release;
+    let held = new Promise((resolve) => { release = resolve; });
+    await page.route('**/pkg/vitrina_bg.wasm', async (route) => { await held; await route.continue(); });
+    await page.goto('/stock', { waitUntil: 'domcontentloaded', hydrated: false });
+    const search = page.getByTestId('product-search');
+    await search.click();
+    await page.keyboard.type(barcode, { delay: 5 });
+    await page.keyboard.press('Enter');
+    // The plain form went to the server, which answered with the product's availability.
+    await expect(page).toHaveURL(/\/stock\?q=/);
+    await expect(page.getByTestId('product-name')).toHaveText(product.name);
+    await expect(page.getByTestId('stock-row').first()).toBeVisible();
+    await expect(page.locator('body[data-ready]')).toHaveCount(0);
+    release();
+    await page.waitForSelector('body[data-ready]');
+    await expect(page.getByTestId('product-name')).toHaveText(product.name);
+
+    // Typed while the bundle is still on its way (no Enter yet): searched once it runs.
+    held = new Promise((resolve) => { release = resolve; });
+    await page.goto('/stock', { waitUntil: 'domcontentloaded', hydrated: false });
+    await page.getByTestId('product-search').click();
+    await page.keyboard.type(barcode, { delay: 5 });
+    await expect(page.locator('body[data-ready]')).toHaveCount(0);
+    release();
+    await page.waitForSelector('body[data-ready]');
+    await expect(page.getByTestId('product-search')).toHaveValue(barcode);
+    await expect(page.getByTestId('search-hits')).toContainText(product.name);
+    await page.keyboard.press('Enter');
+    await expect(page).toHaveURL(new RegExp(`product=${product.id}`));
+  });
+
+  test('a hold made before the page is interactive: plain link and form, the server answers with the page', async ({ page, errors, request }, info) => {
+    const { product, shop } = await productWithLastUnit(request, `early-hold-${info.project.name}-${Date.now()}`, 'Магазин «Тверская»', '3');
+    await signIn(page, 'seller1');
+    let release;
+    const held = new Promise((resolve) => { release = resolve; });
+    await page.route('**/pkg/vitrina_bg.wasm', async (route) => { await held; await route.continue(); });
+    await page.goto(`/stock?product=${product.id}`, { waitUntil: 'domcontentloaded', hydrated: false });
+    const row = page.locator(`[data-testid=stock-row][data-location="${shop.id}"]`);
+    await expect(row.getByTestId('available')).toHaveText('3');
+    // «Reserve» is a link: the server answers with the form open.
+    await page.getByTestId(`reserve-${shop.id}`).click();
+    const form = page.getByTestId('reserve-form');
+    await expect(form).toBeVisible();
+    // Too many first: refused on the page, with what was typed kept.
+    await form.locator('input[name=qty]').fill('5');
+    await form.locator('input[name=client]').fill('Ранний клиент, +7 916 111-22-33');
+    await form.locator('button[type=submit]').click();
+    await expect(form.getByRole('alert')).toContainText('Not enough stock here. Available: 3');
+    await expect(form.locator('input[name=client]')).toHaveValue('Ранний клиент, +7 916 111-22-33');
+    await form.locator('input[name=qty]').fill('2');
+    await form.locator('button[type=submit]').click();
+    await expect(page.getByTestId('reserve-notice')).toBeVisible();
+    await expect(row.getByTestId('available')).toHaveText('1');
+    await expect(page.getByTestId('reservations-table')).toContainText('Ранний клиент');
+    await expect(page.locator('body[data-ready]')).toHaveCount(0);
+    // A reload of the answer does not hold twice (it is a GET).
+    await page.reload({ waitUntil: 'domcontentloaded' });
+    await expect(row.getByTestId('available')).toHaveText('1');
+    release();
+    await page.waitForSelector('body[data-ready]');
+    await expect(page.getByTestId('reservation-row')).toHaveCount(1);
+
+    // Typed into the open form before the bundle runs: kept through hydration and sent.
+    await page.unroute('**/pkg/vitrina_bg.wasm');
+    let release2;
+    const held2 = new Promise((resolve) => { release2 = resolve; });
+    await page.route('**/pkg/vitrina_bg.wasm', async (route) => { await held2; await route.continue(); });
+    await page.goto(`/stock?product=${product.id}&reserve=${shop.id}`, { waitUntil: 'domcontentloaded', hydrated: false });
+    await page.getByTestId('reserve-form').locator('input[name=client]').fill('Второй клиент');
+    release2();
+    await page.waitForSelector('body[data-ready]');
+    await expect(page.getByTestId('reserve-form').locator('input[name=client]')).toHaveValue('Второй клиент');
+    await page.getByTestId('reserve-form').locator('button[type=submit]').click();
+    await expect(page.getByTestId('reserve-notice')).toBeVisible();
+    await expect(row.getByTestId('available')).toHaveText('0');
+    await expect(page.getByTestId('reservations-table')).toContainText('Второй клиент');
+  });
 });
 
 test('search by a name fragment lists products with what is free', async ({ page, errors }) => {
