@@ -63,6 +63,8 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::path;
+use leptos_router::Lazy;
+use ui::pages as page;
 
 /// The HTML document around the app (server side only).
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -162,41 +164,41 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login") view=auth::ui::LoginPage/>
                 <Route path=path!("/logout") view=auth::ui::LogoutPage/>
                 <ParentRoute path=path!("") view=ui::shell::Shell>
-                    <Route path=path!("") view=ui::home::Home/>
+                    <Route path=path!("") view={Lazy::<page::Home>::new()}/>
                     <Route path=path!("stock") view=stock::ui::StockPage/>
-                    <Route path=path!("stock/overview") view=stock::ui::overview::OverviewPage/>
-                    <Route path=path!("stock/products/new") view=catalog::ui::NewProductPage/>
-                    <Route path=path!("stock/products/:id/edit") view=catalog::ui::EditProductPage/>
-                    <Route path=path!("stock/categories") view=catalog::ui::categories::CategoriesPage/>
-                    <Route path=path!("stock/import") view=catalog::ui::import::ImportPage/>
-                    <Route path=path!("stock/documents") view=stock::ui::documents::DocumentsPage/>
-                    <Route path=path!("stock/documents/new") view=stock::ui::new_document::NewDocumentPage/>
-                    <Route path=path!("stock/documents/:id") view=stock::ui::documents::DocumentPage/>
-                    <Route path=path!("orders") view=orders::ui::OrdersPage/>
-                    <Route path=path!("orders/board") view=orders::ui::board::BoardPage/>
-                    <Route path=path!("orders/new") view=orders::ui::new::NewOrderPage/>
-                    <Route path=path!("orders/:id") view=orders::ui::card::OrderPage/>
-                    <Route path=path!("orders/:id/edit") view=orders::ui::new::EditOrderPage/>
-                    <Route path=path!("tasks") view=|| view! { <tasks::ui::TasksPage kind=process::ProcessKind::Task/> }/>
-                    <Route path=path!("projects") view=|| view! { <tasks::ui::TasksPage kind=process::ProcessKind::Project/> }/>
-                    <Route path=path!("tasks/:id") view=tasks::ui::TaskPage/>
-                    <Route path=path!("clients") view=customers::ui::ClientsPage/>
-                    <Route path=path!("clients/new") view=customers::ui::card::NewClientPage/>
-                    <Route path=path!("clients/:id") view=customers::ui::card::ClientPage/>
-                    <Route path=path!("chat") view=chat::ui::ChatPage/>
-                    <Route path=path!("chat/:id") view=chat::ui::ChatPage/>
-                    <Route path=path!("documents") view=documents::ui::list::DocumentsPage/>
-                    <Route path=path!("reports") view=reports::ui::ReportsPage/>
-                    <Route path=path!("settings") view=ui::settings::SettingsHome/>
-                    <Route path=path!("settings/locations") view=org::ui::locations::LocationsPage/>
-                    <Route path=path!("settings/employees") view=org::ui::employees::EmployeesPage/>
-                    <Route path=path!("settings/tokens") view=auth::ui::tokens::TokensPage/>
-                    <Route path=path!("settings/processes") view=process::ui::ProcessesPage/>
-                    <Route path=path!("settings/access") view=orders::ui::settings::AccessPage/>
-                    <Route path=path!("settings/funds") view=orders::ui::settings::FundsPage/>
-                    <Route path=path!("settings/company") view=documents::ui::CompanyPage/>
-                    <Route path=path!("settings/templates") view=documents::ui::templates::TemplatesPage/>
-                    <Route path=path!("settings/templates/:id") view=documents::ui::templates::TemplatePage/>
+                    <Route path=path!("stock/overview") view={Lazy::<page::StockOverview>::new()}/>
+                    <Route path=path!("stock/products/new") view={Lazy::<page::NewProduct>::new()}/>
+                    <Route path=path!("stock/products/:id/edit") view={Lazy::<page::EditProduct>::new()}/>
+                    <Route path=path!("stock/categories") view={Lazy::<page::Categories>::new()}/>
+                    <Route path=path!("stock/import") view={Lazy::<page::Import>::new()}/>
+                    <Route path=path!("stock/documents") view={Lazy::<page::StockDocuments>::new()}/>
+                    <Route path=path!("stock/documents/new") view={Lazy::<page::NewStockDocument>::new()}/>
+                    <Route path=path!("stock/documents/:id") view={Lazy::<page::StockDocument>::new()}/>
+                    <Route path=path!("orders") view={Lazy::<page::Orders>::new()}/>
+                    <Route path=path!("orders/board") view={Lazy::<page::Board>::new()}/>
+                    <Route path=path!("orders/new") view={Lazy::<page::NewOrder>::new()}/>
+                    <Route path=path!("orders/:id") view={Lazy::<page::Order>::new()}/>
+                    <Route path=path!("orders/:id/edit") view={Lazy::<page::EditOrder>::new()}/>
+                    <Route path=path!("tasks") view={Lazy::<page::Tasks>::new()}/>
+                    <Route path=path!("projects") view={Lazy::<page::Projects>::new()}/>
+                    <Route path=path!("tasks/:id") view={Lazy::<page::Task>::new()}/>
+                    <Route path=path!("clients") view={Lazy::<page::Clients>::new()}/>
+                    <Route path=path!("clients/new") view={Lazy::<page::NewClient>::new()}/>
+                    <Route path=path!("clients/:id") view={Lazy::<page::Client>::new()}/>
+                    <Route path=path!("chat") view={Lazy::<page::Chat>::new()}/>
+                    <Route path=path!("chat/:id") view={Lazy::<page::Chat>::new()}/>
+                    <Route path=path!("documents") view={Lazy::<page::Documents>::new()}/>
+                    <Route path=path!("reports") view={Lazy::<page::Reports>::new()}/>
+                    <Route path=path!("settings") view={Lazy::<page::Settings>::new()}/>
+                    <Route path=path!("settings/locations") view={Lazy::<page::Locations>::new()}/>
+                    <Route path=path!("settings/employees") view={Lazy::<page::Employees>::new()}/>
+                    <Route path=path!("settings/tokens") view={Lazy::<page::Tokens>::new()}/>
+                    <Route path=path!("settings/processes") view={Lazy::<page::Processes>::new()}/>
+                    <Route path=path!("settings/access") view={Lazy::<page::Access>::new()}/>
+                    <Route path=path!("settings/funds") view={Lazy::<page::Funds>::new()}/>
+                    <Route path=path!("settings/company") view={Lazy::<page::Company>::new()}/>
+                    <Route path=path!("settings/templates") view={Lazy::<page::Templates>::new()}/>
+                    <Route path=path!("settings/templates/:id") view={Lazy::<page::Template>::new()}/>
                 </ParentRoute>
             </Routes>
         </Router>
@@ -207,5 +209,6 @@ pub fn App() -> impl IntoView {
 #[cfg(feature = "hydrate")]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(App);
+    // Lazy routes (ui::pages) hydrate once their chunks are in.
+    leptos::mount::hydrate_lazy(App);
 }

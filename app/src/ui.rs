@@ -8,6 +8,7 @@ pub mod home;
 pub mod not_found;
 pub mod offline;
 pub mod outcome;
+pub mod pages;
 pub mod route;
 #[cfg(feature = "ssr")]
 pub mod security;
