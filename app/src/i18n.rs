@@ -346,6 +346,7 @@ keys! {
     RowsWithErrors => "with errors", "с ошибками";
     Line => "Line", "Строка";
     Problem => "Problem", "Ошибка";
+    GoBack => "Back", "Назад";
     Imported => "Imported.", "Импорт выполнен.";
     ImportBlocked => "Nothing was imported: correct the rows with errors, or choose to import only the valid rows.", "Ничего не импортировано: исправьте строки с ошибками или выберите импорт только верных строк.";
     DeliverToMyShop => "Deliver to my shop", "Доставить в мой магазин";

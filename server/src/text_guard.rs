@@ -6,6 +6,7 @@
 //! Multipart uploads (files, whose bytes are not text) pass untouched.
 
 use app::error::AppError;
+use app::i18n::{Key, Lang};
 use axum::body::{to_bytes, Body};
 use axum::extract::Request;
 use axum::middleware::Next;
@@ -22,12 +23,17 @@ pub fn forbidden(c: char) -> bool {
 }
 
 /// 422 for `field`: as a REST error (`{"error": …}`) under `/api/v1`, as the typed
-/// error a server function returns (what the UI decodes and shows) under `/api`.
-fn refuse(path: &str, field: &str) -> Response {
+/// error a server function returns (what the UI decodes and shows) under `/api`, and as
+/// a page in the reader's language for a page or a plain form (a tablet before its
+/// bundle runs), with a way back.
+fn refuse(path: &str, field: &str, lang: Lang, back: &str) -> Response {
     let err = AppError::ControlCharacter {
         field: field.chars().filter(|c| !forbidden(*c)).take(64).collect(),
     };
-    if path.starts_with("/api/") && !path.starts_with("/api/v1/") {
+    if path.starts_with("/api/v1/") {
+        return err.into_response();
+    }
+    if path.starts_with("/api/") {
         let body = serde_json::to_string(&err).unwrap_or_default();
         return (
             http::StatusCode::UNPROCESSABLE_ENTITY,
@@ -36,7 +42,75 @@ fn refuse(path: &str, field: &str) -> Response {
         )
             .into_response();
     }
-    err.into_response()
+    let page = format!(
+        "<!DOCTYPE html><html lang=\"{code}\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>{title}</title></head><body><main><h1>{title}</h1>\
+         <p role=\"alert\" data-testid=\"refused\">{message}</p>\
+         <p><a href=\"{back}\">{back_text}</a></p></main></body></html>",
+        code = lang.code(),
+        title = html_escape(Key::Problem.text(lang)),
+        message = html_escape(&err.message(lang)),
+        back = html_escape(back),
+        back_text = html_escape(Key::GoBack.text(lang)),
+    );
+    (
+        http::StatusCode::UNPROCESSABLE_ENTITY,
+        [(http::header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        page,
+    )
+        .into_response()
+}
+
+fn html_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Where a refused page's "Back" leads: the page a form was posted from (a path of this
+/// site only), else the refused page without its query.
+fn back_link(headers: &http::HeaderMap, method: &http::Method, path: &str) -> String {
+    let header = |name| {
+        headers
+            .get(name)
+            .and_then(|v: &http::HeaderValue| v.to_str().ok())
+    };
+    let referer = header(http::header::REFERER).and_then(|r| r.parse::<http::Uri>().ok());
+    if let Some(uri) = referer {
+        let same_site = uri.authority().map(|a| a.as_str()) == header(http::header::HOST);
+        if same_site && !percent_decoded_has_forbidden(uri.path()) {
+            return uri.path().to_string();
+        }
+    }
+    if method == http::Method::GET && !percent_decoded_has_forbidden(path) {
+        path.to_string()
+    } else {
+        "/".to_string()
+    }
+}
+
+/// The refusal for this request (its language and way back from its headers).
+fn refusal(headers: &http::HeaderMap, method: &http::Method, path: &str, field: &str) -> Response {
+    let header = |name| {
+        headers
+            .get(name)
+            .and_then(|v: &http::HeaderValue| v.to_str().ok())
+    };
+    let lang = Lang::negotiate(
+        header(http::header::COOKIE),
+        header(http::header::ACCEPT_LANGUAGE),
+    );
+    refuse(path, field, lang, &back_link(headers, method, path))
 }
 
 /// The first field (JSON key path) whose key or text holds a forbidden character.
@@ -64,10 +138,10 @@ fn find_in_form(text: &[u8]) -> Option<String> {
 pub async fn refuse_control_characters(req: Request, next: Next) -> Response {
     let path = req.uri().path().to_string();
     if percent_decoded_has_forbidden(&path) {
-        return refuse(&path, "path");
+        return refusal(req.headers(), req.method(), &path, "path");
     }
     if let Some(field) = req.uri().query().and_then(|q| find_in_form(q.as_bytes())) {
-        return refuse(&path, &field);
+        return refusal(req.headers(), req.method(), &path, &field);
     }
     let content_type = req
         .headers()
@@ -99,7 +173,7 @@ pub async fn refuse_control_characters(req: Request, next: Next) -> Response {
         find_in_form(&bytes)
     };
     if let Some(field) = found {
-        return refuse(&path, &field);
+        return refusal(&parts.headers, &parts.method, &path, &field);
     }
     next.run(Request::from_parts(parts, Body::from(bytes)))
         .await
@@ -158,5 +232,27 @@ mod tests {
         assert!(percent_decoded_has_forbidden("/api/v1/orders/%00"));
         assert!(!percent_decoded_has_forbidden("/api/v1/orders/1"));
         assert!(!percent_decoded_has_forbidden("/a%2"));
+    }
+
+    #[tokio::test]
+    async fn a_page_is_refused_with_a_page_in_the_readers_language() {
+        let res = refuse("/stock", "<b>q</b>", Lang::Ru, "/stock?x=\"1\"");
+        assert_eq!(res.status(), http::StatusCode::UNPROCESSABLE_ENTITY);
+        let body = to_bytes(res.into_body(), 1 << 20).await.expect("body");
+        let page = String::from_utf8(body.to_vec()).expect("utf-8");
+        assert!(page.contains("lang=\"ru\""), "{page}");
+        assert!(
+            page.contains("&lt;b&gt;q&lt;/b&gt;: содержит управляющий символ"),
+            "{page}"
+        );
+        assert!(page.contains("href=\"/stock?x=&quot;1&quot;\""), "{page}");
+        assert!(!page.contains("<b>"), "the field name is escaped: {page}");
+        // The API keeps its JSON.
+        let api = refuse("/api/v1/orders", "name", Lang::Ru, "/");
+        assert!(api
+            .headers()
+            .get(http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("json")));
     }
 }

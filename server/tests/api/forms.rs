@@ -131,6 +131,34 @@ async fn the_plain_reserve_form_holds_once_and_answers_with_the_page() {
         let (status, to) = post_form(&app, Some(&token), None, &forged).await;
         assert_eq!(status, 303);
         assert!(param(&to, "refused").is_some(), "{to}");
+        // A NUL typed into the form: a page in the reader's language, with a way back.
+        let mut nul = form("1", "form-key-0004");
+        nul[3].1 = "Смирнов\u{0}".into();
+        let body = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(nul.iter().map(|(k, v)| (*k, v.as_str())))
+            .finish();
+        let res = reqwest::Client::new()
+            .post(app.url("/stock/reserve"))
+            .bearer_auth(&token)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("accept-language", "ru-RU,ru;q=0.9")
+            .header("referer", app.url(&format!("/stock?product={drill}")))
+            .body(body)
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(res.status().as_u16(), 422);
+        assert!(res
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("text/html")));
+        let page = res.text().await.expect("page");
+        assert!(
+            page.contains("client: содержит управляющий символ"),
+            "{page}"
+        );
+        assert!(page.contains("href=\"/stock\""), "{page}");
         assert_eq!(holds(&app, drill).await, 1, "still one hold");
         ledger_is_consistent(&app).await;
         app
