@@ -92,6 +92,21 @@ const ASSETS = __ASSETS__;
 const PAGES = __PAGES__;
 // A page waits this long for the network before the cached copy is shown.
 const PAGE_WAIT_MS = 4000;
+// Pages opened are kept for a drop, the most recent this many (besides PAGES).
+const MAX_PAGES = 40;
+
+// Drops the pages opened longest ago beyond MAX_PAGES (a cache's keys come in the
+// order they were put; putting a page again moves it to the end).
+async function trimPages(cache) {
+  const keep = new Set(PAGES.map((p) => new URL(p, self.location.origin).href));
+  const opened = (await cache.keys()).filter((k) => {
+    const path = new URL(k.url).pathname;
+    return !path.startsWith("/v/") && !keep.has(k.url);
+  });
+  for (const key of opened.slice(0, Math.max(0, opened.length - MAX_PAGES))) {
+    await cache.delete(key);
+  }
+}
 
 self.addEventListener("install", (event) => {
   event.waitUntil((async () => {
@@ -136,8 +151,11 @@ async function page(event) {
   }
   const network = fetch(request).then(async (res) => {
     if (res.ok && !res.redirected && res.type === "basic") {
+      const copy = res.clone();
       const cache = await caches.open(CACHE);
-      await cache.put(request, res.clone());
+      await cache.delete(request, { ignoreVary: true });
+      await cache.put(request, copy);
+      await trimPages(cache);
     }
     return res;
   });
