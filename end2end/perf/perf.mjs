@@ -1,7 +1,8 @@
 // The shop tablet's numbers, rerunnable by anyone against a running Vitrina (a release
 // build: `bash .ci/demo`):
 //   node perf/perf.mjs [base-url]        (default http://127.0.0.1:3000; login seller1/demo)
-// Prints the bundle's size raw, gzip and brotli as the server sends them, and how long
+// Prints the bundle's size raw, gzip and brotli as the server sends them (the first screen's
+// files, and the chunks of the pages loaded on demand), and how long
 // `/stock` takes to paint and to become interactive (`<body data-ready>`, set when the
 // WASM has hydrated the page) on the tablet profile — Chromium with 150 ms latency,
 // 1.5 Mbit/s down, 750 kbit/s up, CPU 4× slower — and unthrottled, each with an empty
@@ -29,16 +30,28 @@ function wireSize(path, encoding) {
   });
 }
 
+/** The files a cold `/stock` needs (the first screen) and the lazy pages' chunks (the rest). */
 async function bundle() {
-  const out = {};
-  for (const file of ['/pkg/vitrina_bg.wasm', '/pkg/vitrina.js', '/pkg/vitrina.css']) {
-    out[file] = {
-      raw: await wireSize(file, 'identity'),
-      gzip: await wireSize(file, 'gzip'),
-      brotli: await wireSize(file, 'br'),
-    };
+  const first = ['/pkg/vitrina_bg.wasm', '/pkg/vitrina.js', '/pkg/vitrina.css'];
+  const rest = [];
+  const manifest = await fetch(new URL('/pkg/__wasm_split_manifest.json', base)).catch(() => null);
+  if (manifest && manifest.ok) {
+    first.push('/pkg/__wasm_split.______________________.js');
+    const chunks = new Set(Object.values(await manifest.json()).flat());
+    for (const c of [...chunks].sort()) rest.push(`/pkg/${c}.wasm`);
   }
-  return out;
+  const sizes = async (list) => {
+    const out = {};
+    for (const file of list) {
+      out[file] = {
+        raw: await wireSize(file, 'identity'),
+        gzip: await wireSize(file, 'gzip'),
+        brotli: await wireSize(file, 'br'),
+      };
+    }
+    return out;
+  };
+  return { first: await sizes(first), rest: await sizes(rest) };
 }
 
 const browser = await chromium.launch({
@@ -109,9 +122,17 @@ if (json) {
 } else {
   const kb = (n) => `${(n / 1024).toFixed(1)} KiB`.padStart(12);
   console.log(`Vitrina at ${base}`);
-  console.log('file                         raw         gzip       brotli   (as sent)');
-  for (const [file, s] of Object.entries(sizes)) {
-    console.log(`${file.padEnd(22)} ${kb(s.raw.bytes)} ${kb(s.gzip.bytes)} ${kb(s.brotli.bytes)}   ${s.gzip.sent}/${s.brotli.sent}`);
+  const total = (group) => Object.values(group).reduce((t, s) => ({
+    raw: t.raw + s.raw.bytes, gzip: t.gzip + s.gzip.bytes, brotli: t.brotli + s.brotli.bytes,
+  }), { raw: 0, gzip: 0, brotli: 0 });
+  console.log('file                                          raw         gzip       brotli   (as sent)');
+  for (const [name, group] of Object.entries(sizes)) {
+    for (const [file, s] of Object.entries(group)) {
+      console.log(`${file.padEnd(40)} ${kb(s.raw.bytes)} ${kb(s.gzip.bytes)} ${kb(s.brotli.bytes)}   ${s.gzip.sent}/${s.brotli.sent}`);
+    }
+    const t = total(group);
+    const label = name === 'first' ? 'first screen, in all' : `the rest (${Object.keys(group).length} chunks)`;
+    console.log(`${label.padEnd(40)} ${kb(t.raw)} ${kb(t.gzip)} ${kb(t.brotli)}`);
   }
   const ms = (v) => (v == null ? '—' : `${(v / 1000).toFixed(2)} s`).padStart(9);
   console.log('/stock                  paint  interactive   transferred');

@@ -55,3 +55,36 @@ test('the shell shows who is online', async ({ page, errors, openUser }) => {
   await other.context().close();
   await expect(page.getByTestId('online-list')).not.toContainText('Николай Складов');
 });
+
+test.describe('the bundle split at its pages', () => {
+  // The worker would precache every chunk at once: here we watch what the page itself asks for.
+  test.use({ serviceWorkers: 'block' });
+
+  test('the stock screen loads the main module only; another page brings its own chunk, also opened directly', async ({ page, errors }) => {
+    const wasm = [];
+    page.on('request', (r) => { if (r.url().endsWith('.wasm')) wasm.push(new URL(r.url()).pathname.split('/').pop()); });
+    await signIn(page, 'seller1');
+    // The home page after sign-in is lazy too: count from the stock screen's own load.
+    wasm.length = 0;
+    await page.goto('/stock');
+    await page.waitForSelector('body[data-ready]');
+    expect(wasm.filter((f) => f !== 'vitrina_bg.wasm'), 'no page chunk for the first screen').toEqual([]);
+
+    // Client-side navigation to a lazy page fetches its chunk, then the page works.
+    await openNav(page);
+    await page.locator('.sidebar a[href="/orders"]').click();
+    await expect(page.locator('h1')).toHaveText('Orders');
+    const chunks = wasm.filter((f) => f !== 'vitrina_bg.wasm');
+    expect(chunks.length, 'the orders page came as a chunk').toBeGreaterThan(0);
+
+    // Opened directly, a lazy page is rendered by the server, names its chunks in the head
+    // and hydrates with them.
+    await page.goto('/clients');
+    await page.waitForSelector('body[data-ready]');
+    await expect(page.locator('h1')).toHaveText('Clients');
+    expect(await page.locator('link[rel=preload][href$=".wasm"]').count()).toBeGreaterThan(1);
+    // The demo's first client: +7 910 100-00-00.
+    await page.getByTestId('client-search').fill('9101000000');
+    await expect(page.getByTestId('client-hit').first()).toBeVisible();
+  });
+});
