@@ -11,7 +11,7 @@
 use leptos::prelude::*;
 use leptos_router::LazyRoute;
 
-/// A route of a group: `page!(Type, group_fn, Group::Variant)`.
+/// A route of a group: `page!(Type, group_fn, __preload_group_fn, Group::Variant)`.
 macro_rules! page {
     ($name:ident, $group:ident, $preload:ident, $which:expr) => {
         pub struct $name;
