@@ -62,6 +62,15 @@ impl Lang {
         }
         best.map(|(l, _)| l).unwrap_or_default()
     }
+
+    /// [`Lang::negotiate`] on a request's `Cookie` and `Accept-Language` headers.
+    pub fn of_request(headers: &http::HeaderMap) -> Lang {
+        let header = |name| headers.get(name).and_then(|v| v.to_str().ok());
+        Lang::negotiate(
+            header(http::header::COOKIE),
+            header(http::header::ACCEPT_LANGUAGE),
+        )
+    }
 }
 
 pub const LANG_COOKIE: &str = "lang";

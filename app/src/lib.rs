@@ -127,19 +127,7 @@ fn initial_lang() -> Lang {
     #[cfg(feature = "ssr")]
     {
         use_context::<http::request::Parts>()
-            .map(|parts| {
-                let header = |name: http::header::HeaderName| {
-                    parts
-                        .headers
-                        .get(name)
-                        .and_then(|v| v.to_str().ok())
-                        .map(str::to_string)
-                };
-                Lang::negotiate(
-                    header(http::header::COOKIE).as_deref(),
-                    header(http::header::ACCEPT_LANGUAGE).as_deref(),
-                )
-            })
+            .map(|parts| Lang::of_request(&parts.headers))
             .unwrap_or_default()
     }
     #[cfg(not(feature = "ssr"))]

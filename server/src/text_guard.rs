@@ -80,11 +80,7 @@ fn html_escape(s: &str) -> String {
 /// Where a refused page's "Back" leads: the page a form was posted from (a path of this
 /// site only), else the refused page without its query.
 fn back_link(headers: &http::HeaderMap, method: &http::Method, path: &str) -> String {
-    let header = |name| {
-        headers
-            .get(name)
-            .and_then(|v: &http::HeaderValue| v.to_str().ok())
-    };
+    let header = |name| headers.get(name).and_then(|v| v.to_str().ok());
     let referer = header(http::header::REFERER).and_then(|r| r.parse::<http::Uri>().ok());
     if let Some(uri) = referer {
         let same_site = uri.authority().map(|a| a.as_str()) == header(http::header::HOST);
@@ -101,16 +97,8 @@ fn back_link(headers: &http::HeaderMap, method: &http::Method, path: &str) -> St
 
 /// The refusal for this request (its language and way back from its headers).
 fn refusal(headers: &http::HeaderMap, method: &http::Method, path: &str, field: &str) -> Response {
-    let header = |name| {
-        headers
-            .get(name)
-            .and_then(|v: &http::HeaderValue| v.to_str().ok())
-    };
-    let lang = Lang::negotiate(
-        header(http::header::COOKIE),
-        header(http::header::ACCEPT_LANGUAGE),
-    );
-    refuse(path, field, lang, &back_link(headers, method, path))
+    let back = back_link(headers, method, path);
+    refuse(path, field, Lang::of_request(headers), &back)
 }
 
 /// The first field (JSON key path) whose key or text holds a forbidden character.

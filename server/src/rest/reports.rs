@@ -95,10 +95,7 @@ fn respond(
         .lang
         .as_deref()
         .and_then(Lang::from_code)
-        .unwrap_or_else(|| {
-            let h = |n: header::HeaderName| headers.get(n).and_then(|v| v.to_str().ok());
-            Lang::negotiate(h(header::COOKIE), h(header::ACCEPT_LANGUAGE))
-        });
+        .unwrap_or_else(|| Lang::of_request(headers));
     let file = |ext: &str| {
         let safe: String = title
             .chars()
