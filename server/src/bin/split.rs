@@ -1,8 +1,9 @@
-//! `split-wasm IN.wasm PKG_DIR`: splits the browser bundle at its lazy routes (the
-//! `#[lazy_route]` pages of `app::ui::pages`), the step `cargo leptos --split` runs.
+//! `split-wasm IN.wasm PKG_DIR`: splits the browser bundle at its lazy routes (the page
+//! groups of `app::ui::pages`, one `#[lazy]` split point each), the step
+//! `cargo leptos --split` runs.
 //!
-//! Writes into PKG_DIR: one `.wasm` chunk per lazy page (and per piece of code several
-//! of them share), the loader `__wasm_split.______________________.js` the main module
+//! Writes into PKG_DIR: one `.wasm` module per group and one per piece of code several
+//! groups share, the loader `__wasm_split.______________________.js` the main module
 //! imports them through, and `__wasm_split_manifest.json`, which the server reads to
 //! name a page's chunks in its head. The main module goes to `PKG_DIR/../vitrina_split.wasm`
 //! for wasm-bindgen (`--keep-lld-exports`): the chunks are not passed through it.
