@@ -98,6 +98,12 @@ pub enum Action {
     ViewReports,
     /// Build, save and share reports in the constructor.
     BuildReports,
+    /// Design and send email campaigns, templates and segments.
+    ManageCampaigns,
+    /// See campaigns (a manager: with only their shops' clients among the recipients).
+    ViewCampaigns,
+    /// Set the mail server (Settings → Mail).
+    ManageMail,
 }
 
 impl Action {
@@ -112,9 +118,13 @@ impl Action {
             Action::ManageOrganisation
             | Action::ManageApiTokens
             | Action::ManageProcesses
-            | Action::ManageTemplates => role == Role::Admin,
+            | Action::ManageTemplates
+            | Action::ManageMail => role == Role::Admin,
             Action::GenerateDocuments | Action::ViewReports => role != Role::Storekeeper,
-            Action::BuildReports => matches!(role, Role::Admin | Role::Director),
+            Action::BuildReports | Action::ManageCampaigns => {
+                matches!(role, Role::Admin | Role::Director)
+            }
+            Action::ViewCampaigns => matches!(role, Role::Admin | Role::Director | Role::Manager),
             Action::EditOrders => matches!(role, Role::Admin | Role::Director | Role::Manager),
             Action::RecordPayments => {
                 matches!(

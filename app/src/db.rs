@@ -244,6 +244,16 @@ pub fn for_update(conn: &sqlx::AnyConnection) -> &'static str {
     }
 }
 
+/// ` FOR UPDATE OF <table> SKIP LOCKED` on PostgreSQL, nothing on SQLite: a work queue's
+/// claim (DESIGN.md §5b), so several senders (or instances) each take a different row
+/// without waiting on one another. SQLite's writers are serialised anyway.
+pub fn skip_locked(backend: Backend, table: &str) -> String {
+    match backend {
+        Backend::Sqlite => String::new(),
+        Backend::Postgres => format!(" FOR UPDATE OF {table} SKIP LOCKED"),
+    }
+}
+
 /// How many times a write that lost a deadlock or serialization race is run again.
 pub const WRITE_TRIES: usize = 4;
 

@@ -121,6 +121,12 @@ pub enum Conflict {
     NotForFulfilment,
     /// The idempotency key was used before for another request.
     IdempotencyKeyReused,
+    /// A campaign that has started can't be edited any more.
+    CampaignStarted,
+    /// Start, pause, resume or cancel does not fit the campaign's state.
+    CampaignState,
+    /// Another mail template has this name.
+    TemplateNameTaken,
     Other,
 }
 
@@ -197,6 +203,15 @@ pub enum AppError {
     UnsupportedFile,
     #[error("the database is not answering")]
     Unavailable,
+    /// Campaigns need an SMTP server and a sender (Settings → Mail or the environment).
+    #[error("mail is not configured")]
+    MailNotConfigured,
+    /// The mail settings do not work: an SMTP URL or a sender address that is not valid.
+    #[error("mail settings: {detail}")]
+    MailSettings { detail: String },
+    /// The SMTP server refused or could not be reached: its answer.
+    #[error("the mail server answered: {detail}")]
+    MailServer { detail: String },
     /// Too much at once (password checks queued, a write that lost a deadlock or a
     /// serialization race more than a few times): try again shortly.
     #[error("busy; try again")]
@@ -240,6 +255,9 @@ impl AppError {
             AppError::TooLarge { .. } => "too_large",
             AppError::UnsupportedFile => "unsupported_file",
             AppError::Unavailable => "unavailable",
+            AppError::MailNotConfigured => "mail_not_configured",
+            AppError::MailSettings { .. } => "mail_settings",
+            AppError::MailServer { .. } => "mail_server",
             AppError::Busy => "busy",
             AppError::Internal => "internal",
             AppError::Malformed { .. } => "malformed_request",
@@ -259,8 +277,11 @@ impl AppError {
             }
             | AppError::ControlCharacter { .. }
             | AppError::MentionCantSee { .. }
+            | AppError::MailSettings { .. }
             | AppError::Template { .. } => 422,
-            AppError::Conflict { .. }
+            AppError::MailServer { .. } => 502,
+            AppError::MailNotConfigured
+            | AppError::Conflict { .. }
             | AppError::NotEnoughStock { .. }
             | AppError::GuardFailed { .. }
             | AppError::InTransit { .. } => 409,
@@ -302,6 +323,9 @@ impl AppError {
                 Conflict::ReservationOfOrder => Key::ErrReservationOfOrder,
                 Conflict::NotForFulfilment => Key::ErrNotForFulfilment,
                 Conflict::IdempotencyKeyReused => Key::ErrIdempotencyKeyReused,
+                Conflict::CampaignStarted => Key::ErrCampaignStarted,
+                Conflict::CampaignState => Key::ErrCampaignState,
+                Conflict::TemplateNameTaken => Key::ErrTemplateNameTaken,
                 Conflict::Other => Key::ErrConflict,
             },
             AppError::GuardFailed { guard, .. } => match guard {
@@ -320,6 +344,9 @@ impl AppError {
             AppError::TooLarge { .. } => Key::ErrTooLarge,
             AppError::UnsupportedFile => Key::ErrUnsupportedFile,
             AppError::Unavailable => Key::ErrUnavailable,
+            AppError::MailNotConfigured => Key::ErrMailNotConfigured,
+            AppError::MailSettings { .. } => Key::ErrMailSettings,
+            AppError::MailServer { .. } => Key::ErrMailServer,
             AppError::Busy => Key::ErrBusy,
             AppError::Internal => Key::ErrInternal,
             AppError::Malformed { .. } => Key::ErrMalformed,
@@ -345,6 +372,8 @@ impl AppError {
                 format!("{} {max_mb} MB", Key::ErrTooLarge.text(lang))
             }
             AppError::GuardFailed { detail, .. }
+            | AppError::MailSettings { detail }
+            | AppError::MailServer { detail }
             | AppError::InTransit { detail }
             | AppError::MentionCantSee { names: detail }
                 if !detail.is_empty() =>
@@ -468,7 +497,9 @@ mod ssr {
                     error["guard"] = serde_json::json!(guard);
                     error["detail"] = serde_json::json!(detail);
                 }
-                AppError::InTransit { detail } => error["detail"] = serde_json::json!(detail),
+                AppError::InTransit { detail }
+                | AppError::MailSettings { detail }
+                | AppError::MailServer { detail } => error["detail"] = serde_json::json!(detail),
                 AppError::MentionCantSee { names } => error["names"] = serde_json::json!(names),
                 _ => {}
             }

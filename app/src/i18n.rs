@@ -619,6 +619,13 @@ keys! {
     EvDocument => "generated", "сформировал(а)";
     EvDownloaded => "opened", "открыл(а)";
     EvAttached => "attached the file", "приложил(а) файл";
+    NavCampaigns => "Campaigns", "Рассылки";
+    ErrCampaignStarted => "The campaign has started: it can't be edited any more", "Рассылка уже запущена: её нельзя изменить";
+    ErrCampaignState => "This can't be done with the campaign in its current state", "В текущем состоянии рассылки это сделать нельзя";
+    ErrTemplateNameTaken => "A template with this name already exists", "Шаблон с таким названием уже есть";
+    ErrMailNotConfigured => "Mail is not configured: set the SMTP server and the sender under Settings → Mail", "Почта не настроена: укажите SMTP-сервер и отправителя в Настройки → Почта";
+    ErrMailSettings => "The mail settings are not valid", "Настройки почты неверны";
+    ErrMailServer => "The mail server did not accept the message", "Почтовый сервер не принял письмо";
 }
 
 pub fn field_key(field: Field) -> Key {

@@ -16,6 +16,7 @@
 //! | comment feeds on orders, tasks, clients | [`comments`] |
 //! | documents (templates, generation, files, company requisites) | [`documents`] |
 //! | reports (standard, constructor, saved, dashboard, export) | [`reports`] |
+//! | email campaigns (segments, templates, queue, unsubscribe) | [`campaigns`] |
 //! | exact quantities and money | [`quantity`] |
 //! | live updates over `/ws` | [`live`] |
 //! | notifications (the bell) | [`notify`] |
@@ -29,6 +30,7 @@
 #![recursion_limit = "512"]
 
 pub mod auth;
+pub mod campaigns;
 pub mod catalog;
 pub mod chat;
 pub mod comments;
@@ -177,6 +179,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("chat/:id") view={Lazy::<page::Chat>::new()}/>
                     <Route path=path!("documents") view={Lazy::<page::Documents>::new()}/>
                     <Route path=path!("reports") view={Lazy::<page::Reports>::new()}/>
+                    <Route path=path!("campaigns") view={Lazy::<page::Campaigns>::new()}/>
+                    <Route path=path!("campaigns/new") view={Lazy::<page::NewCampaign>::new()}/>
+                    <Route path=path!("campaigns/templates") view={Lazy::<page::MailTemplates>::new()}/>
+                    <Route path=path!("campaigns/:id") view={Lazy::<page::Campaign>::new()}/>
                     <Route path=path!("settings") view={Lazy::<page::Settings>::new()}/>
                     <Route path=path!("settings/locations") view={Lazy::<page::Locations>::new()}/>
                     <Route path=path!("settings/employees") view={Lazy::<page::Employees>::new()}/>
@@ -185,6 +191,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("settings/access") view={Lazy::<page::Access>::new()}/>
                     <Route path=path!("settings/funds") view={Lazy::<page::Funds>::new()}/>
                     <Route path=path!("settings/company") view={Lazy::<page::Company>::new()}/>
+                    <Route path=path!("settings/mail") view={Lazy::<page::Mail>::new()}/>
                     <Route path=path!("settings/templates") view={Lazy::<page::Templates>::new()}/>
                     <Route path=path!("settings/templates/:id") view={Lazy::<page::Template>::new()}/>
                 </ParentRoute>

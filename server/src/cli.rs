@@ -199,6 +199,8 @@ async fn serve(settings: Settings, db: Db) -> Result<(), CliError> {
         files,
     };
     spawn_hold_expiry(state.db.clone(), hub.clone());
+    // Campaign mail: this instance's senders join whatever queue the database holds.
+    let mail = app::campaigns::worker::Worker::spawn(state.db.clone());
     let router = crate::router::app(state);
     let listener = tokio::net::TcpListener::bind(settings.site_addr).await?;
     tracing::info!(addr = %settings.site_addr, site_root = %settings.site_root, "Vitrina is listening");
@@ -214,6 +216,8 @@ async fn serve(settings: Settings, db: Db) -> Result<(), CliError> {
         hub.shut_down();
     })
     .await?;
+    // Messages in flight finish (their outcome written); nothing new is claimed.
+    mail.stop(std::time::Duration::from_secs(20)).await;
     Ok(())
 }
 

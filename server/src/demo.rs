@@ -1,6 +1,7 @@
 //! The demo chain: 5 shops and 2 warehouses in different cities, staff of every role,
 //! and a catalog with stock ([`catalog`]).
 
+pub mod campaigns;
 pub mod catalog;
 pub mod chat;
 pub mod documents;
@@ -146,6 +147,10 @@ pub async fn load_with(db: &Db, force: bool, products: usize) -> Result<(), Demo
         }
         let mut tx = db.pool.begin().await?;
         for table in [
+            "campaign_recipient",
+            "campaign",
+            "segment",
+            "mail_template",
             "report_pin",
             "report",
             "agg_sales_shop",
@@ -245,6 +250,7 @@ pub async fn load_with(db: &Db, force: bool, products: usize) -> Result<(), Demo
     orders::load(db, products / 10).await?;
     documents::load(db).await?;
     chat::load(db).await?;
+    campaigns::load(db).await?;
     // The demo back-dates orders and payments after writing them: their local days and
     // the aggregates afresh.
     let mut tx = db.begin_write().await?;

@@ -11,5 +11,6 @@ pub mod precompress;
 pub mod rest;
 pub mod router;
 pub mod text_guard;
+pub mod unsubscribe;
 pub mod worker;
 pub mod ws;

@@ -9,6 +9,7 @@ use axum::routing::{delete, get, post};
 use axum::Router;
 
 pub mod auth;
+pub mod campaigns;
 pub mod chat;
 pub mod clients;
 pub mod documents;
@@ -111,6 +112,20 @@ pub fn router() -> Router<AppState> {
         .route("/reports", get(reports::list_reports))
         .route("/reports/standard/{name}", get(reports::run_standard))
         .route("/reports/{id}/run", get(reports::run_saved))
+        .route(
+            "/campaigns",
+            get(campaigns::list_campaigns).post(campaigns::create_campaign),
+        )
+        .route("/campaigns/bounces", post(campaigns::bounce))
+        .route("/campaigns/{id}", get(campaigns::get_campaign))
+        .route("/campaigns/{id}/start", post(campaigns::start_campaign))
+        .route("/campaigns/{id}/pause", post(campaigns::pause_campaign))
+        .route("/campaigns/{id}/resume", post(campaigns::resume_campaign))
+        .route("/campaigns/{id}/cancel", post(campaigns::cancel_campaign))
+        .route(
+            "/campaigns/{id}/recipients",
+            get(campaigns::campaign_recipients),
+        )
         .route("/openapi.json", get(crate::openapi::document))
         .fallback(|| async { AppError::NotFound })
         .layer(axum::middleware::map_response(json_rejections))

@@ -44,6 +44,10 @@ pub fn app(state: AppState) -> Router {
         .route("/ws", get(crate::ws::handler))
         .route("/sw.js", get(crate::worker::service_worker))
         .route("/stock/reserve", post(crate::forms::reserve))
+        .route(
+            "/unsubscribe/{id}/{token}",
+            get(crate::unsubscribe::show).post(crate::unsubscribe::confirm),
+        )
         .nest("/api/v1", crate::rest::router())
         .with_state(state.clone())
         .merge(leptos)

@@ -275,6 +275,50 @@ fn reports(page: ReportsPage) -> AnyView {
 }
 page!(Reports, reports, __preload_reports, ReportsPage::Reports);
 
+/// The pages of one group: email campaigns (Settings → Mail is with the settings).
+#[derive(Clone, Copy, Debug)]
+pub enum CampaignsPage {
+    Campaigns,
+    NewCampaign,
+    Campaign,
+    MailTemplates,
+}
+
+#[leptos::lazy]
+fn campaigns(page: CampaignsPage) -> AnyView {
+    use crate::campaigns::ui;
+    match page {
+        CampaignsPage::Campaigns => view! { <ui::CampaignsPage/> }.into_any(),
+        CampaignsPage::NewCampaign => view! { <ui::new::NewCampaignPage/> }.into_any(),
+        CampaignsPage::Campaign => view! { <ui::CampaignPage/> }.into_any(),
+        CampaignsPage::MailTemplates => view! { <ui::templates::MailTemplatesPage/> }.into_any(),
+    }
+}
+page!(
+    Campaigns,
+    campaigns,
+    __preload_campaigns,
+    CampaignsPage::Campaigns
+);
+page!(
+    NewCampaign,
+    campaigns,
+    __preload_campaigns,
+    CampaignsPage::NewCampaign
+);
+page!(
+    Campaign,
+    campaigns,
+    __preload_campaigns,
+    CampaignsPage::Campaign
+);
+page!(
+    MailTemplates,
+    campaigns,
+    __preload_campaigns,
+    CampaignsPage::MailTemplates
+);
+
 /// The pages of one group: settings.
 #[derive(Clone, Copy, Debug)]
 pub enum SettingsPage {
@@ -288,6 +332,7 @@ pub enum SettingsPage {
     Company,
     Templates,
     Template,
+    Mail,
 }
 
 #[leptos::lazy]
@@ -297,6 +342,9 @@ fn settings(page: SettingsPage) -> AnyView {
         SettingsPage::Locations => view! { <crate::org::ui::locations::LocationsPage/> }.into_any(),
         SettingsPage::Employees => view! { <crate::org::ui::employees::EmployeesPage/> }.into_any(),
         SettingsPage::Tokens => view! { <crate::auth::ui::tokens::TokensPage/> }.into_any(),
+        SettingsPage::Mail => {
+            view! { <crate::campaigns::ui::settings::MailSettingsPage/> }.into_any()
+        }
         SettingsPage::Processes => view! { <crate::process::ui::ProcessesPage/> }.into_any(),
         SettingsPage::Access => view! { <crate::orders::ui::settings::AccessPage/> }.into_any(),
         SettingsPage::Funds => view! { <crate::orders::ui::settings::FundsPage/> }.into_any(),
@@ -349,3 +397,4 @@ page!(
     __preload_settings,
     SettingsPage::Template
 );
+page!(Mail, settings, __preload_settings, SettingsPage::Mail);

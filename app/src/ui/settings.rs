@@ -21,6 +21,7 @@ pub fn SettingsHome() -> impl IntoView {
                             <a class="tile" href="/settings/funds" data-testid="funds-link">{t(Key::Funds)}</a>
                             <a class="tile" href="/settings/company" data-testid="company-link">{t(Key::Requisites)}</a>
                             <a class="tile" href="/settings/templates" data-testid="templates-link">{t(Key::Templates)}</a>
+                            <a class="tile" href="/settings/mail" data-testid="mail-link">{t(Key::NavCampaigns)} " · SMTP"</a>
                         })
                     })}
                 </Suspense>

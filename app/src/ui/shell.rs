@@ -11,7 +11,7 @@ use crate::ui::browser;
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, Redirect, A};
 
-const NAV: [(&str, Key, &str); 9] = [
+const NAV: [(&str, Key, &str); 10] = [
     ("/", Key::NavHome, "⌂"),
     ("/stock", Key::NavStock, "▦"),
     ("/orders", Key::NavOrders, "☰"),
@@ -20,6 +20,7 @@ const NAV: [(&str, Key, &str); 9] = [
     ("/chat", Key::NavChat, "✉"),
     ("/documents", Key::NavDocuments, "▤"),
     ("/reports", Key::NavReports, "◔"),
+    ("/campaigns", Key::NavCampaigns, "✦"),
     ("/settings", Key::NavSettings, "⚙"),
 ];
 

@@ -2,6 +2,7 @@
 //! real PostgreSQL server. Every test runs once per backend.
 
 mod auth;
+mod campaigns;
 mod catalog;
 mod chat;
 mod clients;

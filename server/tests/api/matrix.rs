@@ -333,6 +333,10 @@ fn cases() -> Vec<Case> {
 /// with why; the coverage test accepts these instead of a matrix row.
 const CHAIN_WIDE: &[(&str, &str)] = &[
     (
+        "campaigns",
+        "campaigns are the chain's: admins and directors run them, managers see them with only their shops' clients among the recipients (campaigns.rs)",
+    ),
+    (
         "locations",
         "the organisation: everyone reads it, admins change it (roles.rs)",
     ),

@@ -846,6 +846,106 @@ fn table() -> Vec<Endpoint> {
             EVERYONE,
             401,
         ),
+        // Campaigns: admins and directors design and send; managers see.
+        e(Rest("GET", "/api/v1/campaigns"), SELLERS, 401),
+        e(
+            RestJson(
+                "POST",
+                "/api/v1/campaigns",
+                |n| json!({"name": format!("Рассылка {n}"), "segment": {}, "subject": "S", "text": "t"}),
+            ),
+            BUILDERS,
+            401,
+        ),
+        e(Rest("GET", "/api/v1/campaigns/1"), SELLERS, 401),
+        e(Rest("POST", "/api/v1/campaigns/1/start"), BUILDERS, 401),
+        e(Rest("POST", "/api/v1/campaigns/1/pause"), BUILDERS, 401),
+        e(Rest("POST", "/api/v1/campaigns/1/resume"), BUILDERS, 401),
+        e(Rest("POST", "/api/v1/campaigns/1/cancel"), BUILDERS, 401),
+        e(Rest("GET", "/api/v1/campaigns/1/recipients"), SELLERS, 401),
+        e(ServerFn("campaigns/list", |_| json!({})), SELLERS, 401),
+        e(
+            ServerFn("campaigns/get", |_| json!({"id": 1})),
+            SELLERS,
+            401,
+        ),
+        e(
+            ServerFn(
+                "campaigns/recipients",
+                |_| json!({"id": 1, "status": "", "offset": 0}),
+            ),
+            SELLERS,
+            401,
+        ),
+        e(
+            ServerFn("campaigns/count", |_| json!({"filter": {}})),
+            SELLERS,
+            401,
+        ),
+        e(ServerFn("campaigns/segments", |_| json!({})), SELLERS, 401),
+        e(ServerFn("campaigns/templates", |_| json!({})), SELLERS, 401),
+        e(
+            ServerFn(
+                "campaigns/preview",
+                |_| json!({"subject": "S", "text": "t", "html": "", "client_id": null}),
+            ),
+            SELLERS,
+            401,
+        ),
+        e(
+            ServerFn("campaigns/client_mail", |_| json!({"client_id": 1})),
+            EVERYONE,
+            401,
+        ),
+        e(
+            ServerFn(
+                "campaigns/save",
+                |n| json!({"id": null, "input": {"name": format!("Ч {n}"), "subject": "S", "text": "t"}}),
+            ),
+            BUILDERS,
+            401,
+        ),
+        e(
+            ServerFn(
+                "campaigns/command",
+                |_| json!({"id": 999_999, "command": "cancel"}),
+            ),
+            BUILDERS,
+            401,
+        ),
+        e(
+            ServerFn(
+                "campaigns/save_segment",
+                |n| json!({"name": format!("Сегмент {n}"), "filter": {}}),
+            ),
+            BUILDERS,
+            401,
+        ),
+        e(
+            ServerFn(
+                "campaigns/save_template",
+                |n| json!({"id": null, "input": {"name": format!("Шаблон {n}"), "subject": "S", "text": "t"}}),
+            ),
+            BUILDERS,
+            401,
+        ),
+        e(
+            ServerFn(
+                "campaigns/test_send",
+                |_| json!({"subject": "S", "text": "t", "html": "", "client_id": null, "to": "me@example.ru"}),
+            ),
+            BUILDERS,
+            401,
+        ),
+        e(ServerFn("campaigns/settings", |_| json!({})), ADMIN, 401),
+        e(
+            ServerFn(
+                "campaigns/save_settings",
+                |_| json!({"input": {"smtp_url": "", "mail_from": "", "rate_per_minute": 6000, "connections": 10}}),
+            ),
+            ADMIN,
+            401,
+        ),
     ]
 }
 
@@ -948,6 +1048,8 @@ async fn the_role_table_covers_every_documented_endpoint() {
         // Covered by their own tests (auth.rs): public login, and logout (it ends the session).
         covered.insert("POST /api/v1/auth/login".into());
         covered.insert("POST /api/v1/auth/logout".into());
+        // A webhook with a token of its own, not a session (campaigns.rs).
+        covered.insert("POST /api/v1/campaigns/bounces".into());
         let missing: Vec<_> = documented.difference(&covered).collect();
         assert!(
             missing.is_empty(),

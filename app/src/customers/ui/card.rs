@@ -62,6 +62,7 @@ pub fn ClientPage() -> impl IntoView {
                                 </Show>
                                 <ClientMoney client_id=client_id/>
                                 <LinkedTasks client_id=client_id/>
+                                <crate::campaigns::ui::client::ClientMailPanel client_id=client_id/>
 
                             }.into_any()
                         }
