@@ -49,6 +49,14 @@ setup_pdf_tools() {
   $SUDO apt-get update -qq && $SUDO apt-get install -y -qq poppler-utils
 }
 
+# A real SMTP server for the campaign tests (server/tests/smtp_sink.py): aiosmtpd, from
+# PyPI (Debian's python3-aiosmtpd serves the system python, not pyenv's).
+setup_smtp_tools() {
+  if python3 -c "import aiosmtpd" 2>/dev/null; then return 0; fi
+  step "installing aiosmtpd (an SMTP server for the campaign tests) from PyPI"
+  python3 -m pip install -q aiosmtpd
+}
+
 # An S3-compatible server for the file store's test: moto's, from PyPI, on loopback.
 start_s3() {
   if ! command -v moto_server >/dev/null; then

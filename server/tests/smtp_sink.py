@@ -1,18 +1,20 @@
 """A real SMTP server for the campaign tests and benchmark (aiosmtpd, on loopback).
 
-    python3 smtp_sink.py PORT OUT_FILE [DELAY_MS]
+    python3 smtp_sink.py PORT OUT_FILE [DELAY_MS] [PARENT_PID]
 
 Every message it accepts is appended to OUT_FILE as one JSON line
 {"from", "to": [...], "data": "<the message as received>"}, written before the server
 answers 250, so a message the file holds is one the sender was told was taken.
 A recipient whose address contains "reject" is refused at RCPT with 550 (a permanent
 failure). DELAY_MS makes every DATA take that long (a slow provider). It prints
-"ready <port>" once it listens, and runs until killed.
+"ready <port>" once it listens, and runs until killed (or until PARENT_PID is gone).
 """
 
 import asyncio
 import json
+import os
 import sys
+import time
 import threading
 
 from aiosmtpd.controller import Controller
@@ -49,6 +51,7 @@ def main():
     port = int(sys.argv[1])
     out = sys.argv[2]
     delay = int(sys.argv[3]) if len(sys.argv) > 3 else 0
+    parent = int(sys.argv[4]) if len(sys.argv) > 4 else 0
     controller = Controller(
         Sink(out, delay), hostname="127.0.0.1", port=port, decode_data=False,
         data_size_limit=10 * 1024 * 1024,
@@ -56,7 +59,11 @@ def main():
     controller.start()
     print("ready %d" % port, flush=True)
     try:
-        threading.Event().wait()
+        if parent:
+            while os.path.exists("/proc/%d" % parent):
+                time.sleep(1)
+        else:
+            threading.Event().wait()
     except KeyboardInterrupt:
         pass
     finally:

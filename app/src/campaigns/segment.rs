@@ -218,7 +218,7 @@ mod tests {
         assert!(c.binds.is_empty());
         let f = SegmentFilter {
             shop_ids: vec![3, 4],
-            min_spent: Some(Money(100_00)),
+            min_spent: Some(Money(10_000)),
             purchased_from: Some("2026-01-01".into()),
             ..Default::default()
         };
@@ -230,7 +230,7 @@ mod tests {
         assert!(c.sql.contains("o.shop_id IN ($7)"), "{}", c.sql);
         assert_eq!(c.binds.len(), 6);
         assert_eq!(c.binds[0], 3);
-        assert_eq!(c.binds[4], 100_00);
+        assert_eq!(c.binds[4], 10_000);
     }
 
     #[test]
