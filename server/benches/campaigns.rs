@@ -62,7 +62,10 @@ async fn main() {
             .expect("expand");
         tx.commit().await.expect("commit");
         let took = t.elapsed();
-        out(format!("expanding a segment of {n} clients into the queue (committed): {}", ms(took)));
+        out(format!(
+            "expanding a segment of {n} clients into the queue (committed): {}",
+            ms(took)
+        ));
         sqlx::query("DELETE FROM campaign_recipient WHERE campaign_id = $1")
             .bind(id)
             .execute(&db.pool)
@@ -110,8 +113,10 @@ async fn main() {
             .expect("login");
         let created: serde_json::Value = client
             .post(format!("{base}/api/v1/campaigns"))
-            .json(&serde_json::json!({"name": "Bench", "segment": {}, "subject": "{{ client.name }}",
-                "text": "Здравствуйте, {{ client.name }}! Баланс: {{ balance }}."}))
+            .json(
+                &serde_json::json!({"name": "Bench", "segment": {}, "subject": "{{ client.name }}",
+                "text": "Здравствуйте, {{ client.name }}! Баланс: {{ balance }}."}),
+            )
             .send()
             .await
             .expect("create")

@@ -17,6 +17,7 @@ pub struct Mailer {
     pub from: Mailbox,
     /// The URL with its password masked, to tell which server this is.
     pub describe: String,
+    timeout: Duration,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -36,6 +37,31 @@ pub enum Outcome {
     Permanent(String),
     /// Not now (4xx, the connection broke, a timeout): try again later.
     Transient(String),
+    /// The message could not be made (an address that does not parse): nothing was sent.
+    Unsendable(String),
+}
+
+/// Whether a permanent refusal is about the recipient's address (5.1.x, or a 550/551/553
+/// without a policy code), not about us or the message (535 authentication, 5.7.x policy,
+/// 552 size, 554 content): only then is the address marked dead.
+pub fn address_refused(reply: &str) -> bool {
+    if reply.contains("5.1.") {
+        return true;
+    }
+    if reply.contains("5.7.") {
+        return false;
+    }
+    ["550", "551", "553"]
+        .iter()
+        .any(|code| reply.contains(code))
+}
+
+/// Whether the server refuses us rather than one message (authentication, sender not
+/// allowed): the campaign is paused instead of failing every recipient.
+pub fn server_refuses_us(reply: &str) -> bool {
+    ["530", "535", "5.7.0", "5.7.8", "5.7.1"]
+        .iter()
+        .any(|code| reply.contains(code))
 }
 
 /// `smtp://user:•••@host` — the URL without its password.
@@ -74,6 +100,7 @@ impl Mailer {
             transport,
             from,
             describe: mask_url(url),
+            timeout,
         })
     }
 
@@ -87,9 +114,15 @@ impl Mailer {
     ) -> Outcome {
         let message = match build(&self.from, sender, to, rendered, unsubscribe_url) {
             Ok(m) => m,
-            Err(reason) => return Outcome::Permanent(reason),
+            Err(reason) => return Outcome::Unsendable(reason),
         };
-        match self.transport.send(message).await {
+        // lettre's own timeout bounds the connect only: a server that stalls later must
+        // not hold a sender (and its row) for ever.
+        let sent = tokio::time::timeout(self.timeout, self.transport.send(message)).await;
+        let Ok(sent) = sent else {
+            return Outcome::Transient("timed out waiting for the server".into());
+        };
+        match sent {
             Ok(response) => Outcome::Sent(
                 format!(
                     "{} {}",
@@ -209,6 +242,25 @@ mod tests {
         assert!(text.contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click"));
         assert!(text.contains("multipart/alternative"));
         assert!(build(&from, "", "not an address", &rendered, None).is_err());
+    }
+
+    #[test]
+    fn only_refusals_of_the_address_mark_it_dead() {
+        assert!(address_refused(
+            "550 5.1.1 <a@b>: Recipient address rejected"
+        ));
+        assert!(address_refused("550 mailbox unavailable"));
+        assert!(!address_refused("550 5.7.1 Relaying denied"));
+        assert!(!address_refused(
+            "535 5.7.8 Authentication credentials invalid"
+        ));
+        assert!(!address_refused(
+            "552 5.3.4 Message size exceeds fixed limit"
+        ));
+        assert!(server_refuses_us(
+            "535 5.7.8 Authentication credentials invalid"
+        ));
+        assert!(!server_refuses_us("550 5.1.1 unknown"));
     }
 
     #[test]

@@ -40,23 +40,24 @@ pub enum Claim {
     Claimed(Claimed),
     /// Nothing to send now.
     Empty,
-    /// This second's share of the rate limit is used up.
+    /// This minute's share of the rate limit is used up.
     Throttled,
 }
 
 /// Takes the next queued row of a running campaign, within the rate limit
-/// (`per_second` messages a second across every instance; 0: none).
-pub async fn claim(db: &Db, per_second: i64) -> Result<Claim, AppError> {
+/// (`per_minute` messages in each minute of the clock, across every instance; 0: none).
+pub async fn claim(db: &Db, per_minute: i64) -> Result<Claim, AppError> {
     let now = db.now();
     let mut tx = db.begin_write().await?;
-    if per_second > 0 {
-        let second = now.div_euclid(1000);
+    if per_minute > 0 {
+        // `window_second` holds the minute the count is of.
+        let second = now.div_euclid(60_000);
         let taken = sqlx::query(
             "UPDATE mail_settings SET window_count = CASE WHEN window_second = $1 THEN window_count + 1 ELSE 1 END, \
              window_second = $1 WHERE id = 1 AND (window_second <> $1 OR window_count < $2)",
         )
         .bind(second)
-        .bind(per_second)
+        .bind(per_minute)
         .execute(&mut *tx)
         .await?;
         if taken.rows_affected() == 0 {
@@ -116,11 +117,30 @@ pub async fn record(db: &Db, row: &Claimed, result: Verdict) -> Result<(), AppEr
         Verdict::Smtp(Outcome::Sent(reply)) => {
             update("sent", true, 0, reply).execute(&mut *tx).await?;
         }
+        Verdict::Smtp(Outcome::Permanent(reply)) if super::mailer::server_refuses_us(&reply) => {
+            // Every message would fail the same way: the row goes back to the queue and
+            // the campaign is paused until someone fixes the settings and resumes.
+            update("queued", false, now, reply.clone())
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("UPDATE campaign SET status = 'paused', updated_at = $1 WHERE id = $2 AND status = 'running'")
+                .bind(now)
+                .bind(row.campaign_id)
+                .execute(&mut *tx)
+                .await?;
+            tracing::warn!(campaign = row.campaign_id, %reply, "the mail server refuses us: campaign paused");
+        }
+        Verdict::Smtp(Outcome::Permanent(reply)) if !super::mailer::address_refused(&reply) => {
+            update("failed", false, 0, reply).execute(&mut *tx).await?;
+        }
+        Verdict::Smtp(Outcome::Unsendable(reply)) => {
+            update("failed", false, 0, reply).execute(&mut *tx).await?;
+        }
         Verdict::Smtp(Outcome::Permanent(reply)) => {
             update("failed", false, 0, reply.clone())
                 .execute(&mut *tx)
                 .await?;
-            // The server refused for good: the address is not to be written to again.
+            // The server refused the address for good: it is not to be written to again.
             sqlx::query(
                 "UPDATE client SET email_invalid = 1, email_invalid_reason = $1, updated_at = $2 \
                  WHERE id = $3 AND email = $4",
@@ -162,6 +182,15 @@ pub async fn record(db: &Db, row: &Claimed, result: Verdict) -> Result<(), AppEr
 /// Rows whose lease ran out (their sender died): failed, outcome unknown, not resent.
 pub async fn recover(db: &Db) -> Result<u64, AppError> {
     let now = db.now();
+    let stale: Option<(i64,)> = sqlx::query_as(
+        "SELECT id FROM campaign_recipient WHERE status = 'sending' AND lease_until < $1 LIMIT 1",
+    )
+    .bind(now)
+    .fetch_optional(&db.pool)
+    .await?;
+    if stale.is_none() {
+        return Ok(0);
+    }
     let mut tx = db.begin_write().await?;
     let done = sqlx::query(
         "UPDATE campaign_recipient SET status = 'failed', lease_until = NULL, \
@@ -187,6 +216,20 @@ pub async fn start_due(db: &Db) -> Result<Vec<i64>, AppError> {
     .await?;
     let mut started = Vec::new();
     for (id,) in due {
+        match start_one(db, id, now).await {
+            Ok(true) => started.push(id),
+            Ok(false) => {}
+            Err(e) => {
+                tracing::warn!(campaign = id, error = %e, "a scheduled campaign could not start")
+            }
+        }
+    }
+    Ok(started)
+}
+
+/// Starts one scheduled campaign unless another instance did; true when this one did.
+async fn start_one(db: &Db, id: i64, now: i64) -> Result<bool, AppError> {
+    {
         let mut tx = db.begin_write().await?;
         let taken = sqlx::query(
             "UPDATE campaign SET status = 'running', started_at = $1, updated_at = $1 \
@@ -196,18 +239,21 @@ pub async fn start_due(db: &Db) -> Result<Vec<i64>, AppError> {
         .bind(id)
         .execute(&mut *tx)
         .await?;
-        if taken.rows_affected() == 1 {
-            let filter = super::service::filter_of(&mut tx, id).await?;
-            super::segment::expand(&mut tx, id, &filter).await?;
-            tx.commit().await?;
-            started.push(id);
+        if taken.rows_affected() == 0 {
+            return Ok(false);
         }
+        let filter = super::service::filter_of(&mut tx, id).await?;
+        super::segment::expand(&mut tx, id, &filter).await?;
+        tx.commit().await?;
+        Ok(true)
     }
-    Ok(started)
 }
 
 /// Running campaigns with nothing left to send are finished.
 pub async fn finish_done(db: &Db) -> Result<Vec<i64>, AppError> {
+    if !any_running(db).await? {
+        return Ok(Vec::new());
+    }
     let now = db.now();
     let mut tx = db.begin_write().await?;
     let done: Vec<(i64,)> = sqlx::query_as(

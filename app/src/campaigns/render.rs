@@ -56,6 +56,9 @@ pub struct MailContext {
     /// Whether the client is reachable now (consent, an email not known to be dead).
     #[serde(skip)]
     pub reachable: bool,
+    /// Whether the client consents to mail now.
+    #[serde(skip)]
+    pub consent: bool,
 }
 
 /// `18 314,40 ₽`: money as a Russian client reads it.
@@ -134,6 +137,7 @@ pub async fn context(
     let balance = paid - obligations;
     Ok(MailContext {
         reachable: client.consent == 1 && !client.email.is_empty() && client.email_invalid == 0,
+        consent: client.consent == 1,
         client: ClientPart {
             id: client_id,
             name: client.name,
@@ -165,8 +169,13 @@ pub async fn context(
     })
 }
 
+/// How much work one rendering may do (minijinja's fuel): a letter takes a few hundred
+/// units; a template that loops a million times is stopped, not run for minutes.
+pub const FUEL: u64 = 200_000;
+
 fn environment(html: bool) -> Environment<'static> {
     let mut env = Environment::new();
+    env.set_fuel(Some(FUEL));
     env.set_undefined_behavior(UndefinedBehavior::Chainable);
     env.set_auto_escape_callback(move |_| {
         if html {
@@ -224,7 +233,9 @@ pub fn render(
         render_one(html, true, ctx)?
     };
     let escaped = escape_html(url);
-    if !html.is_empty() && !html.contains(escaped.as_str()) {
+    // minijinja writes `/` as `&#x2f;` in HTML: the link is there in either spelling.
+    let shown = html.contains(escaped.as_str()) || html.contains(&escaped.replace('/', "&#x2f;"));
+    if !html.is_empty() && !shown {
         let footer = format!(
             "<p style=\"font-size:12px;color:#555\"><a href=\"{escaped}\">Отписаться от рассылки / Unsubscribe</a></p>"
         );
@@ -264,6 +275,7 @@ mod tests {
             },
             unsubscribe_url: "http://x/unsubscribe/1/abc".into(),
             reachable: true,
+            consent: true,
         }
     }
 
@@ -294,6 +306,31 @@ mod tests {
         );
         assert!(r.html.contains("href=\"http://x/unsubscribe/1/abc\""));
         assert!(r.html.ends_with("</p></body></html>"), "{}", r.html);
+    }
+
+    #[test]
+    fn a_template_that_shows_the_link_gets_no_second_one() {
+        let r = render(
+            "S",
+            "{{ unsubscribe_url }}",
+            "<p><a href=\"{{ unsubscribe_url }}\">x</a></p>",
+            &ctx("A"),
+        )
+        .expect("rendered");
+        assert_eq!(r.text, "http://x/unsubscribe/1/abc");
+        assert_eq!(r.html.matches("unsubscribe").count(), 1, "{}", r.html);
+    }
+
+    #[test]
+    fn a_template_that_loops_without_end_runs_out_of_fuel() {
+        let err = render(
+            "S",
+            "{% for a in range(100000) %}{% for b in range(100000) %}x{% endfor %}{% endfor %}",
+            "",
+            &ctx("A"),
+        )
+        .expect_err("stopped");
+        assert!(matches!(err, AppError::Template { .. }), "{err:?}");
     }
 
     #[test]

@@ -89,7 +89,7 @@ impl Condition {
         if let Some(min) = filter.min_debt {
             parts.push(format!("-{balance} >= {}", param(&mut binds, min.0)));
         }
-        let last = "(SELECT MAX(o.local_day) FROM orders o WHERE o.client_id = c.id)";
+        let last = format!("(SELECT MAX(o.local_day) FROM orders o {LIVE_ORDER})");
         if let Some(before) = day(&filter.last_order_before) {
             parts.push(format!("{last} < {}", param(&mut binds, before)));
         }

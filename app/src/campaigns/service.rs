@@ -293,6 +293,7 @@ fn sample_context() -> MailContext {
         },
         unsubscribe_url: format!("{}/unsubscribe/0/preview", super::unsubscribe::public_url()),
         reachable: true,
+        consent: true,
     }
 }
 
@@ -365,7 +366,14 @@ pub async fn preview(
     html: &str,
     client_id: Option<i64>,
 ) -> Result<Rendered, AppError> {
-    caller.require(Action::ViewCampaigns)?;
+    // Designers only: a preview shows a client's last order, whatever their shop.
+    caller.require(Action::ManageCampaigns)?;
+    if subject.len() > super::MAX_BODY
+        || text.len() > super::MAX_BODY
+        || html.len() > super::MAX_BODY
+    {
+        return Err(AppError::invalid(Field::Message, Problem::TooLong));
+    }
     let ctx = match client_id {
         Some(id) => {
             let mut conn = db.pool.acquire().await?;
@@ -404,7 +412,7 @@ pub async fn test_send(
     let mailer = mailer_for(&config)?;
     match mailer.send("", to, &rendered, None).await {
         Outcome::Sent(reply) => Ok(reply),
-        Outcome::Permanent(reply) | Outcome::Transient(reply) => {
+        Outcome::Permanent(reply) | Outcome::Transient(reply) | Outcome::Unsendable(reply) => {
             Err(AppError::MailServer { detail: reply })
         }
     }

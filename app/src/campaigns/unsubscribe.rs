@@ -150,21 +150,33 @@ pub async fn unsubscribe(
     }
     let now = db.now();
     let mut tx = db.begin_write().await?;
-    let row: Option<(i64, i64)> =
-        sqlx::query_as("SELECT client_id, campaign_id FROM campaign_recipient WHERE id = $1")
-            .bind(recipient_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-    let (client_id, campaign_id) = row.ok_or(AppError::NotFound)?;
-    let changed = sqlx::query(
-        "UPDATE client SET consent = 0, unsubscribed_at = $1, unsubscribed_campaign_id = $2, updated_at = $1 \
-         WHERE id = $3 AND consent = 1",
+    let row: Option<(i64, i64, String)> = sqlx::query_as(
+        "SELECT client_id, campaign_id, email FROM campaign_recipient WHERE id = $1",
     )
-    .bind(now)
-    .bind(campaign_id)
-    .bind(client_id)
-    .execute(&mut *tx)
+    .bind(recipient_id)
+    .fetch_optional(&mut *tx)
     .await?;
+    let (client_id, campaign_id, email) = row.ok_or(AppError::NotFound)?;
+    // The address opts out: every card that carries it (a family sharing one), not only
+    // the card the message was written for.
+    let cards: Vec<(i64,)> = sqlx::query_as(
+        "SELECT id FROM client WHERE (id = $1 OR LOWER(email) = LOWER($2)) AND consent = 1",
+    )
+    .bind(client_id)
+    .bind(&email)
+    .fetch_all(&mut *tx)
+    .await?;
+    for (id,) in &cards {
+        sqlx::query(
+            "UPDATE client SET consent = 0, unsubscribed_at = $1, unsubscribed_campaign_id = $2, updated_at = $1 \
+             WHERE id = $3 AND consent = 1",
+        )
+        .bind(now)
+        .bind(campaign_id)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    }
     sqlx::query(
         "UPDATE campaign_recipient SET status = 'unsubscribed' WHERE id = $1 AND status IN ('sent', 'queued')",
     )
@@ -173,15 +185,16 @@ pub async fn unsubscribe(
     .await?;
     sqlx::query(
         "UPDATE campaign_recipient SET status = 'unsubscribed', reply = 'unsubscribed before it was sent' \
-         WHERE client_id = $1 AND status = 'queued'",
+         WHERE (client_id = $1 OR LOWER(email) = LOWER($2)) AND status = 'queued'",
     )
     .bind(client_id)
+    .bind(&email)
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
-    if changed.rows_affected() > 0 {
-        tracing::info!(client_id, campaign_id, "client unsubscribed");
-        hub.publish(LiveEvent::ClientChanged { id: client_id });
+    for (id,) in &cards {
+        tracing::info!(client_id = id, campaign_id, "client unsubscribed");
+        hub.publish(LiveEvent::ClientChanged { id: *id });
     }
     Ok(())
 }

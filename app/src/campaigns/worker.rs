@@ -52,6 +52,12 @@ impl Worker {
             secret: Mutex::new(None),
             public_url: unsubscribe::public_url(),
         });
+        if std::env::var("VITRINA_PUBLIC_URL").map_or(true, |v| v.trim().is_empty()) {
+            tracing::warn!(
+                links = %shared.public_url,
+                "VITRINA_PUBLIC_URL is not set: campaign unsubscribe links use the listening address"
+            );
+        }
         let mut tasks = JoinSet::new();
         tasks.spawn(housekeeper(shared.clone(), stopped.clone()));
         for n in 0..MAX_SENDERS {
@@ -120,19 +126,19 @@ impl Shared {
                 return None;
             }
         };
-        let per_second = (config.rate_per_minute + 59) / 60;
+        let per_minute = config.rate_per_minute;
         let senders = config.connections.clamp(1, MAX_SENDERS as i64) as usize;
         let mut slot = self.mailer.lock().ok()?;
         if let Some((current, mailer)) = slot.as_ref() {
             if *current == config {
-                return Some((mailer.clone(), per_second, senders));
+                return Some((mailer.clone(), per_minute, senders));
             }
         }
         match service::mailer_for(&config) {
             Ok(mailer) => {
                 tracing::info!(server = %mailer.describe, "mail transport ready");
                 *slot = Some((config, mailer.clone()));
-                Some((mailer, per_second, senders))
+                Some((mailer, per_minute, senders))
             }
             Err(e) => {
                 tracing::warn!(error = %e, "the mail settings do not work");
@@ -171,7 +177,7 @@ async fn sender(n: usize, shared: Arc<Shared>, mut stopped: watch::Receiver<bool
             }
             continue;
         }
-        let Some((mailer, per_second, senders)) = shared.mailer().await else {
+        let Some((mailer, per_minute, senders)) = shared.mailer().await else {
             if pause(&mut stopped, Duration::from_secs(2)).await {
                 return;
             }
@@ -183,7 +189,7 @@ async fn sender(n: usize, shared: Arc<Shared>, mut stopped: watch::Receiver<bool
             }
             continue;
         }
-        match queue::claim(&shared.db, per_second).await {
+        match queue::claim(&shared.db, per_minute).await {
             Ok(Claim::Claimed(row)) => send_one(&shared, &mailer, row).await,
             Ok(Claim::Empty) => {
                 if pause(&mut stopped, Duration::from_millis(300)).await {
@@ -192,7 +198,7 @@ async fn sender(n: usize, shared: Arc<Shared>, mut stopped: watch::Receiver<bool
             }
             Ok(Claim::Throttled) => {
                 let now = shared.db.now();
-                let wait = 1000 - now.rem_euclid(1000) + (n as i64 % 10);
+                let wait = 60_000 - now.rem_euclid(60_000) + (n as i64 % 10);
                 if pause(&mut stopped, Duration::from_millis(wait as u64)).await {
                     return;
                 }
@@ -252,8 +258,18 @@ async fn prepare(
         .await
         .map_err(|e| Verdict::NotSent(e.to_string()))?;
     drop(conn);
-    if !ctx.reachable {
+    if !ctx.consent {
         return Err(Verdict::NoConsent);
+    }
+    if !ctx.reachable {
+        return Err(Verdict::NotSent("the address is marked invalid".into()));
+    }
+    // The card's address changed after the campaign started: the old address must not
+    // get this client's letter.
+    if !ctx.client.email.eq_ignore_ascii_case(&row.email) {
+        return Err(Verdict::NotSent(
+            "the client's address changed; not sent".into(),
+        ));
     }
     let rendered = render::render(
         &content.subject,

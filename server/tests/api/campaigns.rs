@@ -552,6 +552,16 @@ async fn a_manager_sees_only_their_shops_clients_among_the_recipients() {
     .await;
 }
 
+/// A child process killed when the test ends, even by a failed assertion.
+struct Running(Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 /// `vitrina serve` killed with SIGKILL in the middle of a campaign and started again:
 /// the rest arrive, nobody gets a message twice; a message in flight at the kill is
 /// marked failed ("interrupted", outcome unknown), not sent again.
@@ -587,7 +597,7 @@ async fn kill_9_mid_campaign_and_a_restart_send_the_rest_and_nobody_twice() {
             }
             panic!("vitrina serve did not come up");
         };
-        let mut first = serve(port);
+        let mut first = Running(serve(port));
         wait_up(base.clone()).await;
         let admin = app.client();
         let res = admin
@@ -606,16 +616,16 @@ async fn kill_9_mid_campaign_and_a_restart_send_the_rest_and_nobody_twice() {
             assert!(start.elapsed() < Duration::from_secs(60), "nothing sent");
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
-        first.kill().expect("kill -9");
-        first.wait().expect("reaped");
+        first.0.kill().expect("kill -9");
+        first.0.wait().expect("reaped");
         let at_kill = sink.messages().len();
         assert!(at_kill < want.len(), "the campaign ended before the kill");
 
-        let mut second = serve(port);
+        let mut second = Running(serve(port));
         wait_up(base.clone()).await;
         let c = finished(&base, &admin, id, Duration::from_secs(120)).await;
-        second.kill().expect("stop");
-        let _ = second.wait();
+        second.0.kill().expect("stop");
+        let _ = second.0.wait();
 
         let seen = sink.per_address();
         let doubled: Vec<_> = seen.iter().filter(|(_, n)| **n > 1).collect();

@@ -889,7 +889,7 @@ fn table() -> Vec<Endpoint> {
                 "campaigns/preview",
                 |_| json!({"subject": "S", "text": "t", "html": "", "client_id": null}),
             ),
-            SELLERS,
+            BUILDERS,
             401,
         ),
         e(
