@@ -127,6 +127,8 @@ pub enum Conflict {
     CampaignState,
     /// Another mail template has this name.
     TemplateNameTaken,
+    /// Another active employee has this extension.
+    ExtensionTaken,
     Other,
 }
 
@@ -212,6 +214,15 @@ pub enum AppError {
     /// The SMTP server refused or could not be reached: its answer.
     #[error("the mail server answered: {detail}")]
     MailServer { detail: String },
+    /// No PBX is set under Settings → Telephony.
+    #[error("telephony is not configured")]
+    TelephonyNotConfigured,
+    /// Click-to-call needs an extension on the caller's employee card.
+    #[error("you have no extension")]
+    NoExtension,
+    /// The PBX refused the call or could not be reached: why.
+    #[error("the PBX answered: {detail}")]
+    PbxFailed { detail: String },
     /// Too much at once (password checks queued, a write that lost a deadlock or a
     /// serialization race more than a few times): try again shortly.
     #[error("busy; try again")]
@@ -258,6 +269,9 @@ impl AppError {
             AppError::MailNotConfigured => "mail_not_configured",
             AppError::MailSettings { .. } => "mail_settings",
             AppError::MailServer { .. } => "mail_server",
+            AppError::TelephonyNotConfigured => "telephony_not_configured",
+            AppError::NoExtension => "no_extension",
+            AppError::PbxFailed { .. } => "pbx_failed",
             AppError::Busy => "busy",
             AppError::Internal => "internal",
             AppError::Malformed { .. } => "malformed_request",
@@ -278,9 +292,11 @@ impl AppError {
             | AppError::ControlCharacter { .. }
             | AppError::MentionCantSee { .. }
             | AppError::MailSettings { .. }
+            | AppError::NoExtension
             | AppError::Template { .. } => 422,
-            AppError::MailServer { .. } => 502,
+            AppError::MailServer { .. } | AppError::PbxFailed { .. } => 502,
             AppError::MailNotConfigured
+            | AppError::TelephonyNotConfigured
             | AppError::Conflict { .. }
             | AppError::NotEnoughStock { .. }
             | AppError::GuardFailed { .. }
@@ -326,6 +342,7 @@ impl AppError {
                 Conflict::CampaignStarted => Key::ErrCampaignStarted,
                 Conflict::CampaignState => Key::ErrCampaignState,
                 Conflict::TemplateNameTaken => Key::ErrTemplateNameTaken,
+                Conflict::ExtensionTaken => Key::ErrExtensionTaken,
                 Conflict::Other => Key::ErrConflict,
             },
             AppError::GuardFailed { guard, .. } => match guard {
@@ -347,6 +364,9 @@ impl AppError {
             AppError::MailNotConfigured => Key::ErrMailNotConfigured,
             AppError::MailSettings { .. } => Key::ErrMailSettings,
             AppError::MailServer { .. } => Key::ErrMailServer,
+            AppError::TelephonyNotConfigured => Key::ErrTelephonyNotConfigured,
+            AppError::NoExtension => Key::ErrNoExtension,
+            AppError::PbxFailed { .. } => Key::ErrPbxFailed,
             AppError::Busy => Key::ErrBusy,
             AppError::Internal => Key::ErrInternal,
             AppError::Malformed { .. } => Key::ErrMalformed,
@@ -374,6 +394,7 @@ impl AppError {
             AppError::GuardFailed { detail, .. }
             | AppError::MailSettings { detail }
             | AppError::MailServer { detail }
+            | AppError::PbxFailed { detail }
             | AppError::InTransit { detail }
             | AppError::MentionCantSee { names: detail }
                 if !detail.is_empty() =>
@@ -499,7 +520,8 @@ mod ssr {
                 }
                 AppError::InTransit { detail }
                 | AppError::MailSettings { detail }
-                | AppError::MailServer { detail } => error["detail"] = serde_json::json!(detail),
+                | AppError::MailServer { detail }
+                | AppError::PbxFailed { detail } => error["detail"] = serde_json::json!(detail),
                 AppError::MentionCantSee { names } => error["names"] = serde_json::json!(names),
                 _ => {}
             }

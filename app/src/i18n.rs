@@ -112,6 +112,32 @@ macro_rules! keys {
     };
 }
 
+/// The words of one group of lazy pages, kept beside them so that they travel in that
+/// group's chunk of the bundle, not in the first screen's module (`Key::text` is there,
+/// and it has no room to spare). Makes `enum T`, `T::text` and a reactive `tr`.
+macro_rules! local_texts {
+    ($($key:ident => $en:expr, $ru:expr;)*) => {
+        /// Every string of these screens.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum T { $($key),* }
+
+        impl T {
+            pub fn text(self, lang: $crate::i18n::Lang) -> &'static str {
+                match (self, lang) {
+                    $((T::$key, $crate::i18n::Lang::En) => $en, (T::$key, $crate::i18n::Lang::Ru) => $ru,)*
+                }
+            }
+        }
+
+        /// A reactive translated string.
+        pub fn tr(key: T) -> impl Fn() -> &'static str + Clone + Send + Sync + 'static {
+            let lang = $crate::i18n::use_lang();
+            move || key.text(leptos::prelude::Get::get(&lang))
+        }
+    };
+}
+pub(crate) use local_texts;
+
 keys! {
     AppName => "Vitrina", "Витрина";
     NavHome => "Home", "Главная";
@@ -620,12 +646,19 @@ keys! {
     EvDownloaded => "opened", "открыл(а)";
     EvAttached => "attached the file", "приложил(а) файл";
     NavCampaigns => "Campaigns", "Рассылки";
+    NavCalls => "Calls", "Звонки";
+    NavTelephony => "Telephony", "Телефония";
     ErrCampaignStarted => "The campaign has started: it can't be edited any more", "Рассылка уже запущена: её нельзя изменить";
     ErrCampaignState => "This can't be done with the campaign in its current state", "В текущем состоянии рассылки это сделать нельзя";
     ErrTemplateNameTaken => "A template with this name already exists", "Шаблон с таким названием уже есть";
     ErrMailNotConfigured => "Mail is not configured: set the SMTP server and the sender under Settings → Mail", "Почта не настроена: укажите SMTP-сервер и отправителя в Настройки → Почта";
     ErrMailSettings => "The mail settings are not valid", "Настройки почты неверны";
     ErrMailServer => "The mail server did not accept the message", "Почтовый сервер не принял письмо";
+    ErrExtensionTaken => "Another employee has this extension", "Этот внутренний номер уже у другого сотрудника";
+    ErrTelephonyNotConfigured => "Telephony is not configured (Settings → Telephony)", "Телефония не настроена (Настройки → Телефония)";
+    ErrNoExtension => "You have no extension: ask an admin to set one on your employee card", "У вас нет внутреннего номера: попросите администратора указать его в карточке сотрудника";
+    ErrPbxFailed => "The PBX could not place the call", "АТС не смогла соединить";
+    MissedCall => "Missed call", "Пропущенный звонок";
 }
 
 pub fn field_key(field: Field) -> Key {

@@ -17,6 +17,7 @@
 //! | documents (templates, generation, files, company requisites) | [`documents`] |
 //! | reports (standard, constructor, saved, dashboard, export) | [`reports`] |
 //! | email campaigns (segments, templates, queue, unsubscribe) | [`campaigns`] |
+//! | IP telephony (PBX events, call log, pop-up, click-to-call) | [`telephony`] |
 //! | exact quantities and money | [`quantity`] |
 //! | live updates over `/ws` | [`live`] |
 //! | notifications (the bell) | [`notify`] |
@@ -57,6 +58,7 @@ pub mod scope;
 pub mod state;
 pub mod stock;
 pub mod tasks;
+pub mod telephony;
 pub mod time;
 pub mod ui;
 
@@ -175,6 +177,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("clients") view={Lazy::<page::Clients>::new()}/>
                     <Route path=path!("clients/new") view={Lazy::<page::NewClient>::new()}/>
                     <Route path=path!("clients/:id") view={Lazy::<page::Client>::new()}/>
+                    <Route path=path!("calls") view={Lazy::<page::Calls>::new()}/>
                     <Route path=path!("chat") view={Lazy::<page::Chat>::new()}/>
                     <Route path=path!("chat/:id") view={Lazy::<page::Chat>::new()}/>
                     <Route path=path!("documents") view={Lazy::<page::Documents>::new()}/>
@@ -192,6 +195,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("settings/funds") view={Lazy::<page::Funds>::new()}/>
                     <Route path=path!("settings/company") view={Lazy::<page::Company>::new()}/>
                     <Route path=path!("settings/mail") view={Lazy::<page::Mail>::new()}/>
+                    <Route path=path!("settings/telephony") view={Lazy::<page::Telephony>::new()}/>
                     <Route path=path!("settings/templates") view={Lazy::<page::Templates>::new()}/>
                     <Route path=path!("settings/templates/:id") view={Lazy::<page::Template>::new()}/>
                 </ParentRoute>

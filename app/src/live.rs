@@ -78,6 +78,13 @@ pub enum LiveEvent {
         record_kind: String,
         record_id: i64,
     },
+    /// A call to this employee's extension: ringing (the pop-up opens) or not any more
+    /// (it closes). Only their sockets get it.
+    Call {
+        employee_id: i64,
+        call: i64,
+        ringing: bool,
+    },
     /// Everyone online now (sent on connect and whenever it changes).
     Presence {
         online: Vec<OnlineUser>,
@@ -91,7 +98,9 @@ impl LiveEvent {
     /// their owner only, a private chat's news to its members only).
     pub fn is_for(&self, employee: i64) -> bool {
         match self {
-            LiveEvent::Notified { employee_id } => *employee_id == employee,
+            LiveEvent::Notified { employee_id } | LiveEvent::Call { employee_id, .. } => {
+                *employee_id == employee
+            }
             LiveEvent::ChatChanged {
                 members: Some(members),
                 ..
@@ -120,6 +129,8 @@ pub struct Live {
     pub comments_version: RwSignal<u64>,
     pub online: RwSignal<Vec<OnlineUser>>,
     pub connected: RwSignal<bool>,
+    /// The call ringing for this user now (its id), shown over every screen.
+    pub call: RwSignal<Option<i64>>,
 }
 
 impl Live {
@@ -134,6 +145,7 @@ impl Live {
             orders_version: RwSignal::new(0),
             online: RwSignal::new(Vec::new()),
             connected: RwSignal::new(false),
+            call: RwSignal::new(None),
         }
     }
 
@@ -155,6 +167,12 @@ impl Live {
             LiveEvent::ChatChanged { .. } => self.chat_version.update(|v| *v += 1),
             LiveEvent::CommentsChanged { .. } => self.comments_version.update(|v| *v += 1),
             LiveEvent::Presence { online } => self.online.set(online),
+            LiveEvent::Call { call, ringing, .. } => {
+                if ringing {
+                    self.call.set(Some(call));
+                }
+                self.clients_version.update(|v| *v += 1);
+            }
             LiveEvent::Resync => self.resync(),
         }
     }

@@ -31,6 +31,9 @@ pub enum NotificationKind {
     Message,
     /// A comment on a record the recipient follows.
     Comment,
+    /// A call to the recipient's extension that nobody answered (subject: the number,
+    /// detail: the client, when known).
+    MissedCall,
 }
 
 impl NotificationKind {
@@ -43,6 +46,7 @@ impl NotificationKind {
             NotificationKind::Mention => "mention",
             NotificationKind::Message => "message",
             NotificationKind::Comment => "comment",
+            NotificationKind::MissedCall => "missed_call",
         }
     }
 
@@ -55,6 +59,7 @@ impl NotificationKind {
             "mention" => Some(NotificationKind::Mention),
             "message" => Some(NotificationKind::Message),
             "comment" => Some(NotificationKind::Comment),
+            "missed_call" => Some(NotificationKind::MissedCall),
             _ => None,
         }
     }

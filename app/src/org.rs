@@ -190,6 +190,9 @@ pub struct Employee {
     pub role: Role,
     pub home_location_id: Option<i64>,
     pub active: bool,
+    /// The PBX extension that rings on this employee's desk (empty: none).
+    #[serde(default)]
+    pub extension: String,
 }
 
 /// Employee form as typed. `password` may be empty on edit (keep the current one).

@@ -12,6 +12,8 @@ pub struct AppState {
     pub hub: Hub,
     /// Where attached files' bytes live.
     pub files: crate::files::store::FileStore,
+    /// This instance's connection to an Asterisk PBX (AMI), when one is set.
+    pub pbx: crate::telephony::ami::Pbx,
 }
 
 /// The state inside a server function or SSR render.

@@ -197,7 +197,9 @@ async fn serve(settings: Settings, db: Db) -> Result<(), CliError> {
         db,
         hub: hub.clone(),
         files,
+        pbx: app::telephony::ami::Pbx::default(),
     };
+    app::telephony::service::spawn_ami(&state);
     spawn_hold_expiry(state.db.clone(), hub.clone());
     // Campaign mail: this instance's senders join whatever queue the database holds.
     let mail = app::campaigns::worker::Worker::spawn(state.db.clone());

@@ -147,6 +147,7 @@ pub async fn load_with(db: &Db, force: bool, products: usize) -> Result<(), Demo
         }
         let mut tx = db.pool.begin().await?;
         for table in [
+            "phone_call",
             "campaign_recipient",
             "campaign",
             "segment",
@@ -244,6 +245,23 @@ pub async fn load_with(db: &Db, force: bool, products: usize) -> Result<(), Demo
             },
         )
         .await?;
+    }
+    // Extensions of the PBX: the shops' sellers 101…105, the office 200–202.
+    for (login, extension) in [
+        ("seller1", "101"),
+        ("seller2", "102"),
+        ("seller3", "103"),
+        ("seller4", "104"),
+        ("seller5", "105"),
+        ("admin", "200"),
+        ("director", "201"),
+        ("accountant", "202"),
+    ] {
+        sqlx::query("UPDATE employee SET extension = $1 WHERE login = $2")
+            .bind(extension)
+            .bind(login)
+            .execute(&db.pool)
+            .await?;
     }
     catalog::load(db, products, &sites).await?;
     // About one order for every ten products: 300 with the default catalog.

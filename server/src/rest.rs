@@ -17,6 +17,7 @@ pub mod orders;
 pub mod org;
 pub mod reports;
 pub mod stock;
+pub mod telephony;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -26,7 +27,10 @@ pub fn router() -> Router<AppState> {
         .route("/locations", get(org::list_locations))
         .route("/locations/{id}", get(org::get_location))
         .route("/employees", get(org::list_employees))
-        .route("/employees/{id}", get(org::get_employee))
+        .route(
+            "/employees/{id}",
+            get(org::get_employee).put(telephony::update_employee),
+        )
         .route(
             "/products",
             get(stock::search_products).post(stock::create_product),
@@ -126,6 +130,12 @@ pub fn router() -> Router<AppState> {
             "/campaigns/{id}/recipients",
             get(campaigns::campaign_recipients),
         )
+        .route("/telephony/events", post(telephony::event))
+        .route(
+            "/telephony/zadarma",
+            get(telephony::zadarma_echo).post(telephony::zadarma_notify),
+        )
+        .route("/calls", get(telephony::list_calls).post(telephony::dial))
         .route("/openapi.json", get(crate::openapi::document))
         .fallback(|| async { AppError::NotFound })
         .layer(axum::middleware::map_response(json_rejections))

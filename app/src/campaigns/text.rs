@@ -1,34 +1,7 @@
-//! The campaign screens' words in English and Russian. They live beside the screens
-//! rather than in `i18n.rs` so that they travel in the campaign pages' own chunk of the
-//! bundle: `i18n::Key::text` is in the first screen's module, which has no room to spare
-//! (README, "What the first screen loads"). Same rule: an enum, so nothing is missing.
+//! The campaign screens' words in English and Russian ([`crate::i18n::local_texts`]: they
+//! travel in the campaign pages' own chunk of the bundle, not in the first screen's).
 
-use crate::i18n::{use_lang, Lang};
-use leptos::prelude::*;
-
-macro_rules! texts {
-    ($($key:ident => $en:expr, $ru:expr;)*) => {
-        /// Every string of the campaign screens.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-        pub enum T { $($key),* }
-
-        impl T {
-            pub fn text(self, lang: Lang) -> &'static str {
-                match (self, lang) {
-                    $((T::$key, Lang::En) => $en, (T::$key, Lang::Ru) => $ru,)*
-                }
-            }
-        }
-    };
-}
-
-/// A reactive translated string.
-pub fn tr(key: T) -> impl Fn() -> &'static str + Clone + Send + Sync + 'static {
-    let lang = use_lang();
-    move || key.text(lang.get())
-}
-
-texts! {
+crate::i18n::local_texts! {
     Campaigns => "Email campaigns", "Email-рассылки";
     NewCampaign => "New campaign", "Новая рассылка";
     MailTemplates => "Mail templates", "Шаблоны писем";

@@ -66,6 +66,7 @@ pub fn Bell() -> impl IntoView {
                                     NotificationKind::Mention => Key::MentionedYou,
                                     NotificationKind::Message => Key::NewMessage,
                                     NotificationKind::Comment => Key::NewComment,
+                                    NotificationKind::MissedCall => Key::MissedCall,
                                 };
                                 let due = n.due_at.map(show);
                                 let unread = !n.read;

@@ -143,12 +143,12 @@ pub async fn set_location_active(
     get_location(db, caller, id).await
 }
 
-type EmployeeRow = (i64, String, String, String, Option<i64>, i64);
+type EmployeeRow = (i64, String, String, String, Option<i64>, i64, String);
 
-const EMPLOYEE_COLUMNS: &str = "id, login, name, role, home_location_id, active";
+const EMPLOYEE_COLUMNS: &str = "id, login, name, role, home_location_id, active, extension";
 
 fn employee_from(row: EmployeeRow) -> Result<Employee, AppError> {
-    let (id, login, name, role, home_location_id, active) = row;
+    let (id, login, name, role, home_location_id, active, extension) = row;
     Ok(Employee {
         id,
         login,
@@ -156,6 +156,7 @@ fn employee_from(row: EmployeeRow) -> Result<Employee, AppError> {
         role: Role::parse(&role).ok_or(AppError::Internal)?,
         home_location_id,
         active: active != 0,
+        extension,
     })
 }
 

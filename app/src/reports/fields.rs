@@ -125,6 +125,18 @@ macro_rules! rel {
 }
 
 pub static BLOCKS: &[Block] = &[
+    // Calls: by the shop of the employee who took them (a call to nobody's extension has
+    // no shop and is the chain-wide roles' only).
+    Block {
+        id: "calls",
+        table: "phone_call",
+        en: "Calls",
+        ru: "Звонки",
+        date: Some("started_at"),
+        margin: None,
+        zone: Some(("", "shop_id")),
+        scope: Scope::Shop,
+    },
     Block {
         id: "orders",
         table: "orders",
@@ -218,6 +230,34 @@ pub static BLOCKS: &[Block] = &[
 ];
 
 pub static TABLES: &[TableDef] = &[
+    TableDef {
+        name: "phone_call",
+        cols: &[
+            col!("id", Id, "Call id", "Код звонка"),
+            col!(
+                "direction",
+                Text,
+                "Direction (in, out)",
+                "Направление (in, out)"
+            ),
+            col!("phone", Text, "Number", "Номер"),
+            col!("started_at", Time, "Call date", "Дата звонка"),
+            col!("duration", Int, "Talk, s", "Разговор, с"),
+            col!("result", Text, "Result", "Итог"),
+            col!(
+                "missed" = "(CASE WHEN {t}.result = 'missed' THEN 1 ELSE 0 END)",
+                Int,
+                "Missed",
+                "Пропущен"
+            ),
+        ],
+        rels: &[
+            rel!("employee", "employee_id" -> "employee", "Employee", "Сотрудник"),
+            rel!("shop", "shop_id" -> "location", "Shop", "Магазин"),
+            rel!("client", "client_id" -> "client", "Client", "Клиент"),
+            rel!("order", "order_id" -> "orders", "Order", "Заказ"),
+        ],
+    },
     TableDef {
         name: "orders",
         cols: &[

@@ -192,6 +192,7 @@ pub enum ClientsPage {
     Clients,
     NewClient,
     Client,
+    Calls,
 }
 
 #[leptos::lazy]
@@ -200,9 +201,11 @@ fn clients(page: ClientsPage) -> AnyView {
         ClientsPage::Clients => view! { <crate::customers::ui::ClientsPage/> }.into_any(),
         ClientsPage::NewClient => view! { <crate::customers::ui::card::NewClientPage/> }.into_any(),
         ClientsPage::Client => view! { <crate::customers::ui::card::ClientPage/> }.into_any(),
+        ClientsPage::Calls => view! { <crate::telephony::ui::CallsPage/> }.into_any(),
     }
 }
 page!(Clients, clients, __preload_clients, ClientsPage::Clients);
+page!(Calls, clients, __preload_clients, ClientsPage::Calls);
 page!(
     NewClient,
     clients,
@@ -333,6 +336,7 @@ pub enum SettingsPage {
     Templates,
     Template,
     Mail,
+    Telephony,
 }
 
 #[leptos::lazy]
@@ -344,6 +348,9 @@ fn settings(page: SettingsPage) -> AnyView {
         SettingsPage::Tokens => view! { <crate::auth::ui::tokens::TokensPage/> }.into_any(),
         SettingsPage::Mail => {
             view! { <crate::campaigns::ui::settings::MailSettingsPage/> }.into_any()
+        }
+        SettingsPage::Telephony => {
+            view! { <crate::telephony::ui::TelephonySettingsPage/> }.into_any()
         }
         SettingsPage::Processes => view! { <crate::process::ui::ProcessesPage/> }.into_any(),
         SettingsPage::Access => view! { <crate::orders::ui::settings::AccessPage/> }.into_any(),
@@ -398,3 +405,9 @@ page!(
     SettingsPage::Template
 );
 page!(Mail, settings, __preload_settings, SettingsPage::Mail);
+page!(
+    Telephony,
+    settings,
+    __preload_settings,
+    SettingsPage::Telephony
+);

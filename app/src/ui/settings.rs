@@ -22,6 +22,7 @@ pub fn SettingsHome() -> impl IntoView {
                             <a class="tile" href="/settings/company" data-testid="company-link">{t(Key::Requisites)}</a>
                             <a class="tile" href="/settings/templates" data-testid="templates-link">{t(Key::Templates)}</a>
                             <a class="tile" href="/settings/mail" data-testid="mail-link">{t(Key::NavCampaigns)} " · SMTP"</a>
+                            <a class="tile" href="/settings/telephony" data-testid="telephony-link">{t(Key::NavTelephony)}</a>
                         })
                     })}
                 </Suspense>

@@ -11,7 +11,7 @@ use crate::ui::browser;
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, Redirect, A};
 
-const NAV: [(&str, Key, &str); 10] = [
+const NAV: [(&str, Key, &str); 11] = [
     ("/", Key::NavHome, "⌂"),
     ("/stock", Key::NavStock, "▦"),
     ("/orders", Key::NavOrders, "☰"),
@@ -20,6 +20,7 @@ const NAV: [(&str, Key, &str); 10] = [
     ("/chat", Key::NavChat, "✉"),
     ("/documents", Key::NavDocuments, "▤"),
     ("/reports", Key::NavReports, "◔"),
+    ("/calls", Key::NavCalls, "☏"),
     ("/campaigns", Key::NavCampaigns, "✦"),
     ("/settings", Key::NavSettings, "⚙"),
 ];
@@ -99,6 +100,7 @@ pub fn Shell() -> impl IntoView {
             </nav>
             <main class="content">
                 <crate::ui::offline::OfflineBanner/>
+                <crate::telephony::ui::CallLayer/>
                 <Outlet/>
             </main>
         </div>

@@ -110,6 +110,7 @@ pub async fn serve(db: &Db, url: &str, hub: Hub) -> String {
         hub,
         files: app::files::store::FileStore::from_env(&std::env::temp_dir().join("vitrina-test"))
             .expect("file store"),
+        pbx: Default::default(),
     };
     server::router::spawn_on_free_port(state)
         .await

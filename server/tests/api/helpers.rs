@@ -121,7 +121,10 @@ pub async fn start_instance(url: &str, db: Db) -> String {
         hub,
         files: app::files::store::FileStore::from_env(&std::env::temp_dir().join("vitrina-test"))
             .expect("file store"),
+        pbx: Default::default(),
     };
+    // Telephony: the AMI connection follows Settings → Telephony (off by default).
+    app::telephony::service::spawn_ami(&state);
     server::router::spawn_on_free_port(state)
         .await
         .expect("serve")

@@ -21,4 +21,5 @@ mod rules;
 mod scope;
 mod stock;
 mod system;
+mod telephony;
 mod trust;

@@ -333,6 +333,10 @@ fn cases() -> Vec<Case> {
 /// with why; the coverage test accepts these instead of a matrix row.
 const CHAIN_WIDE: &[(&str, &str)] = &[
     (
+        "telephony/",
+        "a call's card opens only for the employee it rang for (or a director or admin); linking it to an order goes through order_for_read; the log is scoped by who took the call and their shop (telephony.rs)",
+    ),
+    (
         "campaigns",
         "campaigns are the chain's: admins and directors run them, managers see them with only their shops' clients among the recipients (campaigns.rs)",
     ),

@@ -938,6 +938,69 @@ fn table() -> Vec<Endpoint> {
             401,
         ),
         e(ServerFn("campaigns/settings", |_| json!({})), ADMIN, 401),
+        // Telephony: everyone has a call log and may dial; admins set extensions and the PBX.
+        e(Rest("GET", "/api/v1/calls"), EVERYONE, 401),
+        e(
+            RestJson(
+                "POST",
+                "/api/v1/calls",
+                |_| json!({"phone": "+79161234567"}),
+            ),
+            EVERYONE,
+            401,
+        ),
+        e(
+            RestJson(
+                "PUT",
+                "/api/v1/employees/999999",
+                |_| json!({"extension": ""}),
+            ),
+            ADMIN,
+            401,
+        ),
+        e(
+            ServerFn("telephony/card", |_| json!({"id": 999_999})),
+            EVERYONE,
+            401,
+        ),
+        e(
+            ServerFn(
+                "telephony/calls",
+                |_| json!({"client_id": null, "order_id": null, "employee_id": null}),
+            ),
+            EVERYONE,
+            401,
+        ),
+        e(
+            ServerFn("telephony/dial", |_| json!({"phone": "+79161234567"})),
+            EVERYONE,
+            401,
+        ),
+        e(
+            ServerFn(
+                "telephony/link_order",
+                |_| json!({"id": 999_999, "order_id": 999_999}),
+            ),
+            EVERYONE,
+            401,
+        ),
+        e(
+            ServerFn(
+                "telephony/set_extension",
+                |_| json!({"employee_id": 999_999, "extension": ""}),
+            ),
+            ADMIN,
+            401,
+        ),
+        e(ServerFn("telephony/settings", |_| json!({})), ADMIN, 401),
+        e(
+            ServerFn(
+                "telephony/save_settings",
+                |_| json!({"input": {"connector": "none"}}),
+            ),
+            ADMIN,
+            401,
+        ),
         e(
             ServerFn(
                 "campaigns/save_settings",
@@ -1048,8 +1111,12 @@ async fn the_role_table_covers_every_documented_endpoint() {
         // Covered by their own tests (auth.rs): public login, and logout (it ends the session).
         covered.insert("POST /api/v1/auth/login".into());
         covered.insert("POST /api/v1/auth/logout".into());
-        // A webhook with a token of its own, not a session (campaigns.rs).
+        // Webhooks with a token or signature of their own, not a session (campaigns.rs,
+        // telephony.rs).
         covered.insert("POST /api/v1/campaigns/bounces".into());
+        covered.insert("POST /api/v1/telephony/events".into());
+        covered.insert("POST /api/v1/telephony/zadarma".into());
+        covered.insert("GET /api/v1/telephony/zadarma".into());
         let missing: Vec<_> = documented.difference(&covered).collect();
         assert!(
             missing.is_empty(),

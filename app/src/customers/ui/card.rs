@@ -63,6 +63,7 @@ pub fn ClientPage() -> impl IntoView {
                                 <ClientMoney client_id=client_id/>
                                 <LinkedTasks client_id=client_id/>
                                 <crate::campaigns::ui::client::ClientMailPanel client_id=client_id/>
+                                <crate::telephony::ui::LinkedCalls client_id=client_id/>
 
                             }.into_any()
                         }
@@ -81,7 +82,10 @@ fn ClientFacts(c: crate::customers::Client) -> impl IntoView {
         <dl class="card facts" data-testid="client-card">
             <dt>{t(Key::Phones)}</dt>
             <dd data-testid="client-phones">
-                {c.phones.iter().map(|p| view! { <a href=format!("tel:+{}", p.0)>{p.display()}</a> " " }).collect_view()}
+                {c.phones.iter().map(|p| view! {
+                    <a href=format!("tel:+{}", p.0)>{p.display()}</a> " "
+                    <crate::telephony::ui::CallButton phone=p.0.clone()/> " "
+                }).collect_view()}
             </dd>
             <dt>{t(Key::FieldEmail)}</dt>
             <dd data-testid="client-email">{c.email.clone()}</dd>

@@ -139,6 +139,7 @@ fn OrderView(
         <OrderPayments order_id=id/>
         <PaymentForm order_id=id due=Money(-o.balance.0)/>
         <LinkedTasks order_id=id/>
+        <crate::telephony::ui::LinkedCalls order_id=id/>
         <h2>{t(Key::History)}</h2>
         <ul class="card history" data-testid="order-history">
             {o.history.iter().map(|e| view! {

@@ -152,6 +152,7 @@ pub fn EmployeesPage() -> impl IntoView {
                                 <thead><tr>
                                     <th>{t(Key::PersonName)}</th><th>{t(Key::Login)}</th><th>{t(Key::Role)}</th>
                                     <th>{t(Key::HomeLocation)}</th><th>{t(Key::Status)}</th>
+                                    <th>{crate::telephony::ui::tr(crate::telephony::ui::T::Extension)}</th>
                                     {admin.then(|| view! { <th>{t(Key::Actions)}</th> })}
                                 </tr></thead>
                                 <tbody>
@@ -165,6 +166,7 @@ pub fn EmployeesPage() -> impl IntoView {
                                                 <td>{t(emp.role.label())}</td>
                                                 <td>{location_name(emp.home_location_id)}</td>
                                                 <td>{if active { t(Key::Active)() } else { t(Key::Inactive)() }}</td>
+                                                <td><crate::telephony::ui::ExtensionCell employee_id=id extension=emp.extension.clone() admin/></td>
                                                 {admin.then(|| view! {
                                                     <td class="row-actions">
                                                         <button on:click=move |_| open(Some(edit.clone()))>{t(Key::Edit)}</button>
