@@ -78,8 +78,8 @@ pub enum LiveEvent {
         record_kind: String,
         record_id: i64,
     },
-    /// A call to this employee's extension: ringing (the pop-up opens) or not any more
-    /// (it closes). Only their sockets get it.
+    /// A call to this employee's extension changed: when it rings the pop-up opens (and
+    /// stays until closed: they may be talking). Only their sockets get it.
     Call {
         employee_id: i64,
         call: i64,

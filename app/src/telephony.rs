@@ -192,7 +192,10 @@ impl CallState {
             }
             EventKind::Hangup => {
                 self.ended_at = Some(self.ended_at.map_or(at, |e| e.max(at)));
-                let talked = ev.answered == Some(true) || ev.duration.is_some_and(|d| d > 0);
+                let talked = match ev.answered {
+                    Some(answered) => answered,
+                    None => ev.duration.is_some_and(|d| d > 0),
+                };
                 if talked && self.answered_at.is_none() {
                     self.answered_at = Some(at - ev.duration.unwrap_or(0) * 1000);
                 }

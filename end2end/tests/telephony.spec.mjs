@@ -52,6 +52,9 @@ test('a call to extension 101 pops the card in seller1\'s browser only, lands in
     await signIn(other, 'seller2');
     await other.goto('/orders');
 
+    // The live channel is up (the pop-up's code comes with it).
+    await expect(page.getByTestId('live-status')).toHaveClass(/on/);
+    await page.waitForTimeout(300);
     const event = (body) => page.request.post('/api/v1/telephony/events', {
       headers: { authorization: 'Bearer e2e-t0ken' }, data: { call_id: `e2e-${tag}`, direction: 'in', from: `8${phone.slice(1)}`, extension: '101', ...body } });
     const sent = Date.now();

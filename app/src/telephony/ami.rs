@@ -8,7 +8,7 @@ use super::{CallEvent, Direction, EventKind};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
 use tokio::sync::{mpsc, oneshot};
 
@@ -44,6 +44,7 @@ pub fn channel_extension(channel: &str) -> Option<String> {
 /// What is known of one call (a `Linkedid`) while its events arrive.
 #[derive(Debug, Clone, Default)]
 struct Track {
+    seen: i64,
     direction: Option<Direction>,
     outside: String,
     extension: String,
@@ -58,6 +59,11 @@ pub struct Calls {
 }
 
 impl Calls {
+    /// Drops what is known of calls first seen before `before` (their hangup was lost).
+    pub fn forget_older_than(&mut self, before: i64) {
+        self.tracks.retain(|_, t| t.seen >= before);
+    }
+
     pub fn event(
         &mut self,
         m: &Message,
@@ -93,7 +99,10 @@ impl Calls {
             "Newchannel" if first_leg => {
                 let caller = header(m, "CallerIDNum").unwrap_or("");
                 let channel_ext = header(m, "Channel").and_then(channel_extension);
-                let track = self.tracks.entry(linked.clone()).or_default();
+                let track = self.tracks.entry(linked.clone()).or_insert_with(|| Track {
+                    seen: now,
+                    ..Default::default()
+                });
                 match channel_ext.filter(|e| is_extension(e)) {
                     Some(ext) => {
                         track.direction = Some(Direction::Out);
@@ -108,7 +117,10 @@ impl Calls {
                 None
             }
             "DialBegin" => {
-                let track = self.tracks.entry(linked.clone()).or_default();
+                let track = self.tracks.entry(linked.clone()).or_insert_with(|| Track {
+                    seen: now,
+                    ..Default::default()
+                });
                 match track.direction {
                     Some(Direction::Out) => {
                         if track.outside.is_empty() {
@@ -137,7 +149,10 @@ impl Calls {
                 Some(call(track, EventKind::Ringing))
             }
             "DialEnd" if header(m, "DialStatus") == Some("ANSWER") => {
-                let track = self.tracks.entry(linked.clone()).or_default();
+                let track = self.tracks.entry(linked.clone()).or_insert_with(|| Track {
+                    seen: now,
+                    ..Default::default()
+                });
                 track.answered = true;
                 Some(call(track, EventKind::Answered))
             }
@@ -239,51 +254,99 @@ pub struct AmiConfig {
     pub context: String,
 }
 
-async fn read_message(
-    reader: &mut BufReader<tokio::net::tcp::OwnedReadHalf>,
-) -> std::io::Result<Option<Message>> {
-    let mut message = Message::new();
-    loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line).await? == 0 {
-            return Ok(None);
-        }
-        let line = line.trim_end_matches(['\r', '\n']);
-        if line.is_empty() {
-            if message.is_empty() {
+/// The longest line and the most headers one message may have: a broken or hostile peer
+/// can't make the connection task hold more than this.
+const MAX_LINE: u64 = 8 * 1024;
+const MAX_HEADERS: usize = 200;
+
+/// Reads messages off the connection into a channel, so that the session's `select!`
+/// never cancels a read half-way (a cancelled `read_line` would lose what it had read).
+fn reader_task(read: tokio::net::tcp::OwnedReadHalf) -> mpsc::Receiver<Result<Message, String>> {
+    let (tx, rx) = mpsc::channel(256);
+    tokio::spawn(async move {
+        let mut reader = BufReader::new(read);
+        let mut message = Message::new();
+        loop {
+            let mut line = Vec::new();
+            let n = match (&mut reader)
+                .take(MAX_LINE)
+                .read_until(b'\n', &mut line)
+                .await
+            {
+                Ok(n) => n,
+                Err(e) => {
+                    let _ = tx.send(Err(e.to_string())).await;
+                    return;
+                }
+            };
+            if n == 0 {
+                let _ = tx
+                    .send(Err("the server closed the connection".into()))
+                    .await;
+                return;
+            }
+            if !line.ends_with(b"\n") && n as u64 >= MAX_LINE {
+                let _ = tx.send(Err("a line longer than 8 KB".into())).await;
+                return;
+            }
+            // Caller names may come in another encoding: never a reason to drop the link.
+            let text = String::from_utf8_lossy(&line);
+            let text = text.trim_end_matches(['\r', '\n']);
+            if text.is_empty() {
+                if !message.is_empty() && tx.send(Ok(std::mem::take(&mut message))).await.is_err() {
+                    return;
+                }
                 continue;
             }
-            return Ok(Some(message));
+            if message.len() >= MAX_HEADERS {
+                let _ = tx.send(Err("a message with too many headers".into())).await;
+                return;
+            }
+            match text.split_once(':') {
+                Some((k, v)) => message.push((k.trim().to_string(), v.trim().to_string())),
+                // The banner is one line without a blank line after it.
+                None if text.starts_with("Asterisk Call Manager") => {
+                    message.push(("Banner".into(), text.to_string()));
+                    if tx.send(Ok(std::mem::take(&mut message))).await.is_err() {
+                        return;
+                    }
+                }
+                None => {}
+            }
         }
-        if let Some((k, v)) = line.split_once(':') {
-            message.push((k.trim().to_string(), v.trim().to_string()));
-        }
-    }
+    });
+    rx
 }
 
+/// The AMI connection to keep: `Err` when the settings could not be read (a database
+/// hiccup: keep what is running).
+pub type ConfigRead = Result<Option<AmiConfig>, ()>;
+
 /// Keeps the AMI connection while Settings → Telephony says so: reads the settings
-/// with `config` every few seconds, reconnects with backoff, hands every call event to
-/// `on_event`.
-pub fn spawn<C, CF, E, EF, X, XF>(pbx: Pbx, config: C, on_event: E, is_extension: X)
+/// with `config` every few seconds, reconnects with backoff (1 s doubling to 30 s, back to
+/// 1 s after a good login, and at once when the settings change), hands every call event
+/// to `on_event`.
+pub fn spawn<C, CF, E, EF, X, XF>(pbx: Pbx, config: C, on_event: E, extensions: X)
 where
     C: Fn() -> CF + Send + Sync + 'static,
-    CF: std::future::Future<Output = Option<AmiConfig>> + Send,
+    CF: std::future::Future<Output = ConfigRead> + Send,
     E: Fn(CallEvent) -> EF + Send + Sync + 'static,
     EF: std::future::Future<Output = ()> + Send,
     X: Fn() -> XF + Send + Sync + 'static,
-    XF: std::future::Future<Output = Vec<String>> + Send,
+    XF: std::future::Future<Output = Option<Vec<String>>> + Send,
 {
     tokio::spawn(async move {
         let mut backoff = 1u64;
         loop {
-            let Some(cfg) = config().await else {
+            let Ok(Some(cfg)) = config().await else {
                 pbx.set_state("off");
                 tokio::time::sleep(Duration::from_secs(3)).await;
                 continue;
             };
             pbx.set_state("connecting");
-            match session(&pbx, &cfg, &config, &on_event, &is_extension).await {
-                Ok(()) => backoff = 1,
+            let mut logged_in = false;
+            match session(&pbx, &cfg, &config, &on_event, &extensions, &mut logged_in).await {
+                Ok(()) => {}
                 Err(e) => {
                     tracing::warn!(error = %e, host = %cfg.host, "AMI connection lost");
                     pbx.set_state(format!("disconnected: {e}"));
@@ -292,7 +355,16 @@ where
             if let Ok(mut c) = pbx.inner.commands.lock() {
                 *c = None;
             }
-            tokio::time::sleep(Duration::from_secs(backoff)).await;
+            if logged_in {
+                backoff = 1;
+            }
+            // Wait, but not past a change of the settings (an admin fixing the host).
+            for _ in 0..backoff {
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                if matches!(config().await, Ok(c) if c.as_ref() != Some(&cfg)) {
+                    break;
+                }
+            }
             backoff = (backoff * 2).min(30);
         }
     });
@@ -303,32 +375,33 @@ async fn session<C, CF, E, EF, X, XF>(
     cfg: &AmiConfig,
     config: &C,
     on_event: &E,
-    is_extension: &X,
+    extensions: &X,
+    logged_in: &mut bool,
 ) -> Result<(), String>
 where
     C: Fn() -> CF,
-    CF: std::future::Future<Output = Option<AmiConfig>>,
+    CF: std::future::Future<Output = ConfigRead>,
     E: Fn(CallEvent) -> EF,
     EF: std::future::Future<Output = ()>,
     X: Fn() -> XF,
-    XF: std::future::Future<Output = Vec<String>>,
+    XF: std::future::Future<Output = Option<Vec<String>>>,
 {
-    let stream = tokio::time::timeout(
-        Duration::from_secs(5),
-        TcpStream::connect((cfg.host.as_str(), cfg.port)),
-    )
-    .await
-    .map_err(|_| "connect timed out".to_string())?
-    .map_err(|e| e.to_string())?;
-    let (read, mut write) = stream.into_split();
-    let mut reader = BufReader::new(read);
-    let mut banner = String::new();
-    reader
-        .read_line(&mut banner)
+    let quick = Duration::from_secs(5);
+    let stream = tokio::time::timeout(quick, TcpStream::connect((cfg.host.as_str(), cfg.port)))
         .await
+        .map_err(|_| "connect timed out".to_string())?
         .map_err(|e| e.to_string())?;
-    if !banner.starts_with("Asterisk Call Manager") {
-        return Err(format!("not an AMI server: {}", banner.trim()));
+    let (read, mut write) = stream.into_split();
+    let mut incoming = reader_task(read);
+    let mut next = async |what: &str| -> Result<Message, String> {
+        tokio::time::timeout(quick, incoming.recv())
+            .await
+            .map_err(|_| format!("no {what} within 5 s"))?
+            .ok_or("the connection closed")?
+    };
+    let banner = next("banner").await?;
+    if header(&banner, "Banner").is_none() {
+        return Err("not an AMI server".into());
     }
     write
         .write_all(
@@ -345,10 +418,7 @@ where
         )
         .await
         .map_err(|e| e.to_string())?;
-    let answer = read_message(&mut reader)
-        .await
-        .map_err(|e| e.to_string())?
-        .ok_or("closed during login")?;
+    let answer = next("login answer").await?;
     if header(&answer, "Response") != Some("Success") {
         pbx.set_state("login refused");
         return Err(format!(
@@ -356,24 +426,26 @@ where
             header(&answer, "Message").unwrap_or("")
         ));
     }
-    pbx.set_state("connected");
-    tracing::info!(host = %cfg.host, "AMI connected");
+    *logged_in = true;
     let (tx, mut rx) = mpsc::channel::<Originate>(16);
     if let Ok(mut c) = pbx.inner.commands.lock() {
         *c = Some(tx);
     }
+    pbx.set_state("connected");
+    tracing::info!(host = %cfg.host, "AMI connected");
     let mut calls = Calls::default();
     let mut waiting: HashMap<String, oneshot::Sender<Result<String, String>>> = HashMap::new();
     let mut next_id = 0u64;
-    let mut extensions: Vec<String> = is_extension().await;
+    let mut known: Vec<String> = extensions().await.unwrap_or_default();
     let mut check = tokio::time::interval(Duration::from_secs(5));
     check.tick().await;
+    let mut ticks = 0u64;
+    let mut heard = tokio::time::Instant::now();
     loop {
         tokio::select! {
-            message = read_message(&mut reader) => {
-                let Some(m) = message.map_err(|e| e.to_string())? else {
-                    return Err("the server closed the connection".into());
-                };
+            message = incoming.recv() => {
+                let m = message.ok_or("the connection closed")??;
+                heard = tokio::time::Instant::now();
                 if let Some(id) = header(&m, "ActionID").filter(|_| header(&m, "Response").is_some()) {
                     if let Some(reply) = waiting.remove(id) {
                         let text = header(&m, "Message").unwrap_or("").to_string();
@@ -382,8 +454,8 @@ where
                     continue;
                 }
                 let now = crate::db::now_ms();
-                let known = |e: &str| extensions.iter().any(|x| x == e);
-                if let Some(ev) = calls.event(&m, now, &known) {
+                let is_known = |e: &str| known.iter().any(|x| x == e);
+                if let Some(ev) = calls.event(&m, now, &is_known) {
                     on_event(ev).await;
                 }
             }
@@ -403,10 +475,26 @@ where
                 waiting.insert(id, cmd.reply);
             }
             _ = check.tick() => {
-                if config().await.as_ref() != Some(cfg) {
+                ticks += 1;
+                if matches!(config().await, Ok(c) if c.as_ref() != Some(cfg)) {
                     return Ok(());
                 }
-                extensions = is_extension().await;
+                if let Some(list) = extensions().await {
+                    known = list;
+                }
+                calls.forget_older_than(crate::db::now_ms() - 4 * 3_600_000);
+                waiting.retain(|_, reply| !reply.is_closed());
+                // A link that went quiet (half-open): a Ping every 30 s, and a reconnect
+                // after 75 s without a word from the server.
+                if ticks.is_multiple_of(6) {
+                    write
+                        .write_all(action("Ping", &[("ActionID", "ping")]).as_bytes())
+                        .await
+                        .map_err(|e| e.to_string())?;
+                }
+                if heard.elapsed() > Duration::from_secs(75) {
+                    return Err("the server went silent".into());
+                }
             }
         }
     }

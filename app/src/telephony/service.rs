@@ -339,8 +339,9 @@ pub async fn card(db: &Db, caller: &Caller, id: i64) -> Result<CallCard, AppErro
     caller.require(Action::ViewOrganisation)?;
     let mut conn = db.pool.acquire().await?;
     let call = call_on(&mut conn, id).await?;
+    // Another employee's call is not there for them (not even that it exists).
     if call.employee_id != Some(caller.id) && !caller.changes_every_shop() {
-        return Err(AppError::Forbidden);
+        return Err(AppError::NotFound);
     }
     let clients: Vec<(i64, String)> = match card_phone(&call.phone) {
         Some(digits) => {
@@ -395,7 +396,7 @@ pub async fn link_order(
     crate::scope::order_for_read(&mut tx, caller, order_id).await?;
     let call = call_on(&mut tx, id).await?;
     if call.employee_id != Some(caller.id) && !caller.changes_every_shop() {
-        return Err(AppError::Forbidden);
+        return Err(AppError::NotFound);
     }
     sqlx::query("UPDATE phone_call SET order_id = $1, updated_at = $2 WHERE id = $3")
         .bind(order_id)
@@ -476,18 +477,21 @@ async fn settings_row(db: &Db) -> Result<SettingsRow, AppError> {
     .await?)
 }
 
-/// The AMI connection to keep, when the connector is Asterisk.
-pub async fn ami_config(db: &Db) -> Option<AmiConfig> {
-    let row = settings_row(db).await.ok()?;
-    (Connector::parse(&row.connector) == Connector::Ami && !row.ami_host.is_empty()).then(|| {
-        AmiConfig {
-            host: row.ami_host,
-            port: u16::try_from(row.ami_port).unwrap_or(5038),
-            user: row.ami_user,
-            secret: row.ami_secret,
-            context: row.ami_context,
-        }
-    })
+/// The AMI connection to keep, when the connector is Asterisk (`Err`: the settings could
+/// not be read now).
+pub async fn ami_config(db: &Db) -> super::ami::ConfigRead {
+    let row = settings_row(db).await.map_err(|_| ())?;
+    Ok(
+        (Connector::parse(&row.connector) == Connector::Ami && !row.ami_host.is_empty()).then(
+            || AmiConfig {
+                host: row.ami_host,
+                port: u16::try_from(row.ami_port).unwrap_or(5038),
+                user: row.ami_user,
+                secret: row.ami_secret,
+                context: row.ami_context,
+            },
+        ),
+    )
 }
 
 /// The webhook's token: Settings → Telephony, else `VITRINA_TELEPHONY_TOKEN`.
@@ -645,7 +649,7 @@ pub fn spawn_ami(state: &crate::state::AppState) {
         },
         move || {
             let db = db3.clone();
-            async move { extensions(&db).await.unwrap_or_default() }
+            async move { extensions(&db).await.ok() }
         },
     );
 }

@@ -90,6 +90,19 @@ fn result_text(r: CallResult) -> T {
 #[component]
 pub fn CallLayer() -> impl IntoView {
     let live = use_live();
+    // The pop-up's chunk is fetched once the live channel is up, so the first call shows
+    // at once rather than after a download.
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |fetched: Option<bool>| {
+        if fetched == Some(true) {
+            return true;
+        }
+        let up = live.connected.get();
+        if up {
+            leptos::task::spawn_local(__preload_popup());
+        }
+        up
+    });
     move || {
         live.call.get().map(|id| {
             view! {

@@ -54,6 +54,25 @@ pub fn verify(secret: &str, form: &BTreeMap<String, String>, signature: &str) ->
     !expected.is_empty() && crate::campaigns::unsubscribe::same_secret(&expected, signature.trim())
 }
 
+/// Whether the notification's `call_start` (`2026-12-06 10:00:00`, the account's local
+/// time, zone unknown) is within a day and a half of `now`: a captured notification can't
+/// be replayed later (its signature covers `call_start`).
+pub fn fresh(form: &BTreeMap<String, String>, now_ms: i64) -> bool {
+    let text = field(form, "call_start");
+    let Some((date, time)) = text.split_once(' ') else {
+        return false;
+    };
+    let Some(day) = crate::time::parse_day(date) else {
+        return false;
+    };
+    let mut hms = time.split(':').map(|p| p.parse::<i64>().ok());
+    let (Some(Some(h)), Some(Some(m))) = (hms.next(), hms.next()) else {
+        return false;
+    };
+    let at = day * 86_400_000 + (h * 60 + m) * 60_000;
+    (at - now_ms).abs() <= 36 * 3_600_000
+}
+
 /// The notification as a call event (`None`: an event that is not about a call's state).
 pub fn to_event(form: &BTreeMap<String, String>) -> Option<CallEvent> {
     let f = |k| field(form, k).to_string();
@@ -193,6 +212,15 @@ mod tests {
             (ev.event, ev.direction, ev.from.as_str()),
             (EventKind::Ringing, Direction::In, "+380989897908")
         );
+    }
+
+    #[test]
+    fn an_old_notification_is_not_fresh() {
+        let f = form(&[("call_start", "2026-12-06 10:00:00")]);
+        let noon = crate::time::parse_day("2026-12-06").expect("day") * 86_400_000 + 12 * 3_600_000;
+        assert!(fresh(&f, noon));
+        assert!(!fresh(&f, noon + 3 * 86_400_000));
+        assert!(!fresh(&form(&[("call_start", "yesterday")]), noon));
     }
 
     #[test]

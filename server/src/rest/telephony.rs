@@ -71,11 +71,28 @@ pub async fn zadarma_echo(Query(q): Query<Echo>) -> Response {
     (StatusCode::OK, echo).into_response()
 }
 
+/// A Zadarma call notification as it is posted (form fields; see Zadarma's API docs).
+#[derive(Debug, ToSchema)]
+#[allow(dead_code)]
+pub struct ZadarmaNotification {
+    /// NOTIFY_START, NOTIFY_INTERNAL, NOTIFY_ANSWER, NOTIFY_END, NOTIFY_OUT_START, NOTIFY_OUT_END.
+    pub event: String,
+    pub call_start: Option<String>,
+    pub pbx_call_id: Option<String>,
+    pub caller_id: Option<String>,
+    pub called_did: Option<String>,
+    pub internal: Option<String>,
+    pub destination: Option<String>,
+    pub duration: Option<String>,
+    pub disposition: Option<String>,
+}
+
 /// Zadarma's call notifications (NOTIFY_START, NOTIFY_INTERNAL, NOTIFY_ANSWER, NOTIFY_END,
 /// NOTIFY_OUT_START, NOTIFY_OUT_END), form-encoded, signed in the `Signature` header with
 /// the API secret of Settings → Telephony. A wrong signature: 401.
 #[utoipa::path(post, path = "/api/v1/telephony/zadarma", tag = "telephony",
-    request_body(content = String, content_type = "application/x-www-form-urlencoded"),
+    request_body(content = ZadarmaNotification, content_type = "application/x-www-form-urlencoded"),
+    params(("Signature" = Option<String>, Header, description = "base64 of the hex HMAC-SHA1 of the signed fields under the API secret")),
     responses((status = 200, description = "Recorded"), (status = 401, body = crate::openapi::ErrorBody),
         (status = 422, body = crate::openapi::ErrorBody)))]
 pub async fn zadarma_notify(
@@ -92,6 +109,10 @@ pub async fn zadarma_notify(
         return Err(AppError::Unauthorized);
     };
     if !zadarma::verify(&secret, &form, signature) {
+        return Err(AppError::Unauthorized);
+    }
+    // The signature covers the call's start: an old notification is a replay.
+    if !zadarma::fresh(&form, state.db.now()) {
         return Err(AppError::Unauthorized);
     }
     if let Some(ev) = zadarma::to_event(&form) {
