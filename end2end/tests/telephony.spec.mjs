@@ -52,7 +52,7 @@ test('a call to extension 101 pops the card in seller1\'s browser only, lands in
     await signIn(other, 'seller2');
     await other.goto('/orders');
 
-    // The live channel is up (the pop-up's code comes with it).
+    // The live channel is up.
     await expect(page.getByTestId('live-status')).toHaveClass(/on/);
     await page.waitForTimeout(300);
     const event = (body) => page.request.post('/api/v1/telephony/events', {

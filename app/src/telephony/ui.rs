@@ -90,19 +90,8 @@ fn result_text(r: CallResult) -> T {
 #[component]
 pub fn CallLayer() -> impl IntoView {
     let live = use_live();
-    // The pop-up's chunk is fetched once the live channel is up, so the first call shows
-    // at once rather than after a download.
-    #[cfg(feature = "hydrate")]
-    Effect::new(move |fetched: Option<bool>| {
-        if fetched == Some(true) {
-            return true;
-        }
-        let up = live.connected.get();
-        if up {
-            leptos::task::spawn_local(__preload_popup());
-        }
-        up
-    });
+    // The pop-up's code is fetched at the first call, not with the first screen (whose
+    // bundle a tablet on a weak link waits for); the service worker keeps it after that.
     move || {
         live.call.get().map(|id| {
             view! {
