@@ -65,6 +65,8 @@ mod text {
         Saved => "Saved", "Сохранено";
         Extension => "Extension", "Внутр. номер";
         Seconds => "s", "с";
+        OnlyMine => "Only my calls", "Только мои звонки";
+        OnlyMissed => "Only missed", "Только пропущенные";
     }
 }
 pub use text::{tr, T};
@@ -198,21 +200,44 @@ fn CallTable(calls: Vec<Call>) -> impl IntoView {
     .into_any()
 }
 
-/// `/calls`: the calls the user may see, newest first.
+/// `/calls`: the calls the user may see, newest first; only theirs, only missed.
 #[component]
 pub fn CallsPage() -> impl IntoView {
     let live = use_live();
+    let me = crate::ui::shell::use_me();
+    let mine = RwSignal::new(false);
+    let missed = RwSignal::new(false);
     let calls = Resource::new(
-        move || live.clients_version.get(),
-        |_| list_calls(None, None, None),
+        move || (live.clients_version.get(), mine.get()),
+        move |(_, mine)| async move {
+            let employee = if mine {
+                me.await.ok().flatten().map(|m| m.id)
+            } else {
+                None
+            };
+            list_calls(None, None, employee).await
+        },
     );
     view! {
         <section class="page">
             <h1>{tr(T::Calls)}</h1>
+            <div class="inline" role="group" aria-label=tr(T::Calls)>
+                <label class="check"><input type="checkbox" data-testid="calls-mine" prop:checked=move || mine.get()
+                    on:change=move |_| mine.update(|m| *m = !*m)/><span>{tr(T::OnlyMine)}</span></label>
+                <label class="check"><input type="checkbox" data-testid="calls-missed" prop:checked=move || missed.get()
+                    on:change=move |_| missed.update(|m| *m = !*m)/><span>{tr(T::OnlyMissed)}</span></label>
+            </div>
             <Transition fallback=|| view! { <p>"…"</p> }>
                 {move || Suspend::new(async move {
                     match calls.await {
-                        Ok(list) => view! { <CallTable calls=list/> }.into_any(),
+                        Ok(list) => {
+                            let only_missed = missed.get();
+                            let list: Vec<Call> = list
+                                .into_iter()
+                                .filter(|c| !only_missed || c.result == CallResult::Missed)
+                                .collect();
+                            view! { <CallTable calls=list/> }.into_any()
+                        }
                         Err(e) => view! { <ErrorBox error=Signal::derive(move || Some(e.clone()))/> }.into_any(),
                     }
                 })}
