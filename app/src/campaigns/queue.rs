@@ -40,30 +40,42 @@ pub enum Claim {
     Claimed(Claimed),
     /// Nothing to send now.
     Empty,
-    /// This minute's share of the rate limit is used up.
-    Throttled,
 }
 
-/// Takes the next queued row of a running campaign, within the rate limit
-/// (`per_minute` messages in each minute of the clock, across every instance; 0: none).
-pub async fn claim(db: &Db, per_minute: i64) -> Result<Claim, AppError> {
-    let now = db.now();
-    let mut tx = db.begin_write().await?;
-    if per_minute > 0 {
-        // `window_second` holds the minute the count is of.
-        let second = now.div_euclid(60_000);
-        let taken = sqlx::query(
-            "UPDATE mail_settings SET window_count = CASE WHEN window_second = $1 THEN window_count + 1 ELSE 1 END, \
-             window_second = $1 WHERE id = 1 AND (window_second <> $1 OR window_count < $2)",
+/// Takes up to `want` messages of the rate limit (`per_minute` in each minute of the
+/// clock, across every instance) in one update of the shared counter; answers how many
+/// it got (0: this minute's share is used up). A sender takes a few at a time so that the
+/// counter's row is not a lock every message waits for; what it does not use is lost,
+/// never exceeded.
+pub async fn take_budget(db: &Db, per_minute: i64, want: i64) -> Result<i64, AppError> {
+    let minute = db.now().div_euclid(60_000);
+    // `window_second` holds the minute the count is of. A share that no longer fits is
+    // asked again as a single message (the minute's last few).
+    for n in [want.max(1), 1] {
+        let mut tx = db.begin_write().await?;
+        let done = sqlx::query(
+            "UPDATE mail_settings SET \
+               window_count = (CASE WHEN window_second = $1 THEN window_count ELSE 0 END) + $2, \
+               window_second = $1 \
+             WHERE id = 1 AND (CASE WHEN window_second = $1 THEN window_count ELSE 0 END) + $2 <= $3",
         )
-        .bind(second)
+        .bind(minute)
+        .bind(n)
         .bind(per_minute)
         .execute(&mut *tx)
         .await?;
-        if taken.rows_affected() == 0 {
-            return Ok(Claim::Throttled);
+        if done.rows_affected() == 1 {
+            tx.commit().await?;
+            return Ok(n);
         }
     }
+    Ok(0)
+}
+
+/// Takes the next queued row of a running campaign (the rate limit is [`take_budget`]'s).
+pub async fn claim(db: &Db) -> Result<Claim, AppError> {
+    let now = db.now();
+    let mut tx = db.begin_write().await?;
     let sql = format!(
         "UPDATE campaign_recipient SET status = 'sending', lease_until = $1, attempts = attempts + 1 \
          WHERE id = (SELECT r.id FROM campaign_recipient r JOIN campaign c ON c.id = r.campaign_id \

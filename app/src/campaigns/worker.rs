@@ -169,7 +169,12 @@ impl Shared {
     }
 }
 
+/// How many messages of the rate limit a sender takes at a time.
+const BUDGET: i64 = 10;
+
 async fn sender(n: usize, shared: Arc<Shared>, mut stopped: watch::Receiver<bool>) {
+    // Messages of the rate limit this sender holds (taken [`BUDGET`] at a time).
+    let mut budget = 0i64;
     loop {
         if !shared.busy.load(Ordering::Relaxed) {
             if pause(&mut stopped, Duration::from_millis(500)).await {
@@ -189,17 +194,33 @@ async fn sender(n: usize, shared: Arc<Shared>, mut stopped: watch::Receiver<bool
             }
             continue;
         }
-        match queue::claim(&shared.db, per_minute).await {
-            Ok(Claim::Claimed(row)) => send_one(&shared, &mailer, row).await,
-            Ok(Claim::Empty) => {
-                if pause(&mut stopped, Duration::from_millis(300)).await {
-                    return;
+        if budget == 0 {
+            match queue::take_budget(&shared.db, per_minute, BUDGET).await {
+                Ok(0) => {
+                    let now = shared.db.now();
+                    let wait = 60_000 - now.rem_euclid(60_000) + (n as i64 % 10);
+                    if pause(&mut stopped, Duration::from_millis(wait as u64)).await {
+                        return;
+                    }
+                    continue;
+                }
+                Ok(got) => budget = got,
+                Err(e) => {
+                    tracing::warn!(error = %e, "taking a share of the rate limit failed");
+                    if pause(&mut stopped, Duration::from_secs(1)).await {
+                        return;
+                    }
+                    continue;
                 }
             }
-            Ok(Claim::Throttled) => {
-                let now = shared.db.now();
-                let wait = 60_000 - now.rem_euclid(60_000) + (n as i64 % 10);
-                if pause(&mut stopped, Duration::from_millis(wait as u64)).await {
+        }
+        match queue::claim(&shared.db).await {
+            Ok(Claim::Claimed(row)) => {
+                budget -= 1;
+                send_one(&shared, &mailer, row).await
+            }
+            Ok(Claim::Empty) => {
+                if pause(&mut stopped, Duration::from_millis(300)).await {
                     return;
                 }
             }
