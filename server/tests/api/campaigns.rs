@@ -656,3 +656,49 @@ async fn kill_9_mid_campaign_and_a_restart_send_the_rest_and_nobody_twice() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_rate_limit_holds_across_senders_and_pause_stops_sending() {
+    on_each_backend(|app| async move {
+        let sink = Sink::start(0);
+        add_clients(&app, "r", 30, 0).await;
+        let (admin, _) = app.sign_in("admin").await;
+        let (status, body) = app
+            .server_fn(
+                &admin,
+                "campaigns/save_settings",
+                json!({"input": {"smtp_url": sink.url(), "mail_from": "shop@vitrina.example",
+                                 "rate_per_minute": 7, "connections": 10}}),
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+        // Two instances' worth of senders on one database.
+        let first = Worker::spawn(app.db.clone());
+        let second = Worker::spawn(app.db.clone());
+        let id = create(
+            &app.base,
+            &admin,
+            json!({"name": "Медленная", "segment": {}, "subject": "S", "text": "t"}),
+        )
+        .await;
+        post(&app.base, &admin, &format!("/api/v1/campaigns/{id}/start")).await;
+        tokio::time::sleep(Duration::from_secs(4)).await;
+        let c = get(&app.base, &admin, &format!("/api/v1/campaigns/{id}")).await;
+        // Unless the minute turned meanwhile, exactly 7; never more than 14.
+        let sent = c["counts"]["sent"].as_u64().expect("sent");
+        assert!((7..=14).contains(&sent), "{c}");
+        assert_eq!(sink.messages().len() as u64, sent);
+        let (status, paused) =
+            post(&app.base, &admin, &format!("/api/v1/campaigns/{id}/pause")).await;
+        assert_eq!((status, paused["status"].as_str()), (200, Some("paused")));
+        let (status, _) = post(&app.base, &admin, &format!("/api/v1/campaigns/{id}/cancel")).await;
+        assert_eq!(status, 200);
+        let c = get(&app.base, &admin, &format!("/api/v1/campaigns/{id}")).await;
+        assert_eq!(c["counts"]["queued"], 0, "{c}");
+        assert!(c["counts"]["cancelled"].as_u64().expect("cancelled") > 0);
+        first.stop(Duration::from_secs(5)).await;
+        second.stop(Duration::from_secs(5)).await;
+        app
+    })
+    .await;
+}
