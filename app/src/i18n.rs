@@ -119,6 +119,7 @@ macro_rules! local_texts {
     ($($key:ident => $en:expr, $ru:expr;)*) => {
         /// Every string of these screens.
         #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        #[allow(clippy::enum_variant_names)]
         pub enum T { $($key),* }
 
         impl T {
@@ -169,7 +170,6 @@ keys! {
     ReservedNotice => "Reserved", "Зарезервировано";
     Loading => "Loading…", "Загрузка…";
     Welcome => "Welcome", "Добро пожаловать";
-    HomeIntro => "Your chain at a glance: pick a section on the left.", "Вся сеть в одном месте: выберите раздел слева.";
     YourShop => "Your location", "Ваша точка";
     NoHomeLocation => "No home location", "Точка не назначена";
     Locations => "Locations", "Точки и склады";
@@ -210,13 +210,11 @@ keys! {
     None_ => "—", "—";
     TokenName => "Token name", "Название токена";
     TokenFor => "Acts as", "От имени";
-    TokenCreatedOnce => "Copy the token now: it is shown only once.", "Скопируйте токен сейчас: он показывается только один раз.";
     Revoke => "Revoke", "Отозвать";
     Revoked => "Revoked", "Отозван";
     CreatedAt => "Created", "Создан";
     LastUsed => "Last used", "Последнее использование";
     Never => "never", "никогда";
-    AdminOnly => "Only an administrator manages the organisation.", "Управлять организацией может только администратор.";
     FieldName => "Name", "Название";
     FieldLogin => "Login", "Логин";
     FieldPassword => "Password", "Пароль";
@@ -276,7 +274,6 @@ keys! {
     GuardsTitle => "Requires", "Требуется";
     FulfilmentsTitle => "For", "Для";
     AnyFulfilment => "any fulfilment", "любой способ получения";
-    SourcingSuggestion => "Fewest places to take it all from", "Собрать заказ из наименьшего числа мест";
     SourcingMissing => "lines nowhere in stock:", "строк нет нигде в наличии:";
     TakeSourcing => "Take from there", "Взять оттуда";
     CompanyZone => "The company's zone", "Часовой пояс компании";
@@ -370,11 +367,8 @@ keys! {
     Cost => "Cost", "Себестоимость";
     FieldFile => "File", "Файл";
     Import => "Import from CSV", "Импорт из CSV";
-    ImportCatalog => "Catalog (sku; name; price; unit; cost; barcodes; category)", "Каталог (артикул; название; цена; ед; себестоимость; штрихкоды; категория)";
-    ImportStock => "Opening stock (sku; qty) at a location", "Начальные остатки (артикул; количество) в точке";
     ChooseFile => "CSV file", "CSV-файл";
     Check => "Check", "Проверить";
-    ImportValidOnly => "Import only the valid rows", "Импортировать только верные строки";
     DoImport => "Import", "Импортировать";
     RowsRead => "Rows", "Строк";
     RowsValid => "valid", "верных";
@@ -383,7 +377,6 @@ keys! {
     Problem => "Problem", "Ошибка";
     GoBack => "Back", "Назад";
     Imported => "Imported.", "Импорт выполнен.";
-    ImportBlocked => "Nothing was imported: correct the rows with errors, or choose to import only the valid rows.", "Ничего не импортировано: исправьте строки с ошибками или выберите импорт только верных строк.";
     DeliverToMyShop => "Deliver to my shop", "Доставить в мой магазин";
     DeliverFrom => "Delivery from", "Доставка со склада";
     OrderDelivery => "Order the transfer", "Оформить перемещение";
@@ -412,7 +405,6 @@ keys! {
     ClientCard => "Client", "Клиент";
     SearchClients => "Phone or name", "Телефон или имя";
     NoClients => "No clients found.", "Клиенты не найдены.";
-    PhoneOnAnotherCard => "This phone is already on the card of", "Этот телефон уже есть в карточке";
     CreatedBy => "Created by", "Создал";
     FieldStage => "Stage", "Этап";
     FieldColor => "Colour", "Цвет";
@@ -462,7 +454,6 @@ keys! {
     PickupAt => "Pickup at", "Пункт самовывоза";
     TakeFrom => "Take from", "Взять из";
     CreateOrder => "Create the order", "Создать заказ";
-    AddLinesHint => "Find a product, then choose where to take it from.", "Найдите товар и выберите, откуда его взять.";
     ClientOrders => "Orders", "Заказы";
     ClientPayments => "Payments", "Платежи";
     Owes => "owes", "долг";
@@ -494,7 +485,6 @@ keys! {
     Tasks => "Tasks", "Задачи";
     NoTasks => "No tasks.", "Задач нет.";
     ShopAccess => "Shop access", "Доступ к магазинам";
-    ShopAccessHint => "Managers and storekeepers see and work on orders of their home shop; tick the other shops each may work with. Directors and accountants see every shop.", "Менеджеры и кладовщики видят и ведут заказы своего магазина; отметьте, с какими ещё магазинами может работать каждый. Директора и бухгалтеры видят все магазины.";
     Funds => "Funds", "Фонды";
     Restore => "Restore", "Вернуть";
     AllManagers => "All managers", "Все менеджеры";
@@ -520,7 +510,6 @@ keys! {
     Director => "Director", "Руководитель";
     ChiefAccountant => "Chief accountant", "Главный бухгалтер";
     Requisites => "Company requisites", "Реквизиты компании";
-    RequisitesHint => "Printed on invoices, contracts and waybills.", "Печатаются в счетах, договорах и накладных.";
     ErrTemplate => "The template has an error on line", "Ошибка в шаблоне, строка";
     ErrTooManyMessages => "You are sending too fast. Wait a few seconds.", "Вы отправляете слишком часто. Подождите несколько секунд.";
     ErrMessageDeleted => "This was deleted and can no longer be changed.", "Это уже удалено, изменить нельзя.";
@@ -534,8 +523,6 @@ keys! {
     Members => "Members", "Участники";
     OlderMessages => "Older messages", "Более ранние сообщения";
     Editing => "Editing", "Редактирование";
-    WriteMessage => "Message… (@ mentions a colleague)", "Сообщение… (@ — упомянуть коллегу)";
-    WriteComment => "Comment… (@ mentions a colleague)", "Комментарий… (@ — упомянуть коллегу)";
     Edited => "edited", "изменено";
     MessageDeleted => "deleted", "удалено";
     Reply => "Reply", "Ответить";
@@ -581,7 +568,6 @@ keys! {
     RepCustom => "Chosen dates", "Свои даты";
     RepFrom => "From", "С";
     RepGroupBy => "Group by", "Группировка";
-    RepListFields => "Columns (without grouping)", "Колонки (без группировки)";
     RepLive => "Figures update live.", "Цифры обновляются сами.";
     RepMargin => "Margin", "Маржа";
     RepMax => "Maximum", "Максимум";
@@ -591,7 +577,6 @@ keys! {
     RepName => "Report name", "Название отчёта";
     RepNew => "New report", "Новый отчёт";
     RepNoRows => "Nothing matches.", "Нет данных.";
-    RepNoSaved => "No saved reports yet.", "Сохранённых отчётов пока нет.";
     RepPaymentsByClient => "Payments by client", "Платежи по клиентам";
     RepPaymentsByFund => "Payments by fund", "Платежи по статьям";
     RepPaymentsByManager => "Payments by manager", "Платежи по менеджерам";
@@ -608,7 +593,6 @@ keys! {
     RepStandard => "Standard reports", "Стандартные отчёты";
     RepSum => "Sum", "Сумма";
     RepTo => "To", "По";
-    RepTruncated => "Only the first rows are shown; totals cover all of them.", "Показаны только первые строки; итоги — по всем.";
     RepUnpin => "Unpin", "Убрать с панели";
     RepWeek => "week", "неделя";
     FieldReport => "Report", "Отчёт";
@@ -626,11 +610,8 @@ keys! {
     DocWaybill => "Waybill", "Товарная накладная";
     DocSalesReceipt => "Sales receipt", "Товарный чек";
     Templates => "Document templates", "Шаблоны документов";
-    TemplatesHint => "Invoices, contracts, waybills and receipts are generated from these templates. Start a new one from the gallery.", "По этим шаблонам формируются счета, договоры, накладные и чеки. Новый шаблон начинается с образца из галереи.";
-    NewFromGallery => "New template from the gallery", "Новый шаблон из галереи";
     PreviewOrder => "Preview on the order", "Предпросмотр на заказе";
     NewestOrder => "The newest order", "Последний заказ";
-    TemplateHelp => "Typst markup; {{ order.number }}, {{ client.name }}, {{ order.total }}, {{ order.total_words }}, {{ company.inn }}, {{ doc.title }}, {% for line in lines %}…{% endfor %} with line.name, line.qty, line.price, line.amount. Values are printed as typed; a field that does not exist shows as a red gap.", "Разметка Typst; {{ order.number }}, {{ client.name }}, {{ order.total }}, {{ order.total_words }}, {{ company.inn }}, {{ doc.title }}, {% for line in lines %}…{% endfor %} с line.name, line.qty, line.price, line.amount. Значения печатаются как введены; несуществующее поле видно как красный пропуск.";
     PreviewOn => "Rendered on order", "Отрисовано на заказе";
     Files => "Files", "Файлы";
     NoFiles => "No files attached.", "Файлов нет.";
@@ -646,18 +627,17 @@ keys! {
     EvDownloaded => "opened", "открыл(а)";
     EvAttached => "attached the file", "приложил(а) файл";
     NavCampaigns => "Campaigns", "Рассылки";
-    NavCalls => "Calls", "Звонки";
     NavTelephony => "Telephony", "Телефония";
-    ErrCampaignStarted => "The campaign has started: it can't be edited any more", "Рассылка уже запущена: её нельзя изменить";
-    ErrCampaignState => "This can't be done with the campaign in its current state", "В текущем состоянии рассылки это сделать нельзя";
-    ErrTemplateNameTaken => "A template with this name already exists", "Шаблон с таким названием уже есть";
-    ErrMailNotConfigured => "Mail is not configured: set the SMTP server and the sender under Settings → Mail", "Почта не настроена: укажите SMTP-сервер и отправителя в Настройки → Почта";
-    ErrMailSettings => "The mail settings are not valid", "Настройки почты неверны";
-    ErrMailServer => "The mail server did not accept the message", "Почтовый сервер не принял письмо";
-    ErrExtensionTaken => "Another employee has this extension", "Этот внутренний номер уже у другого сотрудника";
-    ErrTelephonyNotConfigured => "Telephony is not configured (Settings → Telephony)", "Телефония не настроена (Настройки → Телефония)";
-    ErrNoExtension => "You have no extension: ask an admin to set one on your employee card", "У вас нет внутреннего номера: попросите администратора указать его в карточке сотрудника";
-    ErrPbxFailed => "The PBX could not place the call", "АТС не смогла соединить";
+    ErrCampaignStarted => "The campaign has started", "Рассылка уже запущена";
+    ErrCampaignState => "Not in this state of the campaign", "Не в этом состоянии рассылки";
+    ErrTemplateNameTaken => "This name is taken", "Это название занято";
+    ErrMailNotConfigured => "Mail is not configured (Settings → Mail)", "Почта не настроена (Настройки → Почта)";
+    ErrMailSettings => "Wrong mail settings", "Неверные настройки почты";
+    ErrMailServer => "The mail server refused", "Почтовый сервер отказал";
+    ErrExtensionTaken => "This extension is taken", "Этот номер занят";
+    ErrTelephonyNotConfigured => "No PBX (Settings → Telephony)", "Нет АТС (Настройки → Телефония)";
+    ErrNoExtension => "You have no extension", "У вас нет внутреннего номера";
+    ErrPbxFailed => "The PBX refused", "АТС отказала";
     MissedCall => "Missed call", "Пропущенный звонок";
 }
 

@@ -78,12 +78,11 @@ pub enum LiveEvent {
         record_kind: String,
         record_id: i64,
     },
-    /// A call to this employee's extension changed: when it rings the pop-up opens (and
-    /// stays until closed: they may be talking). Only their sockets get it.
+    /// A call rings on this employee's extension: the pop-up opens (and stays until
+    /// closed: they may be talking). Only their sockets get it.
     Call {
         employee_id: i64,
         call: i64,
-        ringing: bool,
     },
     /// Everyone online now (sent on connect and whenever it changes).
     Presence {
@@ -167,12 +166,7 @@ impl Live {
             LiveEvent::ChatChanged { .. } => self.chat_version.update(|v| *v += 1),
             LiveEvent::CommentsChanged { .. } => self.comments_version.update(|v| *v += 1),
             LiveEvent::Presence { online } => self.online.set(online),
-            LiveEvent::Call { call, ringing, .. } => {
-                if ringing {
-                    self.call.set(Some(call));
-                }
-                self.clients_version.update(|v| *v += 1);
-            }
+            LiveEvent::Call { call, .. } => self.call.set(Some(call)),
             LiveEvent::Resync => self.resync(),
         }
     }

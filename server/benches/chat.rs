@@ -61,16 +61,7 @@ async fn staff(db: &Db, n: usize) -> Vec<i64> {
 }
 
 async fn token(base: &str, login: &str) -> String {
-    let body: serde_json::Value = reqwest::Client::new()
-        .post(format!("{base}/api/v1/auth/login"))
-        .json(&serde_json::json!({"login": login, "password": "bench-pass"}))
-        .send()
-        .await
-        .expect("login")
-        .json()
-        .await
-        .expect("json");
-    body["token"].as_str().expect("token").to_string()
+    common::token_of(base, login, "bench-pass").await
 }
 
 /// Posts `POSTS` messages to `chat` through REST and times their arrival at every socket.

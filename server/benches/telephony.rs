@@ -11,16 +11,7 @@ use common::{database, db_arg, drop_database, fanout_stats, num_arg, open_socket
 use std::time::{Duration, Instant};
 
 async fn sign_in(base: &str, login: &str) -> String {
-    let res: serde_json::Value = reqwest::Client::new()
-        .post(format!("{base}/api/v1/auth/login"))
-        .json(&serde_json::json!({"login": login, "password": "demo"}))
-        .send()
-        .await
-        .expect("login")
-        .json()
-        .await
-        .expect("json");
-    res["token"].as_str().expect("token").to_string()
+    common::token_of(base, login, "demo").await
 }
 
 #[tokio::main]
@@ -40,7 +31,7 @@ async fn main() {
         let base = serve(&db, &url, hub.clone()).await;
         let ws = format!("{}/ws", base.replace("http://", "ws://"));
         let mine = sockets / 10;
-        let is_pop = |t: &str| t.contains("\"type\":\"call\"") && t.contains("\"ringing\":true");
+        let is_pop = |t: &str| t.contains("\"type\":\"call\"");
         let seller1 = open_sockets(
             &ws,
             Some((

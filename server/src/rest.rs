@@ -202,6 +202,28 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for IdempotencyKey {
     }
 }
 
+/// A webhook's check: `Authorization: Bearer <token>` equal to `expected` (compared in
+/// constant time). No token configured, none sent, or another: 401.
+pub fn check_webhook_token(
+    headers: &http::HeaderMap,
+    expected: Option<String>,
+) -> Result<(), AppError> {
+    let given = headers
+        .get(http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or("")
+        .trim();
+    match expected {
+        Some(token)
+            if !given.is_empty() && app::campaigns::unsubscribe::same_secret(given, &token) =>
+        {
+            Ok(())
+        }
+        _ => Err(AppError::Unauthorized),
+    }
+}
+
 /// 201 with the record; a replay of an idempotency key says so in
 /// `Idempotent-Replayed: true` (same status and body as the first answer).
 pub fn created_once<T: serde::Serialize>(value: T, replayed: bool) -> axum::response::Response {

@@ -21,6 +21,13 @@ use compose::{AttachmentView, Composer, RichText};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
+/// Texts of this page only: they travel in its chunk, not the first screen's.
+mod words {
+    crate::i18n::local_texts! {
+        WriteMessage => "Message… (@ mentions a colleague)", "Сообщение… (@ — упомянуть коллегу)";
+    }
+}
+
 fn chat_title(c: &ChatSummary) -> String {
     match c.kind {
         ChatKind::General => String::new(),
@@ -382,7 +389,7 @@ fn ChatView(chat_id: i64, chats: Resource<Result<Vec<ChatSummary>, AppError>>) -
                     <button type="button" class="chip" on:click=move |_| { editing.set(None); draft.set(String::new()); }>"×"</button></p>
             })}
             <ErrorBox error/>
-            <Composer draft attachment on_send=submit pending=send.pending() placeholder=Signal::derive(t(Key::WriteMessage)) testid="chat-composer"/>
+            <Composer draft attachment on_send=submit pending=send.pending() placeholder=Signal::derive(words::tr(words::T::WriteMessage)) testid="chat-composer"/>
         </div>
     }
 }

@@ -16,6 +16,13 @@ use crate::ui::error_box::ErrorBox;
 use crate::ui::shell::use_me;
 use leptos::prelude::*;
 
+/// Texts of this page only: they travel in its chunk, not the first screen's.
+mod words {
+    crate::i18n::local_texts! {
+        WriteComment => "Comment… (@ mentions a colleague)", "Комментарий… (@ — упомянуть коллегу)";
+    }
+}
+
 #[component]
 pub fn CommentFeed(kind: RecordKind, #[prop(into)] record_id: Signal<i64>) -> impl IntoView {
     let live = use_live();
@@ -93,7 +100,7 @@ pub fn CommentFeed(kind: RecordKind, #[prop(into)] record_id: Signal<i64>) -> im
                     <button type="button" class="chip" on:click=move |_| { editing.set(None); draft.set(String::new()); }>"×"</button></p>
             })}
             <ErrorBox error/>
-            <Composer draft attachment on_send=submit pending=save.pending() placeholder=Signal::derive(t(Key::WriteComment)) testid="comment-composer"
+            <Composer draft attachment on_send=submit pending=save.pending() placeholder=Signal::derive(words::tr(words::T::WriteComment)) testid="comment-composer"
                 record=(kind, record_id)/>
         </section>
     }

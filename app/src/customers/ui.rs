@@ -23,6 +23,7 @@ pub fn ClientsPage() -> impl IntoView {
                 <h1>{t(Key::NavClients)}</h1>
                 <div class="buttons">
                     <a class="button primary" href="/clients/new" data-testid="new-client">{t(Key::NewClient)}</a>
+                    <a class="button" href="/calls" data-testid="calls-link">{crate::telephony::ui::tr(crate::telephony::ui::T::Calls)}</a>
                 </div>
             </div>
             <input type="search" name="client-search" data-testid="client-search" autocomplete="off"

@@ -13,6 +13,14 @@ use crate::ui::shell::{me_allows, use_me};
 use chart::ChartView;
 use leptos::prelude::*;
 
+/// Long texts of this page only: they travel in its chunk, not the first screen's.
+mod words {
+    crate::i18n::local_texts! {
+        RepNoSaved => "No saved reports yet.", "Сохранённых отчётов пока нет.";
+        RepTruncated => "Only the first rows are shown; totals cover all of them.", "Показаны только первые строки; итоги — по всем.";
+    }
+}
+
 pub fn standard_key(s: Standard) -> Key {
     match s {
         Standard::Receivables => Key::RepReceivables,
@@ -85,7 +93,7 @@ pub fn ResultTable(table: Table) -> impl IntoView {
                 })}
             </table>
             {empty.then(|| view! { <p class="muted">{t(Key::RepNoRows)}</p> })}
-            {table.truncated.then(|| view! { <p class="muted">{t(Key::RepTruncated)}</p> })}
+            {table.truncated.then(|| view! { <p class="muted">{words::tr(words::T::RepTruncated)}</p> })}
         </div>
     }
 }
@@ -318,7 +326,7 @@ fn SavedList(open: impl Fn(i64) + Clone + Send + Sync + 'static) -> impl IntoVie
                 let builder = me_allows(&me.await, crate::auth::Action::BuildReports);
                 match list.await {
                     Err(e) => view! { <ErrorBox error=Signal::derive(move || Some(e.clone()))/> }.into_any(),
-                    Ok(list) if list.is_empty() => view! { <p class="muted">{t(Key::RepNoSaved)}</p> }.into_any(),
+                    Ok(list) if list.is_empty() => view! { <p class="muted">{words::tr(words::T::RepNoSaved)}</p> }.into_any(),
                     Ok(list) => view! {
                         <ul class="saved-reports" data-testid="saved-reports">
                             {list.into_iter().map(|r| {

@@ -185,11 +185,16 @@ async fn record_once(
     }
     tx.commit().await?;
     if let (true, Some(employee_id)) = (incoming, employee) {
-        hub.publish(LiveEvent::Call {
-            employee_id,
-            call: row.id,
-            ringing: result == CallResult::Ringing,
-        });
+        if result == CallResult::Ringing {
+            hub.publish(LiveEvent::Call {
+                employee_id,
+                call: row.id,
+            });
+        }
+        // The pop-up and the call logs on screen show the answer or the end.
+        if let Some(id) = client {
+            hub.publish(LiveEvent::ClientChanged { id });
+        }
         if missed_now || unmissed {
             hub.publish(LiveEvent::Notified { employee_id });
         }

@@ -1,5 +1,5 @@
 //! Telephony on screen: the pop-up over whatever page is open when a call rings for the
-//! user (its code is a chunk of its own, fetched at the first call), the call log (page,
+//! user (its code comes with the clients' pages, fetched at the first call), the call log (page,
 //! client card, order card), call buttons beside phone numbers, Settings → Telephony and
 //! extensions on the employees page.
 
@@ -98,21 +98,16 @@ pub fn CallLayer() -> impl IntoView {
         live.call.get().map(|id| {
             view! {
                 <Suspense fallback=|| ()>
-                    {move || Suspend::new(async move { popup(id).await })}
+                    {move || Suspend::new(async move { crate::ui::pages::call_popup(id).await })}
                 </Suspense>
             }
         })
     }
 }
 
-#[leptos::lazy]
-fn popup(id: i64) -> AnyView {
-    view! { <CallPopup id/> }.into_any()
-}
-
 /// The ringing call: who it is, their open orders and balance, and what to do.
 #[component]
-fn CallPopup(id: i64) -> impl IntoView {
+pub fn CallPopup(id: i64) -> impl IntoView {
     let live = use_live();
     let card = Resource::new(
         move || live.clients_version.get(),

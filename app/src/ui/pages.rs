@@ -193,6 +193,13 @@ pub enum ClientsPage {
     NewClient,
     Client,
     Calls,
+    /// The pop-up of a call ringing for the user (its id), shown over any page.
+    CallPopup(i64),
+}
+
+/// The call pop-up's code: with the clients' pages (whose card it opens next).
+pub async fn call_popup(id: i64) -> AnyView {
+    clients(ClientsPage::CallPopup(id)).await
 }
 
 #[leptos::lazy]
@@ -202,6 +209,7 @@ fn clients(page: ClientsPage) -> AnyView {
         ClientsPage::NewClient => view! { <crate::customers::ui::card::NewClientPage/> }.into_any(),
         ClientsPage::Client => view! { <crate::customers::ui::card::ClientPage/> }.into_any(),
         ClientsPage::Calls => view! { <crate::telephony::ui::CallsPage/> }.into_any(),
+        ClientsPage::CallPopup(id) => view! { <crate::telephony::ui::CallPopup id/> }.into_any(),
     }
 }
 page!(Clients, clients, __preload_clients, ClientsPage::Clients);
@@ -268,58 +276,46 @@ page!(
 #[derive(Clone, Copy, Debug)]
 pub enum ReportsPage {
     Reports,
+    Campaigns,
+    NewCampaign,
+    Campaign,
+    MailTemplates,
 }
 
 #[leptos::lazy]
 fn reports(page: ReportsPage) -> AnyView {
     match page {
         ReportsPage::Reports => view! { <crate::reports::ui::ReportsPage/> }.into_any(),
+        // Campaigns are the office's work, like the reports: one chunk for both.
+        ReportsPage::Campaigns => view! { <crate::campaigns::ui::CampaignsPage/> }.into_any(),
+        ReportsPage::NewCampaign => {
+            view! { <crate::campaigns::ui::new::NewCampaignPage/> }.into_any()
+        }
+        ReportsPage::Campaign => view! { <crate::campaigns::ui::CampaignPage/> }.into_any(),
+        ReportsPage::MailTemplates => {
+            view! { <crate::campaigns::ui::templates::MailTemplatesPage/> }.into_any()
+        }
     }
 }
 page!(Reports, reports, __preload_reports, ReportsPage::Reports);
-
-/// The pages of one group: email campaigns (Settings → Mail is with the settings).
-#[derive(Clone, Copy, Debug)]
-pub enum CampaignsPage {
-    Campaigns,
-    NewCampaign,
-    Campaign,
-    MailTemplates,
-}
-
-#[leptos::lazy]
-fn campaigns(page: CampaignsPage) -> AnyView {
-    use crate::campaigns::ui;
-    match page {
-        CampaignsPage::Campaigns => view! { <ui::CampaignsPage/> }.into_any(),
-        CampaignsPage::NewCampaign => view! { <ui::new::NewCampaignPage/> }.into_any(),
-        CampaignsPage::Campaign => view! { <ui::CampaignPage/> }.into_any(),
-        CampaignsPage::MailTemplates => view! { <ui::templates::MailTemplatesPage/> }.into_any(),
-    }
-}
 page!(
     Campaigns,
-    campaigns,
-    __preload_campaigns,
-    CampaignsPage::Campaigns
+    reports,
+    __preload_reports,
+    ReportsPage::Campaigns
 );
 page!(
     NewCampaign,
-    campaigns,
-    __preload_campaigns,
-    CampaignsPage::NewCampaign
+    reports,
+    __preload_reports,
+    ReportsPage::NewCampaign
 );
-page!(
-    Campaign,
-    campaigns,
-    __preload_campaigns,
-    CampaignsPage::Campaign
-);
+page!(Campaign, reports, __preload_reports, ReportsPage::Campaign);
 page!(
     MailTemplates,
-    campaigns,
-    __preload_campaigns,
-    CampaignsPage::MailTemplates
+    reports,
+    __preload_reports,
+    ReportsPage::MailTemplates
 );
 
 /// The pages of one group: settings.

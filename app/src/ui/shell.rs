@@ -11,7 +11,7 @@ use crate::ui::browser;
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, Redirect, A};
 
-const NAV: [(&str, Key, &str); 11] = [
+const NAV: [(&str, Key, &str); 10] = [
     ("/", Key::NavHome, "⌂"),
     ("/stock", Key::NavStock, "▦"),
     ("/orders", Key::NavOrders, "☰"),
@@ -20,7 +20,6 @@ const NAV: [(&str, Key, &str); 11] = [
     ("/chat", Key::NavChat, "✉"),
     ("/documents", Key::NavDocuments, "▤"),
     ("/reports", Key::NavReports, "◔"),
-    ("/calls", Key::NavCalls, "☏"),
     ("/campaigns", Key::NavCampaigns, "✦"),
     ("/settings", Key::NavSettings, "⚙"),
 ];

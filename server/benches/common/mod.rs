@@ -97,6 +97,20 @@ pub async fn database(backend: Backend) -> (Db, String, Option<(String, String)>
     }
 }
 
+/// A session token of `login` (password `password`) on the served app.
+pub async fn token_of(base: &str, login: &str, password: &str) -> String {
+    let body: serde_json::Value = reqwest::Client::new()
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&serde_json::json!({"login": login, "password": password}))
+        .send()
+        .await
+        .expect("login")
+        .json()
+        .await
+        .expect("json");
+    body["token"].as_str().expect("token").to_string()
+}
+
 pub async fn serve(db: &Db, url: &str, hub: Hub) -> String {
     let settings = server::config::Settings {
         database_url: url.to_string(),

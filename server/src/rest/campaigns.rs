@@ -181,18 +181,7 @@ pub async fn bounce(
     headers: HeaderMap,
     Body(report): Body<Bounce>,
 ) -> ApiResult<BounceAnswer> {
-    let given = headers
-        .get(http::header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .unwrap_or("")
-        .trim();
-    let Some(token) = unsubscribe::bounce_token(&state.db).await? else {
-        return Err(AppError::Unauthorized);
-    };
-    if given.is_empty() || !unsubscribe::same_secret(given, &token) {
-        return Err(AppError::Unauthorized);
-    }
+    super::check_webhook_token(&headers, unsubscribe::bounce_token(&state.db).await?)?;
     let clients = unsubscribe::bounce(&state.db, &state.hub, &report.email, &report.reason).await?;
     Ok(axum::Json(BounceAnswer { clients }))
 }

@@ -34,18 +34,7 @@ pub async fn event(
     headers: HeaderMap,
     Body(ev): Body<CallEvent>,
 ) -> ApiResult<Recorded> {
-    let given = headers
-        .get(http::header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .unwrap_or("")
-        .trim();
-    let Some(token) = service::webhook_token(&state.db).await? else {
-        return Err(AppError::Unauthorized);
-    };
-    if given.is_empty() || !app::campaigns::unsubscribe::same_secret(given, &token) {
-        return Err(AppError::Unauthorized);
-    }
+    super::check_webhook_token(&headers, service::webhook_token(&state.db).await?)?;
     let call = service::record(&state.db, &state.hub, "hook", ev).await?;
     Ok(axum::Json(Recorded { call }))
 }

@@ -9,6 +9,13 @@ use crate::ui::error_box::ErrorBox;
 use crate::ui::outcome::on_outcome;
 use leptos::prelude::*;
 
+/// Long texts of this page only: they travel in its chunk, not the first screen's.
+mod words {
+    crate::i18n::local_texts! {
+        TokenCreatedOnce => "Copy the token now: it is shown only once.", "Скопируйте токен сейчас: он показывается только один раз.";
+    }
+}
+
 #[component]
 pub fn TokensPage() -> impl IntoView {
     let version = RwSignal::new(0u64);
@@ -74,7 +81,7 @@ pub fn TokensPage() -> impl IntoView {
             </Suspense>
             {move || created.get().map(|tok| view! {
                 <div class="card notice" data-testid="new-token">
-                    <p>{t(Key::TokenCreatedOnce)}</p>
+                    <p>{words::tr(words::T::TokenCreatedOnce)}</p>
                     <code>{tok.token}</code>
                 </div>
             })}

@@ -10,6 +10,16 @@ use crate::ui::error_box::ErrorBox;
 use crate::ui::outcome::on_outcome;
 use leptos::prelude::*;
 
+/// Long texts of this page only: they travel in its chunk, not the first screen's.
+mod words {
+    crate::i18n::local_texts! {
+        ImportStock => "Opening stock (sku; qty) at a location", "Начальные остатки (артикул; количество) в точке";
+        ImportValidOnly => "Import only the valid rows", "Импортировать только верные строки";
+        ImportBlocked => "Nothing was imported: correct the rows with errors, or choose to import only the valid rows.", "Ничего не импортировано: исправьте строки с ошибками или выберите импорт только верных строк.";
+        ImportCatalog => "Catalog (sku; name; price; unit; cost; barcodes; category)", "Каталог (артикул; название; цена; ед; себестоимость; штрихкоды; категория)";
+    }
+}
+
 /// Reads the chosen file's text (in the browser).
 #[cfg(feature = "hydrate")]
 async fn read_file(input: web_sys::HtmlInputElement) -> Option<String> {
@@ -105,8 +115,8 @@ pub fn ImportPage() -> impl IntoView {
             <div class="card form-grid" data-testid="import-form">
                 <label><span>{t(Key::DocKindLabel)}</span>
                     <select name="target" bind:value=target>
-                        <option value="catalog">{t(Key::ImportCatalog)}</option>
-                        <option value="stock">{t(Key::ImportStock)}</option>
+                        <option value="catalog">{words::tr(words::T::ImportCatalog)}</option>
+                        <option value="stock">{words::tr(words::T::ImportStock)}</option>
                     </select>
                 </label>
                 <Transition>
@@ -129,7 +139,7 @@ pub fn ImportPage() -> impl IntoView {
                 <label><span>{t(Key::ChooseFile)}</span>
                     <input type="file" name="file" accept=".csv,text/csv,text/plain" on:change=on_file/></label>
                 <label class="check"><input type="checkbox" name="only-valid" bind:checked=only_valid/>
-                    <span>{t(Key::ImportValidOnly)}</span></label>
+                    <span>{words::tr(words::T::ImportValidOnly)}</span></label>
                 <ErrorBox error/>
                 <div class="buttons">
                     <button type="button" data-testid="import-check"
@@ -168,7 +178,7 @@ pub fn ImportPage() -> impl IntoView {
                             {t(Key::RowsWithErrors)} ": " <b data-testid="invalid">{r.errors.len()}</b>
                         </p>
                         {r.applied.then(|| view! { <p class="notice" data-testid="imported">{t(Key::Imported)}</p> })}
-                        {blocked.then(|| view! { <p class="error" data-testid="import-blocked">{t(Key::ImportBlocked)}</p> })}
+                        {blocked.then(|| view! { <p class="error" data-testid="import-blocked">{words::tr(words::T::ImportBlocked)}</p> })}
                         {(!r.errors.is_empty()).then(|| view! {
                             <div class="table-wrap">
                                 <table class="table" data-testid="import-errors">

@@ -8,6 +8,13 @@ use crate::i18n::{t, Key};
 use crate::ui::error_box::ErrorBox;
 use leptos::prelude::*;
 
+/// Texts of this page only: they travel in its chunk, not the first screen's.
+mod words {
+    crate::i18n::local_texts! {
+        PhoneOnAnotherCard => "This phone is already on the card of", "Этот телефон уже есть в карточке";
+    }
+}
+
 #[component]
 pub fn ClientForm(
     /// The card being edited; `None` for a new client.
@@ -77,7 +84,7 @@ pub fn ClientForm(
                 {move || owners.get().map(|r| {
                     r.unwrap_or_default().into_iter().map(|o| view! {
                         <p class="notice warning" data-testid="duplicate-phone">
-                            {o.phone.display()} ": " {t(Key::PhoneOnAnotherCard)} " "
+                            {o.phone.display()} ": " {words::tr(words::T::PhoneOnAnotherCard)} " "
                             <a href=format!("/clients/{}", o.client_id)>{o.name}</a>
                         </p>
                     }).collect_view()

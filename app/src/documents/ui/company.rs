@@ -8,13 +8,20 @@ use crate::i18n::{t, Key};
 use crate::ui::error_box::ErrorBox;
 use leptos::prelude::*;
 
+/// Texts of this page only: they travel in its chunk, not the first screen's.
+mod words {
+    crate::i18n::local_texts! {
+        RequisitesHint => "Printed on invoices, contracts and waybills.", "Печатаются в счетах, договорах и накладных.";
+    }
+}
+
 #[component]
 pub fn CompanyPage() -> impl IntoView {
     let company = Resource::new(|| (), |_| get_company());
     view! {
         <section class="page">
             <h1>{t(Key::Requisites)}</h1>
-            <p class="muted">{t(Key::RequisitesHint)}</p>
+            <p class="muted">{words::tr(words::T::RequisitesHint)}</p>
             <Transition fallback=|| view! { <p>{t(Key::Loading)}</p> }>
                 {move || Suspend::new(async move {
                     match company.await {

@@ -14,6 +14,15 @@ use crate::orders::OrderFilter;
 use crate::ui::error_box::ErrorBox;
 use leptos::prelude::*;
 
+/// Long texts of this page only: they travel in its chunk, not the first screen's.
+mod words {
+    crate::i18n::local_texts! {
+        NewFromGallery => "New template from the gallery", "Новый шаблон из галереи";
+        TemplateHelp => "Typst markup; {{ order.number }}, {{ client.name }}, {{ order.total }}, {{ order.total_words }}, {{ company.inn }}, {{ doc.title }}, {% for line in lines %}…{% endfor %} with line.name, line.qty, line.price, line.amount. Values are printed as typed; a field that does not exist shows as a red gap.", "Разметка Typst; {{ order.number }}, {{ client.name }}, {{ order.total }}, {{ order.total_words }}, {{ company.inn }}, {{ doc.title }}, {% for line in lines %}…{% endfor %} с line.name, line.qty, line.price, line.amount. Значения печатаются как введены; несуществующее поле видно как красный пропуск.";
+        TemplatesHint => "Invoices, contracts, waybills and receipts are generated from these templates. Start a new one from the gallery.", "По этим шаблонам формируются счета, договоры, накладные и чеки. Новый шаблон начинается с образца из галереи.";
+    }
+}
+
 #[component]
 pub fn TemplatesPage() -> impl IntoView {
     let list = Resource::new(|| (), |_| list_templates());
@@ -50,7 +59,7 @@ pub fn TemplatesPage() -> impl IntoView {
     view! {
         <section class="page">
             <h1>{t(Key::Templates)}</h1>
-            <p class="muted">{t(Key::TemplatesHint)}</p>
+            <p class="muted">{words::tr(words::T::TemplatesHint)}</p>
             <Transition fallback=|| view! { <p>{t(Key::Loading)}</p> }>
                 {move || Suspend::new(async move {
                     match list.await {
@@ -80,7 +89,7 @@ pub fn TemplatesPage() -> impl IntoView {
                     {DocLang::ALL.iter().map(|l| view! { <option value=l.as_str()>{l.as_str()}</option> }).collect_view()}
                 </select>
                 <button data-testid="new-template" on:click=move |_| { create.dispatch((kind.get_untracked(), lang.get_untracked())); }>
-                    {t(Key::NewFromGallery)}
+                    {words::tr(words::T::NewFromGallery)}
                 </button>
             </div>
             <ErrorBox error=error/>
@@ -183,7 +192,7 @@ fn Editor(tpl: Template) -> impl IntoView {
             <div class="template-source">
                 <textarea class="template-body" data-testid="template-body" spellcheck="false"
                     prop:value=body on:input=move |ev| { saved.set(false); body.set(event_target_value(&ev)) }></textarea>
-                <p class="muted">{t(Key::TemplateHelp)}</p>
+                <p class="muted">{words::tr(words::T::TemplateHelp)}</p>
                 <div class="buttons">
                     <button class="primary" data-testid="save-template" disabled=move || save.pending().get()
                         on:click=move |_| {

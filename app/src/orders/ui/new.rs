@@ -20,6 +20,14 @@ use crate::ui::offline::{is_network, use_offline, Offline, Operation};
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
+/// Texts of this page only: they travel in its chunk, not the first screen's.
+mod words {
+    crate::i18n::local_texts! {
+        AddLinesHint => "Find a product, then choose where to take it from.", "Найдите товар и выберите, откуда его взять.";
+        SourcingSuggestion => "Fewest places to take it all from", "Собрать заказ из наименьшего числа мест";
+    }
+}
+
 /// A line being put together, with names for the screen.
 #[derive(Clone, PartialEq)]
 struct Draft {
@@ -417,7 +425,7 @@ fn OrderForm(existing: Option<Order>) -> impl IntoView {
                     let chosen = plan.clone();
                     view! {
                         <div class="card sourcing" data-testid="sourcing">
-                            <span>{t(Key::SourcingSuggestion)} " (" {plan.locations} "): " {places.join(", ")}</span>
+                            <span>{words::tr(words::T::SourcingSuggestion)} " (" {plan.locations} "): " {places.join(", ")}</span>
                             {(missing > 0).then(|| view! { <span class="muted">" · " {t(Key::SourcingMissing)} " " {missing}</span> })}
                             {differs.then(|| view! {
                                 <button type="button" class="primary" data-testid="take-sourcing"
@@ -439,6 +447,6 @@ fn OrderForm(existing: Option<Order>) -> impl IntoView {
                 on:click=submit>{if editing.is_some() { t(Key::SaveOrder) } else { t(Key::CreateOrder) }}</button>
             {editing.map(|(id, _, _)| view! { <a class="button" href=format!("/orders/{id}")>{t(Key::Cancel)}</a> })}
         </div>
-        {move || lines.with(Vec::is_empty).then(|| view! { <p class="muted">{t(Key::AddLinesHint)}</p> })}
+        {move || lines.with(Vec::is_empty).then(|| view! { <p class="muted">{words::tr(words::T::AddLinesHint)}</p> })}
     }
 }

@@ -13,6 +13,13 @@ use crate::quantity::Money;
 use crate::ui::error_box::ErrorBox;
 use leptos::prelude::*;
 
+/// Long texts of this page only: they travel in its chunk, not the first screen's.
+mod words {
+    crate::i18n::local_texts! {
+        ShopAccessHint => "Managers and storekeepers see and work on orders of their home shop; tick the other shops each may work with. Directors and accountants see every shop.", "Менеджеры и кладовщики видят и ведут заказы своего магазина; отметьте, с какими ещё магазинами может работать каждый. Директора и бухгалтеры видят все магазины.";
+    }
+}
+
 #[component]
 pub fn AccessPage() -> impl IntoView {
     let live = use_live();
@@ -31,7 +38,7 @@ pub fn AccessPage() -> impl IntoView {
     view! {
         <section class="page">
             <h1>{t(Key::ShopAccess)}</h1>
-            <p class="muted">{t(Key::ShopAccessHint)}</p>
+            <p class="muted">{words::tr(words::T::ShopAccessHint)}</p>
             <ErrorBox error/>
             <Transition fallback=|| view! { <p>{t(Key::Loading)}</p> }>
                 {move || Suspend::new(async move {

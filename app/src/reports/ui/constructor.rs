@@ -12,6 +12,13 @@ use crate::reports::{Chart, Filter, Group, Measure, Params, RunState, Sort, Spec
 use crate::ui::error_box::ErrorBox;
 use leptos::prelude::*;
 
+/// Texts of this page only: they travel in its chunk, not the first screen's.
+mod words {
+    crate::i18n::local_texts! {
+        RepListFields => "Columns (without grouping)", "Колонки (без группировки)";
+    }
+}
+
 /// The saved report to open in the constructor (set by the saved list).
 #[derive(Clone, Copy)]
 pub struct Opened(pub RwSignal<Option<i64>>);
@@ -326,7 +333,7 @@ pub fn Constructor() -> impl IntoView {
 
             <Show when=move || groups.get().is_empty() && measures.get().is_empty()>
                 <fieldset>
-                    <legend>{t(Key::RepListFields)}</legend>
+                    <legend>{words::tr(words::T::RepListFields)}</legend>
                     <ul class="chips">
                         {move || listed.get().into_iter().enumerate().map(|(i, f)| view! {
                             <li class="chip">{label_of(&f)}
