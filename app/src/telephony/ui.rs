@@ -179,7 +179,7 @@ fn CallTable(calls: Vec<Call>) -> impl IntoView {
                 {calls.into_iter().map(|c| view! {
                     <tr data-testid="call-row" data-result=c.result.as_str() data-direction=c.direction.as_str()>
                         <td>{show(c.started_at)} " · " {if c.direction == Direction::In { tr(T::Incoming)() } else { tr(T::Outgoing)() }}</td>
-                        <td>{number(&c.phone)}</td>
+                        <td>{number(&c.phone)} " " <CallButton phone=c.phone.clone()/></td>
                         <td>{c.client_id.map(|id| view! { <a href=format!("/clients/{id}")>{c.client_name.clone().unwrap_or_default()}</a> })}</td>
                         <td>{c.employee_name.clone().unwrap_or_else(|| c.extension.clone())}</td>
                         <td data-testid="call-duration">{format!("{}", c.duration)} " " {tr(T::Seconds)}</td>
