@@ -9,7 +9,10 @@ export LEPTOS_SITE_ROOT="${LEPTOS_SITE_ROOT:-$CARGO_TARGET_DIR/site}"
 BINARYEN_VERSION=132
 PLAYWRIGHT_CHROMIUM=/usr/bin/chromium
 
-step() { printf '\n==> %s\n' "$*"; }
+# Every step's header carries the seconds since the CI run began (CI_T0, shared with the
+# scripts .ci/test calls), so a log gives the run's breakdown: `grep '^==>' log`.
+export CI_T0="${CI_T0:-$(date +%s)}"
+step() { printf '\n==> [%ss] %s\n' "$(( $(date +%s) - CI_T0 ))" "$*"; }
 
 # wasm-bindgen must equal the version in Cargo.lock exactly.
 locked_wasm_bindgen() {
