@@ -83,6 +83,24 @@ pub enum DbError {
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
 
+/// This dialect's migrations.
+pub fn migrator(backend: Backend) -> &'static sqlx::migrate::Migrator {
+    match backend {
+        Backend::Sqlite => &SQLITE_MIGRATIONS,
+        Backend::Postgres => &POSTGRES_MIGRATIONS,
+    }
+}
+
+/// The newest schema version this build knows (the last migration's number; the same in
+/// both dialects).
+pub fn schema_version(backend: Backend) -> i64 {
+    migrator(backend)
+        .iter()
+        .map(|m| m.version)
+        .max()
+        .unwrap_or(0)
+}
+
 /// The default database: `<data_dir>/vitrina.db`.
 pub fn default_url(data_dir: &std::path::Path) -> String {
     format!("sqlite://{}/vitrina.db?mode=rwc", data_dir.display())
@@ -158,6 +176,22 @@ impl Db {
         crate::reports::aggregates::install(self)
             .await
             .map_err(DbError::Seed)?;
+        Ok(())
+    }
+
+    /// Applies this dialect's migrations up to and including `version`, and nothing else
+    /// (a restore loads an archive into the schema it was taken from, then migrates on).
+    pub async fn migrate_schema_to(&self, version: i64) -> Result<(), DbError> {
+        let subset: Vec<_> = migrator(self.backend)
+            .iter()
+            .filter(|m| m.version <= version)
+            .cloned()
+            .collect();
+        let partial = sqlx::migrate::Migrator {
+            migrations: std::borrow::Cow::Owned(subset),
+            ..sqlx::migrate::Migrator::DEFAULT
+        };
+        partial.run(&self.pool).await?;
         Ok(())
     }
 

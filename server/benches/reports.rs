@@ -8,7 +8,9 @@
 //! aggregates from scratch (timed). Then every standard report over HTTP as a director
 //! (all shops) for the whole year and for the current month, and a manager's (one
 //! shop); then what the aggregates add to recording a payment (`payments/record`).
-//! Options: `-- --db sqlite|postgres|both --orders 1000000 --runs 10`.
+//! Options: `-- --db sqlite|postgres|both --orders 1000000 --runs 10`; `--backup` also
+//! times `backup` of the seeded database and `restore` of it into the other kind
+//! (`--backup-only`: that alone).
 
 mod common;
 
@@ -200,6 +202,42 @@ async fn seed(db: &Db, orders: i64) {
     }
 }
 
+/// `--backup`: `vitrina backup` of the seeded database (timed, with its size), then
+/// `vitrina restore` of the archive into a new database of the other kind (timed), and
+/// the big tables' row counts compared.
+async fn backup_round_trip(db: &Db) {
+    let archive = std::env::temp_dir().join(format!("vitrina_bench_{}.zip", std::process::id()));
+    let store =
+        app::files::store::FileStore::folder(&std::env::temp_dir().join("vitrina-bench-files"))
+            .expect("store");
+    let made = server::backup::backup(db, &store, &archive)
+        .await
+        .expect("backup");
+    out(format!(
+        "  backup: {} rows in {} tables, {} ms, archive {} MB",
+        made.manifest.rows(),
+        made.manifest.tables.len(),
+        made.millis,
+        made.bytes / 1_000_000
+    ));
+    let other = match db.backend {
+        Backend::Sqlite => Backend::Postgres,
+        Backend::Postgres => Backend::Sqlite,
+    };
+    let (target, _, cleanup) = common::database_named(other, "restore").await;
+    let done = server::backup::restore(&target, &store, &archive)
+        .await
+        .expect("restore");
+    out(format!("  restore into {other:?}: {} ms", done.millis));
+    for table in ["orders", "order_line", "payment", "agg_sales_product"] {
+        let sql = format!("SELECT COUNT(*) FROM {table}");
+        assert_eq!(one(db, &sql).await, one(&target, &sql).await, "{table}");
+    }
+    target.pool.close().await;
+    drop_database(cleanup).await;
+    let _ = std::fs::remove_file(&archive);
+}
+
 async fn sign_in(base: &str, login: &str) -> reqwest::Client {
     let client = reqwest::Client::builder()
         .cookie_store(true)
@@ -242,6 +280,14 @@ async fn main() {
         let (db, url, cleanup) = database(backend).await;
         db.migrate().await.expect("migrate");
         seed(&db, orders).await;
+        if std::env::args().any(|a| a == "--backup" || a == "--backup-only") {
+            backup_round_trip(&db).await;
+            if std::env::args().any(|a| a == "--backup-only") {
+                db.pool.close().await;
+                drop_database(cleanup).await;
+                continue;
+            }
+        }
         let base = serve(&db, &url, app::live::hub::Hub::new()).await;
         let director = sign_in(&base, "director").await;
         let seller = sign_in(&base, "seller1").await;

@@ -1,4 +1,4 @@
-//! `vitrina serve | migrate | demo | user add`.
+//! `vitrina serve | migrate | demo | check | backup | restore | user add`.
 
 use crate::config::Settings;
 use app::db::Db;
@@ -34,6 +34,18 @@ pub enum Command {
     /// Verify the stock ledger: on hand = Σ moves and reserved = Σ active reservations for
     /// every product × location. Exits non-zero with a report when anything differs.
     Check,
+    /// Write the whole chain (every table, attached files, a manifest) to one zip archive
+    /// while the app keeps serving. FILE may be a folder: the archive is then named by
+    /// its time, and --keep removes the oldest beyond that many (for a nightly cron line).
+    Backup {
+        file: std::path::PathBuf,
+        /// With a folder: how many archives to keep.
+        #[arg(long)]
+        keep: Option<usize>,
+    },
+    /// Load an archive made by `backup` into an empty database (SQLite or PostgreSQL,
+    /// whichever DATABASE_URL names) and the file store, then migrate to this version.
+    Restore { file: std::path::PathBuf },
     /// Manage employees.
     User {
         #[command(subcommand)]
@@ -71,6 +83,8 @@ pub enum CliError {
     App(String),
     #[error(transparent)]
     Io(#[from] std::io::Error),
+    #[error(transparent)]
+    Backup(#[from] crate::backup::BackupError),
     #[error("{0} stock balances differ from the ledger")]
     Inconsistent(usize),
 }
@@ -89,9 +103,17 @@ fn say(text: &str) {
 pub async fn run(cli: Cli) -> Result<(), CliError> {
     let settings = Settings::from_env()?;
     let db = Db::connect(&settings.database_url).await?;
+    // Backup reads the database as it is; restore needs it empty, before any migration.
+    match &cli.command {
+        Command::Backup { file, keep } => return backup(&settings, &db, file, *keep).await,
+        Command::Restore { file } => return restore(&settings, &db, file).await,
+        _ => {}
+    }
     db.migrate().await?;
     app::process::service::ensure_defaults(&db).await?;
     match cli.command {
+        // Answered above, before any migration.
+        Command::Backup { .. } | Command::Restore { .. } => {}
         Command::Migrate => say("migrations applied"),
         Command::Check => {
             let problems = app::stock::ledger::check(&db).await?;
@@ -181,6 +203,68 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
     Ok(())
 }
 
+/// `12.3` from milliseconds.
+fn seconds(ms: u128) -> String {
+    format!("{}.{}", ms / 1000, ms % 1000 / 100)
+}
+
+fn file_store(settings: &Settings) -> Result<app::files::store::FileStore, CliError> {
+    app::files::store::FileStore::from_env(&settings.data_dir)
+        .map_err(|e| CliError::App(e.to_string()))
+}
+
+async fn backup(
+    settings: &Settings,
+    db: &Db,
+    target: &std::path::Path,
+    keep: Option<usize>,
+) -> Result<(), CliError> {
+    let path = crate::backup::schedule::archive_path(target, app::db::now_ms())?;
+    let done = crate::backup::backup(db, &file_store(settings)?, &path).await?;
+    let m = &done.manifest;
+    say(&format!(
+        "backup {}: {} tables, {} rows, {} files ({} bytes of them), schema {}, {} bytes, {} s",
+        path.display(),
+        m.tables.len(),
+        m.rows(),
+        m.files,
+        m.file_bytes,
+        m.schema_version,
+        done.bytes,
+        seconds(done.millis)
+    ));
+    if !m.missing_files.is_empty() {
+        say(&format!(
+            "warning: {} files named by rows were gone from the store",
+            m.missing_files.len()
+        ));
+    }
+    if let (Some(keep), Some(folder)) = (keep, path.parent()) {
+        for old in crate::backup::schedule::prune(folder, keep.max(1))? {
+            say(&format!("removed the old backup {}", old.display()));
+        }
+    }
+    Ok(())
+}
+
+async fn restore(settings: &Settings, db: &Db, file: &std::path::Path) -> Result<(), CliError> {
+    let done = crate::backup::restore(db, &file_store(settings)?, file).await?;
+    let m = &done.manifest;
+    say(&format!(
+        "restored {} ({} of {}, schema {}): {} tables, {} rows, {} files, {} s; migrated to schema {}",
+        file.display(),
+        m.database,
+        m.vitrina_version,
+        m.schema_version,
+        m.tables.len(),
+        m.rows(),
+        m.files,
+        seconds(done.millis),
+        app::db::schema_version(db.backend)
+    ));
+    Ok(())
+}
+
 async fn serve(settings: Settings, db: Db) -> Result<(), CliError> {
     let hub = Hub::new();
     if db.backend == app::db::Backend::Postgres {
@@ -200,9 +284,11 @@ async fn serve(settings: Settings, db: Db) -> Result<(), CliError> {
         pbx: app::telephony::ami::Pbx::default(),
     };
     app::telephony::service::spawn_ami(&state);
+    app::live::presence::start(&hub, state.db.clone());
     spawn_hold_expiry(state.db.clone(), hub.clone());
     // Campaign mail: this instance's senders join whatever queue the database holds.
     let mail = app::campaigns::worker::Worker::spawn(state.db.clone());
+    let db = state.db.clone();
     let router = crate::router::app(state);
     let listener = tokio::net::TcpListener::bind(settings.site_addr).await?;
     tracing::info!(addr = %settings.site_addr, site_root = %settings.site_root, "Vitrina is listening");
@@ -212,12 +298,27 @@ async fn serve(settings: Settings, db: Db) -> Result<(), CliError> {
         listener,
         router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
-    .with_graceful_shutdown(async move {
-        stop_signal().await;
-        tracing::info!("shutting down");
-        hub.shut_down();
+    .with_graceful_shutdown({
+        let hub = hub.clone();
+        async move {
+            stop_signal().await;
+            tracing::info!("shutting down");
+            // /readyz answers 503 from now on and sockets close (their browsers reconnect
+            // to another instance); a load balancer that polls /readyz gets
+            // VITRINA_DRAIN_SECONDS to stop sending requests before the listener closes.
+            hub.shut_down();
+            let drain = std::env::var("VITRINA_DRAIN_SECONDS")
+                .ok()
+                .and_then(|s| s.parse::<u64>().ok())
+                .unwrap_or(0)
+                .min(120);
+            if drain > 0 {
+                tokio::time::sleep(std::time::Duration::from_secs(drain)).await;
+            }
+        }
     })
     .await?;
+    app::live::presence::leave(&hub, &db).await;
     // Messages in flight finish (their outcome written); nothing new is claimed.
     mail.stop(std::time::Duration::from_secs(20)).await;
     Ok(())

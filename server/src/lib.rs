@@ -2,6 +2,7 @@
 //! The `vitrina` server: configuration, the axum router (HTML app, server functions,
 //! REST API v1, `/ws`), the CLI commands and the demo chain.
 
+pub mod backup;
 pub mod cli;
 pub mod config;
 pub mod demo;

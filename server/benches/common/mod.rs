@@ -63,9 +63,14 @@ pub fn ms(d: Duration) -> String {
 }
 
 pub async fn database(backend: Backend) -> (Db, String, Option<(String, String)>) {
+    database_named(backend, "bench").await
+}
+
+/// A fresh database named `vitrina_<tag>_<pid>` (a second one beside `database`'s).
+pub async fn database_named(backend: Backend, tag: &str) -> (Db, String, Option<(String, String)>) {
     match backend {
         Backend::Sqlite => {
-            let dir = std::env::temp_dir().join(format!("vitrina_bench_{}", std::process::id()));
+            let dir = std::env::temp_dir().join(format!("vitrina_{tag}_{}", std::process::id()));
             let _ = std::fs::remove_dir_all(&dir);
             std::fs::create_dir_all(&dir).expect("bench dir");
             let url = format!("sqlite://{}/bench.db?mode=rwc", dir.display());
@@ -74,7 +79,7 @@ pub async fn database(backend: Backend) -> (Db, String, Option<(String, String)>
         Backend::Postgres => {
             let admin = std::env::var("VITRINA_BENCH_PG")
                 .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-            let name = format!("vitrina_bench_{}", std::process::id());
+            let name = format!("vitrina_{tag}_{}", std::process::id());
             let admin_db = Db::connect(&admin).await.expect("postgres admin");
             let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
                 .execute(&admin_db.pool)

@@ -20,6 +20,15 @@ pub struct TestApp {
 /// A directory removed on drop.
 pub struct TempDir(std::path::PathBuf);
 
+impl TempDir {
+    pub fn new(path: std::path::PathBuf) -> TempDir {
+        TempDir(path)
+    }
+    pub fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+}
+
 impl Drop for TempDir {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);
@@ -58,13 +67,10 @@ fn with_database(url: &str, name: &str) -> String {
     }
 }
 
-pub async fn spawn_app(backend: Backend) -> TestApp {
-    // Server logs (e.g. the SQL error behind a 500) show up with a failing test's output.
-    let _ = tracing_subscriber::fmt()
-        .with_test_writer()
-        .with_env_filter("warn")
-        .try_init();
-    let (url, dir, pg_name) = match backend {
+/// A new database with nothing in it: a SQLite file in its own folder, or a PostgreSQL
+/// database created on the test server. (URL, the folder, the PostgreSQL name.)
+async fn new_database(backend: Backend) -> (String, Option<TempDir>, Option<String>) {
+    match backend {
         Backend::Sqlite => {
             let path = std::env::temp_dir().join(unique("vitrina_test"));
             std::fs::create_dir_all(&path).expect("temp dir");
@@ -84,7 +90,73 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
             admin_db.pool.close().await;
             (with_database(&admin, &name), None, Some(name))
         }
+    }
+}
+
+/// An empty database (no tables), dropped by `cleanup`: what `vitrina restore` loads into.
+pub struct EmptyDb {
+    pub url: String,
+    pub dir: std::path::PathBuf,
+    _dir: TempDir,
+    pg_name: Option<String>,
+}
+
+pub async fn empty_database(backend: Backend) -> EmptyDb {
+    let (url, dir, pg_name) = new_database(backend).await;
+    // A folder of its own either way (the SQLite file, the restored files).
+    let dir = match dir {
+        Some(d) => d,
+        None => {
+            let path = std::env::temp_dir().join(unique("vitrina_restore"));
+            std::fs::create_dir_all(&path).expect("temp dir");
+            TempDir(path)
+        }
     };
+    EmptyDb {
+        url,
+        dir: dir.0.clone(),
+        _dir: dir,
+        pg_name,
+    }
+}
+
+impl EmptyDb {
+    pub async fn cleanup(self) {
+        drop_pg(self.pg_name.as_deref()).await;
+    }
+}
+
+async fn drop_pg(name: Option<&str>) {
+    if let (Some(name), Some(admin)) = (name, pg_admin_url()) {
+        if let Ok(admin_db) = Db::connect(&admin).await {
+            let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .execute(&admin_db.pool)
+                .await;
+            admin_db.pool.close().await;
+        }
+    }
+}
+
+/// A TestApp serving a database some test filled itself (no demo load, no cleanup of
+/// the database: its owner drops it).
+pub async fn serve_existing(url: &str, db: Db) -> TestApp {
+    let base = start_instance(url, db.clone()).await;
+    TestApp {
+        base,
+        url: url.to_string(),
+        db,
+        _dir: None,
+        pg_name: None,
+    }
+}
+
+pub async fn spawn_app(backend: Backend) -> TestApp {
+    // Server logs (e.g. the SQL error behind a 500) show up with a failing test's output.
+    let _ = tracing_subscriber::fmt()
+        .with_test_writer()
+        .with_env_filter("warn")
+        .try_init();
+    let (url, dir, pg_name) = new_database(backend).await;
     let db = Db::connect(&url).await.expect("connect");
     db.migrate().await.expect("migrate");
     server::demo::load_with(&db, false, 0)
@@ -125,6 +197,7 @@ pub async fn start_instance(url: &str, db: Db) -> String {
     };
     // Telephony: the AMI connection follows Settings → Telephony (off by default).
     app::telephony::service::spawn_ami(&state);
+    app::live::presence::start(&state.hub, state.db.clone());
     server::router::spawn_on_free_port(state)
         .await
         .expect("serve")
@@ -215,14 +288,7 @@ impl TestApp {
 
     pub async fn cleanup(self) {
         self.db.pool.close().await;
-        if let (Some(name), Some(admin)) = (&self.pg_name, pg_admin_url()) {
-            if let Ok(admin_db) = Db::connect(&admin).await {
-                let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                    .execute(&admin_db.pool)
-                    .await;
-                admin_db.pool.close().await;
-            }
-        }
+        drop_pg(self.pg_name.as_deref()).await;
     }
 }
 

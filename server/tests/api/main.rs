@@ -2,6 +2,7 @@
 //! real PostgreSQL server. Every test runs once per backend.
 
 mod auth;
+mod backup;
 mod campaigns;
 mod catalog;
 mod chat;
@@ -10,6 +11,7 @@ mod documents;
 mod forms;
 mod helpers;
 mod idempotency;
+mod instances;
 mod live;
 mod matrix;
 mod notify;
