@@ -13,6 +13,8 @@ pub mod api;
 #[cfg(feature = "ssr")]
 pub mod attachments;
 #[cfg(feature = "ssr")]
+pub mod flood;
+#[cfg(feature = "ssr")]
 pub mod service;
 pub mod text;
 pub mod ui;

@@ -322,9 +322,26 @@ pub async fn login(
     Ok(LoginOutcome { token, caller })
 }
 
+/// The load balancers in front of the app on other hosts: `VITRINA_TRUSTED_PROXIES`, a
+/// comma-separated list of their addresses (this machine is always trusted).
+fn trusted_proxy(ip: std::net::IpAddr) -> bool {
+    static LIST: std::sync::OnceLock<Vec<std::net::IpAddr>> = std::sync::OnceLock::new();
+    ip.is_loopback()
+        || LIST
+            .get_or_init(|| {
+                std::env::var("VITRINA_TRUSTED_PROXIES")
+                    .unwrap_or_default()
+                    .split(',')
+                    .filter_map(|a| a.trim().parse().ok())
+                    .collect()
+            })
+            .contains(&ip)
+}
+
 /// The address a request came from, for the login throttle: the socket's peer, or —
-/// only when that peer is this machine (a reverse proxy in front of the app) — the
-/// last address in `X-Forwarded-For`, the one the proxy itself added.
+/// only when that peer is a trusted proxy (this machine, or one listed in
+/// `VITRINA_TRUSTED_PROXIES`: the load balancer) — the last address in
+/// `X-Forwarded-For`, the one the proxy itself added.
 pub fn client_address(headers: &HeaderMap, peer: Option<std::net::SocketAddr>) -> String {
     let peer = peer.map(|p| p.ip());
     let forwarded = || {
@@ -338,7 +355,7 @@ pub fn client_address(headers: &HeaderMap, peer: Option<std::net::SocketAddr>) -
             .next_back()
     };
     match peer {
-        Some(ip) if ip.is_loopback() => forwarded().unwrap_or(ip).to_string(),
+        Some(ip) if trusted_proxy(ip) => forwarded().unwrap_or(ip).to_string(),
         // Not reached over a socket (an in-process call).
         Some(ip) => ip.to_string(),
         None => forwarded()

@@ -495,7 +495,7 @@ pub async fn post(
     let now = now_ms();
     let mut tx = db.begin_write().await?;
     let chat = readable(&mut tx, caller, chat_id).await?;
-    if !hub.allow_post(caller.id) {
+    if !crate::chat::flood::allow_post(&mut tx, caller.id, now).await? {
         return Err(AppError::TooManyMessages);
     }
     if let Some(reply) = input.reply_to_id {

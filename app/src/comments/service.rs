@@ -239,7 +239,7 @@ pub async fn add(
     let now = now_ms();
     let mut tx = db.begin_write().await?;
     let (subject, owner) = visible(&mut tx, caller, kind, record_id).await?;
-    if !hub.allow_post(caller.id) {
+    if !crate::chat::flood::allow_post(&mut tx, caller.id, now).await? {
         return Err(AppError::TooManyMessages);
     }
     if let Some(a) = input.attachment_id {

@@ -35,15 +35,16 @@ pub struct Hub {
 struct Inner {
     tx: broadcast::Sender<HubMessage>,
     relay: std::sync::OnceLock<super::relay::Relay>,
+    /// People with a socket open here, and how many sockets each.
     presence: Mutex<HashMap<i64, (String, usize)>>,
+    /// The chain's list as last read from the database (`presence`), once started.
+    chain_online: Mutex<Vec<OnlineUser>>,
+    presence_writer:
+        std::sync::OnceLock<tokio::sync::mpsc::UnboundedSender<super::presence::Change>>,
+    /// This instance's name among the others (random, new at every start).
+    instance_id: String,
     shutdown: watch::Sender<bool>,
-    /// Recent posts per sender, for flood protection.
-    posts: Mutex<HashMap<i64, std::collections::VecDeque<std::time::Instant>>>,
-    posts_per_window: usize,
 }
-
-/// The flood window: at most `VITRINA_CHAT_FLOOD` (default 20) posts per sender in it.
-const FLOOD_WINDOW: std::time::Duration = std::time::Duration::from_secs(10);
 
 impl Default for Hub {
     fn default() -> Self {
@@ -60,12 +61,10 @@ impl Hub {
                 tx,
                 relay: std::sync::OnceLock::new(),
                 presence: Mutex::new(HashMap::new()),
+                chain_online: Mutex::new(Vec::new()),
+                presence_writer: std::sync::OnceLock::new(),
+                instance_id: format!("{:016x}", rand::random::<u64>()),
                 shutdown,
-                posts: Mutex::new(HashMap::new()),
-                posts_per_window: std::env::var("VITRINA_CHAT_FLOOD")
-                    .ok()
-                    .and_then(|v| v.parse().ok())
-                    .unwrap_or(20),
             }),
         }
     }
@@ -115,41 +114,65 @@ impl Hub {
         self.inner.shutdown.subscribe()
     }
 
-    /// Counts a post (message or comment) by this sender; false when they already posted
-    /// the window's worth in the last 10 seconds on this instance.
-    pub fn allow_post(&self, employee_id: i64) -> bool {
-        let now = std::time::Instant::now();
-        let mut map = self.inner.posts.lock().unwrap_or_else(|p| p.into_inner());
-        let recent = map.entry(employee_id).or_default();
-        while recent
-            .front()
-            .is_some_and(|t| now.duration_since(*t) > FLOOD_WINDOW)
-        {
-            recent.pop_front();
-        }
-        if recent.len() >= self.inner.posts_per_window {
-            return false;
-        }
-        recent.push_back(now);
-        true
+    /// This instance's id in `live_instance`.
+    pub fn instance_id(&self) -> &str {
+        &self.inner.instance_id
     }
 
-    /// Everyone with at least one open socket, by name.
-    pub fn online(&self) -> Vec<OnlineUser> {
-        let map = self
+    /// Hands presence changes to the writer (`presence::start`); false if one is
+    /// attached already.
+    pub(crate) fn attach_presence(
+        &self,
+        writer: tokio::sync::mpsc::UnboundedSender<super::presence::Change>,
+    ) -> bool {
+        self.inner.presence_writer.set(writer).is_ok()
+    }
+
+    pub(crate) fn set_chain_online(&self, list: Vec<OnlineUser>) {
+        *self
             .inner
-            .presence
+            .chain_online
             .lock()
-            .unwrap_or_else(|p| p.into_inner());
-        let mut list: Vec<OnlineUser> = map
-            .iter()
-            .map(|(id, (name, _))| OnlineUser {
-                id: *id,
-                name: name.clone(),
-            })
-            .collect();
+            .unwrap_or_else(|p| p.into_inner()) = list;
+    }
+
+    /// Everyone with at least one open socket, by name: on this instance, and on every
+    /// instance of the chain once the presence writer runs.
+    pub fn online(&self) -> Vec<OnlineUser> {
+        let mut list: Vec<OnlineUser> = self
+            .inner
+            .chain_online
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        {
+            let here = self
+                .inner
+                .presence
+                .lock()
+                .unwrap_or_else(|p| p.into_inner());
+            for (id, (name, _)) in here.iter() {
+                if !list.iter().any(|u| u.id == *id) {
+                    list.push(OnlineUser {
+                        id: *id,
+                        name: name.clone(),
+                    });
+                }
+            }
+        }
         list.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
         list
+    }
+
+    /// A person's first socket here opened or their last closed: written for the chain
+    /// (which then announces the list), or announced at once without a writer.
+    fn presence_changed(&self, change: super::presence::Change) {
+        match self.inner.presence_writer.get() {
+            Some(writer) if writer.send(change).is_ok() => {}
+            _ => self.publish(LiveEvent::Presence {
+                online: self.online(),
+            }),
+        }
     }
 
     /// Registers an open socket; presence is announced when a person comes online, and
@@ -166,9 +189,7 @@ impl Hub {
             entry.1 == 1
         };
         if first {
-            self.publish(LiveEvent::Presence {
-                online: self.online(),
-            });
+            self.presence_changed(super::presence::Change::Online(employee_id));
         }
         PresenceGuard {
             hub: self.clone(),
@@ -196,9 +217,7 @@ impl Hub {
             }
         };
         if last {
-            self.publish(LiveEvent::Presence {
-                online: self.online(),
-            });
+            self.presence_changed(super::presence::Change::Offline(employee_id));
         }
     }
 }

@@ -2,7 +2,10 @@
 //! `LISTEN/NOTIFY`, so a change committed on instance A reaches screens served by B.
 //!
 //! Each instance tags what it sends with a random origin id and ignores its own echoes.
-//! Presence stays per instance (each instance reports who is connected to it).
+//! Events carry ids and small numbers; a payload that would not fit NOTIFY's limit
+//! (8,000 bytes) goes as a resync instead, so the other instances' pages refetch rather
+//! than miss it. Presence is not relayed: it is chain-wide through the database
+//! (`presence`).
 
 use super::hub::{Hub, HubMessage};
 use super::LiveEvent;
@@ -12,6 +15,9 @@ use std::time::Duration;
 use tokio::sync::mpsc;
 
 const CHANNEL: &str = "vitrina_live";
+
+/// NOTIFY refuses payloads of 8,000 bytes or more.
+pub const MAX_PAYLOAD: usize = 7_900;
 
 #[derive(Serialize, Deserialize)]
 struct Envelope {
@@ -23,8 +29,14 @@ struct Envelope {
 #[derive(Serialize, Deserialize)]
 #[serde(tag = "relay", rename_all = "snake_case")]
 enum Relayed {
-    Event { event: LiveEvent },
-    Kick { employee_id: i64 },
+    Event {
+        event: LiveEvent,
+    },
+    Kick {
+        employee_id: i64,
+    },
+    /// An event too big for NOTIFY: the pages on other instances refetch what they show.
+    Resync,
 }
 
 /// The sending half, held by the hub.
@@ -45,13 +57,25 @@ impl Relay {
             },
             HubMessage::Kick(id) => Relayed::Kick { employee_id: *id },
         };
-        if let Ok(payload) = serde_json::to_string(&Envelope {
-            origin: self.origin,
-            message,
-        }) {
-            let _ = self.tx.send(payload);
-        }
+        let _ = self.tx.send(payload(self.origin, message));
     }
+}
+
+/// The NOTIFY payload of a message: itself, or a resync when it would be too big.
+fn payload(origin: u64, message: Relayed) -> String {
+    let full = serde_json::to_string(&Envelope { origin, message }).unwrap_or_default();
+    if !full.is_empty() && full.len() <= MAX_PAYLOAD {
+        return full;
+    }
+    tracing::warn!(
+        bytes = full.len(),
+        "live relay: an event too big for NOTIFY goes as a resync"
+    );
+    serde_json::to_string(&Envelope {
+        origin,
+        message: Relayed::Resync,
+    })
+    .unwrap_or_default()
 }
 
 /// Starts relaying: a task that NOTIFYs what this instance publishes, and a task that
@@ -95,6 +119,7 @@ pub async fn start(hub: &Hub, database_url: &str) -> Result<(), sqlx::Error> {
                     match envelope.message {
                         Relayed::Event { event } => hub.publish_local(event),
                         Relayed::Kick { employee_id } => hub.kick_local(employee_id),
+                        Relayed::Resync => hub.publish_local(LiveEvent::Resync),
                     }
                 }
                 // The connection dropped and will be re-established on the next call.
@@ -107,4 +132,36 @@ pub async fn start(hub: &Hub, database_url: &str) -> Result<(), sqlx::Error> {
         }
     });
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_event_too_big_for_notify_goes_as_a_resync_and_small_ones_as_they_are() {
+        let small = payload(
+            7,
+            Relayed::Event {
+                event: LiveEvent::OrderChanged { id: 42 },
+            },
+        );
+        assert!(
+            small.contains("order_changed") && small.len() < 200,
+            "{small}"
+        );
+        let huge = payload(
+            7,
+            Relayed::Event {
+                event: LiveEvent::ChatChanged {
+                    chat_id: 1,
+                    message_id: None,
+                    members: Some((1_000_000..1_002_000).collect()),
+                },
+            },
+        );
+        assert!(huge.len() <= MAX_PAYLOAD, "{} bytes", huge.len());
+        let back: Envelope = serde_json::from_str(&huge).expect("an envelope");
+        assert!(matches!(back.message, Relayed::Resync));
+    }
 }

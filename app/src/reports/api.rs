@@ -51,7 +51,7 @@ pub async fn start_report(
                 }
             };
             let plan = saved::plan_for(&state.db, &caller, &spec, &params).await?;
-            jobs::start(&state.db, caller.id, plan)
+            jobs::start(&state.db, caller.id, plan).await
         }
         .await,
     )
@@ -61,8 +61,8 @@ pub async fn start_report(
 pub async fn report_status(run: u64) -> Result<RunState, AppError> {
     with_status(
         async {
-            let (_, caller) = caller().await?;
-            jobs::status(caller.id, run)
+            let (state, caller) = caller().await?;
+            jobs::status(&state.db, caller.id, run).await
         }
         .await,
     )
@@ -72,8 +72,8 @@ pub async fn report_status(run: u64) -> Result<RunState, AppError> {
 pub async fn cancel_report(run: u64) -> Result<(), AppError> {
     with_status(
         async {
-            let (_, caller) = caller().await?;
-            jobs::cancel(caller.id, run)
+            let (state, caller) = caller().await?;
+            jobs::cancel(&state.db, caller.id, run).await
         }
         .await,
     )

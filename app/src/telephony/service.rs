@@ -185,7 +185,10 @@ async fn record_once(
     }
     tx.commit().await?;
     if let (true, Some(employee_id)) = (incoming, employee) {
-        if result == CallResult::Ringing {
+        // Once per call: when the ringing employee becomes known, under the row's lock.
+        // (With several instances connected to one PBX, each records the same events;
+        // the merge is the same and only the first pops the card up.)
+        if result == CallResult::Ringing && row.employee_id.is_none() {
             hub.publish(LiveEvent::Call {
                 employee_id,
                 call: row.id,

@@ -13,7 +13,7 @@ pub(crate) async fn open(app: &TestApp, header: Option<(&str, String)>) -> Resul
     open_at(&app.base, header).await
 }
 
-async fn open_at(base: &str, header: Option<(&str, String)>) -> Result<Socket, WsError> {
+pub(crate) async fn open_at(base: &str, header: Option<(&str, String)>) -> Result<Socket, WsError> {
     let mut request = format!("{}/ws", base.replace("http://", "ws://")).into_client_request()?;
     if let Some((name, value)) = header {
         request.headers_mut().insert(
