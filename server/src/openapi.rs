@@ -94,6 +94,7 @@ pub struct ErrorDetail {
         crate::rest::telephony::dial,
         crate::rest::telephony::update_employee,
         healthz_doc,
+        readyz_doc,
         document,
     ),
     modifiers(&Security)
@@ -116,11 +117,29 @@ impl Modify for Security {
     }
 }
 
-/// Health check: 200 only when the database answers.
+/// Liveness: 200 while the process answers (the database is not consulted).
 #[utoipa::path(get, path = "/healthz", tag = "system",
-    responses((status = 200, description = "Up"), (status = 503, body = ErrorBody)))]
+    responses((status = 200, description = "Alive")))]
 #[allow(dead_code)]
 fn healthz_doc() {}
+
+/// Readiness: what `/readyz` answers.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct Readiness {
+    /// `ready`, `draining` (shutting down), `migrations_pending` or `database_unreachable`.
+    pub status: String,
+    /// The last migration applied, when the database answered.
+    pub schema_version: Option<i64>,
+    /// The schema this build needs.
+    pub expected_schema_version: i64,
+}
+
+/// Readiness: 200 when the database answers, its migrations are current and the instance
+/// is not shutting down; 503 with the reason otherwise.
+#[utoipa::path(get, path = "/readyz", tag = "system",
+    responses((status = 200, body = Readiness), (status = 503, body = Readiness)))]
+#[allow(dead_code)]
+fn readyz_doc() {}
 
 /// This document.
 #[utoipa::path(get, path = "/api/v1/openapi.json", tag = "system", responses((status = 200, description = "OpenAPI document")))]

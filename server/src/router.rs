@@ -41,6 +41,7 @@ pub fn app(state: AppState) -> Router {
 
     Router::new()
         .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
         .route("/ws", get(crate::ws::handler))
         .route("/sw.js", get(crate::worker::service_worker))
         .route("/stock/reserve", post(crate::forms::reserve))
@@ -67,17 +68,47 @@ pub fn app(state: AppState) -> Router {
         .layer(TraceLayer::new_for_http())
 }
 
-/// 200 only when the database answers.
-async fn healthz(State(state): State<AppState>) -> Response {
-    if state.db.ping().await {
-        (
-            StatusCode::OK,
-            axum::Json(serde_json::json!({ "status": "ok" })),
-        )
-            .into_response()
+/// Alive: the process answers requests. It does not touch the database, so an
+/// orchestrator restarts only an instance that is stuck, not every instance when the
+/// database blinks (that is what `/readyz` says).
+async fn healthz() -> Response {
+    axum::Json(serde_json::json!({ "status": "ok" })).into_response()
+}
+
+/// Ready for traffic: the database answers, its schema is this build's (migrations
+/// current), and the instance is not shutting down. 503 otherwise, with the reason, so
+/// a load balancer sends requests elsewhere while an instance starts, drains or loses
+/// its database.
+async fn readyz(State(state): State<AppState>) -> Response {
+    let expected = app::db::schema_version(state.db.backend);
+    let (status, body) = if *state.hub.shutdown_signal().borrow() {
+        (StatusCode::SERVICE_UNAVAILABLE, ("draining", None))
     } else {
-        app::error::AppError::Unavailable.into_response()
-    }
+        let applied: Result<(i64,), _> =
+            sqlx::query_as("SELECT COALESCE(MAX(version), 0) FROM _sqlx_migrations WHERE success")
+                .fetch_one(&state.db.pool)
+                .await;
+        match applied {
+            Ok((v,)) if v == expected => (StatusCode::OK, ("ready", Some(v))),
+            Ok((v,)) => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                ("migrations_pending", Some(v)),
+            ),
+            Err(_) => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                ("database_unreachable", None),
+            ),
+        }
+    };
+    (
+        status,
+        axum::Json(crate::openapi::Readiness {
+            status: body.0.into(),
+            schema_version: body.1,
+            expected_schema_version: expected,
+        }),
+    )
+        .into_response()
 }
 
 /// Pages are rendered in the viewer's zone: their home shop's, else the company's. The

@@ -512,6 +512,7 @@ fn table() -> Vec<Endpoint> {
             401,
         ),
         e(Rest("GET", "/healthz"), EVERYONE, 200),
+        e(Rest("GET", "/readyz"), EVERYONE, 200),
         e(ServerFn("auth/me", |_| json!({})), EVERYONE, 200),
         e(ServerFn("auth/tokens/list", |_| json!({})), ADMIN, 401),
         e(
