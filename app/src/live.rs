@@ -13,6 +13,8 @@ pub mod client;
 #[cfg(feature = "ssr")]
 pub mod hub;
 #[cfg(feature = "ssr")]
+pub mod presence;
+#[cfg(feature = "ssr")]
 pub mod relay;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
