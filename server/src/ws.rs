@@ -15,7 +15,14 @@ pub async fn handler(
     caller: Caller,
     ws: WebSocketUpgrade,
 ) -> Response {
-    ws.on_upgrade(move |socket| run(socket, state, caller))
+    // What one socket holds is what 1,000 of them hold a thousand times: the browser
+    // only ever sends pings and closes, and our events are a few hundred bytes, so the
+    // buffers are small (tungstenite's defaults reserve 128 KiB to read per socket).
+    ws.read_buffer_size(4 * 1024)
+        .write_buffer_size(0)
+        .max_message_size(64 * 1024)
+        .max_frame_size(64 * 1024)
+        .on_upgrade(move |socket| run(socket, state, caller))
 }
 
 fn text(event: &LiveEvent) -> Option<Message> {
