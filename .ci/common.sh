@@ -52,6 +52,16 @@ setup_pdf_tools() {
   $SUDO apt-get update -qq && $SUDO apt-get install -y -qq poppler-utils
 }
 
+# HAProxy, the load balancer in front of two instances in instances.spec.mjs (Debian's).
+setup_lb_tools() {
+  if command -v haproxy >/dev/null || [ -x /usr/sbin/haproxy ]; then return 0; fi
+  step "installing Debian's haproxy (the load balancer of the two-instance test)"
+  if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+  $SUDO apt-get update -qq && $SUDO apt-get install -y -qq haproxy
+  # Only the test starts it, with its own configuration.
+  $SUDO systemctl disable --now haproxy >/dev/null 2>&1 || $SUDO service haproxy stop >/dev/null 2>&1 || true
+}
+
 # A real SMTP server for the campaign tests (server/tests/smtp_sink.py): aiosmtpd, from
 # PyPI (Debian's python3-aiosmtpd serves the system python, not pyenv's).
 setup_smtp_tools() {
