@@ -265,7 +265,8 @@ async fn a_backup_taken_under_write_load_restores_to_a_chain_that_passes_check()
         let (admin, _) = app.sign_in("admin").await;
         let shop = crate::stock::location_id(&app, "Тверская").await;
         let product =
-            crate::stock::product_with_stock(&app, &admin, "BACKUP-LOAD", &[(shop, "100000")]).await;
+            crate::stock::product_with_stock(&app, &admin, "BACKUP-LOAD", &[(shop, "100000")])
+                .await;
         // Two sellers' worth of writes: hold, then sell or release, over and over.
         let stop = Arc::new(AtomicBool::new(false));
         let writes = Arc::new(AtomicU64::new(0));
@@ -286,7 +287,7 @@ async fn a_backup_taken_under_write_load_restores_to_a_chain_that_passes_check()
                     let id = res.json::<Value>().await.expect("json")["id"]
                         .as_i64()
                         .expect("id");
-                    let res = if (n + w) % 2 == 0 {
+                    let res = if (n + w).is_multiple_of(2) {
                         seller
                             .post(format!("{base}/api/v1/reservations/{id}/fulfil"))
                             .send()
