@@ -88,6 +88,21 @@ fn migrate_demo_and_user_add_work_on_a_fresh_sqlite_file() {
     assert!(!out.status.success());
 }
 
+/// One request on a new connection: the status line and the body.
+fn get(port: u16, path: &str) -> Option<(String, String)> {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
+    stream
+        .write_all(
+            format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").as_bytes(),
+        )
+        .ok()?;
+    let mut text = String::new();
+    stream.read_to_string(&mut text).ok()?;
+    let (head, body) = text.split_once("\r\n\r\n")?;
+    Some((head.lines().next()?.to_string(), body.to_string()))
+}
+
 #[test]
 fn serve_answers_and_stops_gracefully_on_sigterm() {
     let dir = temp_dir("serve");
@@ -98,42 +113,47 @@ fn serve_answers_and_stops_gracefully_on_sigterm() {
     let mut child = vitrina(&dir)
         .args(["serve", "--demo"])
         .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+        .env("VITRINA_DRAIN_SECONDS", "2")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
         .expect("serve");
     let started = Instant::now();
-    let mut healthy = false;
+    let mut ready = false;
     while started.elapsed() < Duration::from_secs(30) {
-        if let Ok(mut stream) = std::net::TcpStream::connect(("127.0.0.1", port)) {
-            use std::io::{Read, Write};
-            let _ =
-                stream.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
-            let mut text = String::new();
-            let _ = stream.read_to_string(&mut text);
-            if text.starts_with("HTTP/1.1 200") {
-                healthy = true;
-                break;
-            }
+        if get(port, "/readyz").is_some_and(|(status, _)| status.starts_with("HTTP/1.1 200")) {
+            ready = true;
+            break;
         }
         std::thread::sleep(Duration::from_millis(100));
     }
-    assert!(healthy, "server became healthy");
+    assert!(ready, "server became ready");
+    let (status, _) = get(port, "/healthz").expect("healthz");
+    assert!(status.starts_with("HTTP/1.1 200"), "{status}");
     let status = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()
         .expect("kill");
     assert!(status.success());
     let stopping = Instant::now();
+    // Draining: still answering, but not ready, so a balancer sends requests elsewhere.
+    std::thread::sleep(Duration::from_millis(300));
+    let (status, body) = get(port, "/readyz").expect("readyz while draining");
+    assert!(status.starts_with("HTTP/1.1 503"), "{status}");
+    assert!(body.contains("draining"), "{body}");
     loop {
         if let Some(status) = child.try_wait().expect("wait") {
             assert!(status.success(), "clean exit: {status:?}");
             break;
         }
         assert!(
-            stopping.elapsed() < Duration::from_secs(10),
-            "stopped within 10 s"
+            stopping.elapsed() < Duration::from_secs(12),
+            "stopped within the drain time and 10 s"
         );
         std::thread::sleep(Duration::from_millis(50));
     }
+    assert!(
+        stopping.elapsed() >= Duration::from_secs(2),
+        "it waited VITRINA_DRAIN_SECONDS before closing"
+    );
 }

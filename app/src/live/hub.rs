@@ -107,7 +107,9 @@ impl Hub {
 
     /// Tells sockets the server is stopping (graceful shutdown).
     pub fn shut_down(&self) {
-        let _ = self.inner.shutdown.send(true);
+        // `send_replace`: the flag is set even when no socket listens (`send` would drop it),
+        // so `/readyz` sees it.
+        self.inner.shutdown.send_replace(true);
     }
 
     pub fn shutdown_signal(&self) -> watch::Receiver<bool> {
