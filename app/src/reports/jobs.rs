@@ -27,10 +27,14 @@ pub async fn start(db: &Db, owner: i64, plan: Plan) -> Result<u64, AppError> {
     let of = slices.len() as i64;
     let now = db.now();
     let mut tx = db.begin_write().await?;
-    sqlx::query("DELETE FROM report_run WHERE ended_at < $1")
-        .bind(now - KEEP_MS)
-        .execute(&mut *tx)
-        .await?;
+    // Runs that ended a while ago, and those whose instance died long ago.
+    sqlx::query(
+        "DELETE FROM report_run WHERE ended_at < $1 OR (ended_at IS NULL AND beat_at < $2)",
+    )
+    .bind(now - KEEP_MS)
+    .bind(now - 6 * KEEP_MS)
+    .execute(&mut *tx)
+    .await?;
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO report_run (owner_id, slices, beat_at, created_at) VALUES ($1, $2, $3, $3) \
          RETURNING id",
