@@ -21,6 +21,21 @@ pub struct RestoreSummary {
 /// are replaced by the archive's.)
 const DATA_TABLES: [&str; 5] = ["employee", "client", "product", "orders", "payment"];
 
+/// The largest file an archive may carry (attached files are at most MAX_FILE_MB).
+const MAX_FILE_BYTES: u64 = app::files::MAX_FILE_MB as u64 * 1024 * 1024;
+
+/// A storage key as the file store makes them (`order/12/…`): relative, no `..`, no
+/// backslashes or control characters, so an archive cannot write outside the store.
+fn safe_key(key: &str) -> bool {
+    !key.is_empty()
+        && key.len() <= 400
+        && !key.starts_with('/')
+        && key
+            .split('/')
+            .all(|part| !part.is_empty() && part != "." && part != "..")
+        && !key.chars().any(|c| c == '\\' || c.is_control())
+}
+
 /// Rows read from the archive at a time.
 const BATCH: usize = 500;
 
@@ -306,10 +321,31 @@ fn read_archive(
         .map(|n| n.into_owned())
         .collect();
     for name in keys {
-        let mut entry = zip.by_name(&name)?;
-        let mut data = Vec::with_capacity(entry.size() as usize);
-        std::io::Read::read_to_end(&mut entry, &mut data).map_err(|e| BackupError::io(&name, e))?;
         let key = name[archive::FILES_PREFIX.len()..].to_string();
+        if !safe_key(&key) {
+            return Err(BackupError::Format(format!(
+                "{name}: not a file name Vitrina writes"
+            )));
+        }
+        let entry = zip.by_name(&name)?;
+        // Files are at most MAX_FILE_MB: a bigger entry (or a forged size) is refused
+        // before anything is allocated for it.
+        if entry.size() > MAX_FILE_BYTES {
+            return Err(BackupError::Format(format!(
+                "{name}: larger than any attached file"
+            )));
+        }
+        let mut data = Vec::with_capacity(entry.size() as usize);
+        std::io::Read::read_to_end(
+            &mut std::io::Read::take(entry, MAX_FILE_BYTES + 1),
+            &mut data,
+        )
+        .map_err(|e| BackupError::io(&name, e))?;
+        if data.len() as u64 > MAX_FILE_BYTES {
+            return Err(BackupError::Format(format!(
+                "{name}: larger than any attached file"
+            )));
+        }
         if sender.blocking_send(Piece::File { key, data }).is_err() {
             return Ok(());
         }
@@ -488,4 +524,27 @@ fn bind<'q>(
         )),
         _ => return Err(wrong()),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_key;
+
+    #[test]
+    fn only_keys_the_store_writes_come_back_from_an_archive() {
+        assert!(safe_key("order/12/a1B2c3"));
+        assert!(safe_key("client/7/thumb-x_y"));
+        for bad in [
+            "",
+            "/etc/passwd",
+            "../x",
+            "order/../../x",
+            "order//x",
+            "order/./x",
+            "a\\b",
+            "a\u{0}b",
+        ] {
+            assert!(!safe_key(bad), "{bad:?}");
+        }
+    }
 }
