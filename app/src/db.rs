@@ -101,6 +101,15 @@ pub fn schema_version(backend: Backend) -> i64 {
         .unwrap_or(0)
 }
 
+/// The last migration applied to the database behind `conn` (0 before any).
+pub async fn applied_schema_version(conn: &mut sqlx::AnyConnection) -> Result<i64, sqlx::Error> {
+    let (version,): (i64,) =
+        sqlx::query_as("SELECT COALESCE(MAX(version), 0) FROM _sqlx_migrations WHERE success")
+            .fetch_one(conn)
+            .await?;
+    Ok(version)
+}
+
 /// The default database: `<data_dir>/vitrina.db`.
 pub fn default_url(data_dir: &std::path::Path) -> String {
     format!("sqlite://{}/vitrina.db?mode=rwc", data_dir.display())

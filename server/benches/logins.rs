@@ -9,23 +9,11 @@
 
 mod common;
 
-use common::{arg, database, drop_database, ms, num_arg, out, percentile, serve};
+use common::{arg, database, drop_database, ms, num_arg, out, percentile, rss_kb, serve};
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-
-fn rss_kb() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|v| v.parse().ok())
-        })
-        .unwrap_or(0)
-}
 
 #[tokio::main]
 async fn main() {
@@ -48,7 +36,7 @@ async fn main() {
         // Warm up: one login, one health check.
         let _ = client.get(format!("{base}/healthz")).send().await;
         tokio::time::sleep(Duration::from_millis(200)).await;
-        let before = rss_kb();
+        let before = rss_kb("self");
 
         let done = Arc::new(AtomicBool::new(false));
         let peak = Arc::new(AtomicU64::new(before));
@@ -56,7 +44,7 @@ async fn main() {
             let (done, peak) = (done.clone(), peak.clone());
             tokio::spawn(async move {
                 while !done.load(Ordering::Relaxed) {
-                    peak.fetch_max(rss_kb(), Ordering::Relaxed);
+                    peak.fetch_max(rss_kb("self"), Ordering::Relaxed);
                     tokio::time::sleep(Duration::from_millis(5)).await;
                 }
             })

@@ -8,20 +8,8 @@
 
 mod common;
 
-use common::{arg, drop_database, num_arg, open_sockets, out, token_of};
+use common::{arg, drop_database, num_arg, open_sockets, out, rss_kb, token_of};
 use std::time::Duration;
-
-fn rss_kb(pid: u32) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|v| v.parse().ok())
-        })
-        .unwrap_or(0)
-}
 
 fn mb(kb: u64) -> String {
     format!("{}.{} MB", kb / 1024, kb % 1024 * 10 / 1024)
@@ -97,11 +85,11 @@ async fn main() {
             h.abort();
         }
         tokio::time::sleep(Duration::from_secs(2)).await;
-        let before = rss_kb(pid);
+        let before = rss_kb(&pid.to_string());
 
         let handles = open_sockets(&ws, header.clone(), sockets, is_event).await;
         tokio::time::sleep(Duration::from_secs(2)).await;
-        let open = rss_kb(pid);
+        let open = rss_kb(&pid.to_string());
         // One event to every socket: a message in the general chat (everyone is a member).
         let general: serde_json::Value = http
             .get(format!("{base}/api/v1/chats"))
@@ -129,7 +117,7 @@ async fn main() {
             out("   (no general chat found: no event sent)".into());
         }
         tokio::time::sleep(Duration::from_secs(2)).await;
-        let after = rss_kb(pid);
+        let after = rss_kb(&pid.to_string());
         out(format!(
             "   RSS before the sockets:           {}",
             mb(before)

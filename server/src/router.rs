@@ -84,13 +84,13 @@ async fn readyz(State(state): State<AppState>) -> Response {
     let (status, body) = if *state.hub.shutdown_signal().borrow() {
         (StatusCode::SERVICE_UNAVAILABLE, ("draining", None))
     } else {
-        let applied: Result<(i64,), _> =
-            sqlx::query_as("SELECT COALESCE(MAX(version), 0) FROM _sqlx_migrations WHERE success")
-                .fetch_one(&state.db.pool)
-                .await;
+        let applied = match state.db.pool.acquire().await {
+            Ok(mut conn) => app::db::applied_schema_version(&mut conn).await,
+            Err(e) => Err(e),
+        };
         match applied {
-            Ok((v,)) if v == expected => (StatusCode::OK, ("ready", Some(v))),
-            Ok((v,)) => (
+            Ok(v) if v == expected => (StatusCode::OK, ("ready", Some(v))),
+            Ok(v) => (
                 StatusCode::SERVICE_UNAVAILABLE,
                 ("migrations_pending", Some(v)),
             ),

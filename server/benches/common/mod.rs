@@ -62,6 +62,19 @@ pub fn ms(d: Duration) -> String {
     format!("{:.3} ms", d.as_secs_f64() * 1000.0)
 }
 
+/// A process's resident memory in KB (`self` or a pid), from /proc.
+pub fn rss_kb(process: &str) -> u64 {
+    std::fs::read_to_string(format!("/proc/{process}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
 pub async fn database(backend: Backend) -> (Db, String, Option<(String, String)>) {
     database_named(backend, "bench").await
 }

@@ -83,10 +83,7 @@ async fn write_archive(db: &Db, files: &FileStore, zip: &mut Zip) -> Result<Mani
         }
         Backend::Sqlite => db.pool.begin().await?,
     };
-    let (schema_version,): (i64,) =
-        sqlx::query_as("SELECT COALESCE(MAX(version), 0) FROM _sqlx_migrations WHERE success")
-            .fetch_one(&mut *tx)
-            .await?;
+    let schema_version = app::db::applied_schema_version(&mut tx).await?;
     let created_at = db.now();
     let tables = catalog::tables(&mut tx, db.backend).await?;
     let mut entries = Vec::with_capacity(tables.len());

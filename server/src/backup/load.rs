@@ -236,10 +236,7 @@ async fn prepare(db: &Db, manifest: &Manifest) -> Result<(), BackupError> {
             existing.len()
         )));
     }
-    let (version,): (i64,) =
-        sqlx::query_as("SELECT COALESCE(MAX(version), 0) FROM _sqlx_migrations WHERE success")
-            .fetch_one(&mut *conn)
-            .await?;
+    let version = app::db::applied_schema_version(&mut conn).await?;
     let mut filled = Vec::new();
     for table in DATA_TABLES {
         if existing.iter().any(|t| t == table) {
