@@ -78,7 +78,10 @@ pub struct Product {
     pub category: Option<String>,
     pub unit: Unit,
     pub price: Money,
-    pub cost: Money,
+    /// The cost price: only for those who may see it (admins, directors, accountants,
+    /// storekeepers); absent for sellers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost: Option<Money>,
     pub barcodes: Vec<String>,
     pub active: bool,
 }
@@ -93,6 +96,10 @@ pub struct ProductHit {
     pub unit: Unit,
     pub price: Money,
     pub available: Qty,
+    /// The search text is exactly one of its barcodes (a scan): the stock screen opens
+    /// the product's card at once.
+    #[serde(default)]
+    pub exact_barcode: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

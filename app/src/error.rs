@@ -383,13 +383,21 @@ impl AppError {
                 crate::i18n::problem_key(*problem).text(lang)
             ),
             AppError::Template { line, reason } => {
-                format!("{} {line}: {reason}", Key::ErrTemplate.text(lang))
+                format!(
+                    "{} {line}: {}",
+                    Key::ErrTemplate.text(lang),
+                    library_reason(reason, lang)
+                )
             }
             AppError::ControlCharacter { field } => {
                 format!("{field}: {}", Key::ProblemControlCharacter.text(lang))
             }
             AppError::TooLarge { max_mb } => {
-                format!("{} {max_mb} MB", Key::ErrTooLarge.text(lang))
+                format!(
+                    "{} {}",
+                    Key::ErrTooLarge.text(lang),
+                    crate::format::file_size(u64::from(*max_mb) * 1024 * 1024, lang)
+                )
             }
             AppError::GuardFailed { detail, .. }
             | AppError::MailSettings { detail }
@@ -579,5 +587,81 @@ mod tests {
         assert!(json.contains("\"code\":\"validation\""), "{json}");
         let back: AppError = serde_json::from_str(&json).expect("deserialise");
         assert_eq!(back, err);
+    }
+}
+
+/// A template engine's own words (typst, minijinja: English) in the user's language: the
+/// common ones translated, any other quoted and marked as the engine's, so a Russian
+/// reader sees a Russian sentence around it.
+pub fn library_reason(reason: &str, lang: crate::i18n::Lang) -> String {
+    const KNOWN: [(&str, &str); 14] = [
+        ("unclosed delimiter", "не закрыта скобка или кавычка"),
+        ("unclosed string", "не закрыта строка в кавычках"),
+        ("unclosed raw text", "не закрыт блок кода"),
+        ("unexpected end of input", "шаблон оборвался раньше времени"),
+        ("unexpected end of file", "шаблон оборвался раньше времени"),
+        ("unknown variable", "неизвестная переменная"),
+        ("undefined value", "значение не определено"),
+        ("unknown function", "неизвестная функция"),
+        ("unknown filter", "неизвестный фильтр"),
+        ("expected expression", "ожидалось выражение"),
+        ("expected closing paren", "ожидалась закрывающая скобка"),
+        (
+            "unexpected closing brace",
+            "лишняя закрывающая фигурная скобка",
+        ),
+        (
+            "unexpected closing bracket",
+            "лишняя закрывающая квадратная скобка",
+        ),
+        ("syntax error", "синтаксическая ошибка"),
+    ];
+    match lang {
+        crate::i18n::Lang::En => reason.to_string(),
+        crate::i18n::Lang::Ru => {
+            let lower = reason.to_lowercase();
+            match KNOWN.iter().find(|(en, _)| lower.contains(en)) {
+                Some((en, ru)) => {
+                    // Keep what the engine says after the phrase (a name, a token).
+                    let rest = lower
+                        .find(en)
+                        .and_then(|at| reason.get(at + en.len()..))
+                        .unwrap_or("")
+                        .trim_start_matches([':', ' ']);
+                    if rest.is_empty() {
+                        (*ru).to_string()
+                    } else {
+                        format!("{ru}: {rest}")
+                    }
+                }
+                None => format!("сообщение шаблонизатора (на английском): «{reason}»"),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod library_reason_tests {
+    use super::library_reason;
+    use crate::i18n::Lang;
+
+    #[test]
+    fn engine_messages_read_in_russian() {
+        assert_eq!(
+            library_reason("unclosed delimiter", Lang::Ru),
+            "не закрыта скобка или кавычка"
+        );
+        assert_eq!(
+            library_reason("unknown variable: klient", Lang::Ru),
+            "неизвестная переменная: klient"
+        );
+        assert_eq!(
+            library_reason("the sky fell", Lang::Ru),
+            "сообщение шаблонизатора (на английском): «the sky fell»"
+        );
+        assert_eq!(
+            library_reason("unclosed delimiter", Lang::En),
+            "unclosed delimiter"
+        );
     }
 }

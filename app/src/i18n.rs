@@ -639,6 +639,12 @@ keys! {
     ErrNoExtension => "You have no extension", "У вас нет внутреннего номера";
     ErrPbxFailed => "The PBX refused", "АТС отказала";
     MissedCall => "Missed call", "Пропущенный звонок";
+    Unread => "unread", "непрочитанных";
+    Undo => "Undo", "Вернуть";
+    Close => "Close", "Закрыть";
+    ReleasedNotice => "Hold released", "Резерв снят";
+    ReleaseConfirm => "Release this hold?", "Снять этот резерв?";
+    ReleaseYes => "Yes, release", "Да, снять";
 }
 
 pub fn field_key(field: Field) -> Key {

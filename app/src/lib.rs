@@ -19,6 +19,7 @@
 //! | email campaigns (segments, templates, queue, unsubscribe) | [`campaigns`] |
 //! | IP telephony (PBX events, call log, pop-up, click-to-call) | [`telephony`] |
 //! | exact quantities and money | [`quantity`] |
+//! | money, quantities, percents, sizes, dates as the user's language writes them | [`format`] |
 //! | live updates over `/ws` | [`live`] |
 //! | notifications (the bell) | [`notify`] |
 //! | translations (Russian, English) | [`i18n`] |
@@ -41,6 +42,7 @@ pub mod db;
 pub mod documents;
 pub mod error;
 pub mod files;
+pub mod format;
 pub mod i18n;
 #[cfg(feature = "ssr")]
 pub mod idempotency;
@@ -160,6 +162,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("stock") view=stock::ui::StockPage/>
                     <Route path=path!("stock/overview") view={Lazy::<page::StockOverview>::new()}/>
                     <Route path=path!("stock/products/new") view={Lazy::<page::NewProduct>::new()}/>
+                    <Route path=path!("stock/products/:id") view={Lazy::<page::ProductCard>::new()}/>
                     <Route path=path!("stock/products/:id/edit") view={Lazy::<page::EditProduct>::new()}/>
                     <Route path=path!("stock/categories") view={Lazy::<page::Categories>::new()}/>
                     <Route path=path!("stock/import") view={Lazy::<page::Import>::new()}/>

@@ -252,8 +252,8 @@ pub struct CallCard {
     /// Clients with this number (a family may share one): the first is shown.
     pub clients: Vec<(i64, String)>,
     /// Open orders of the first client: id, number, total.
-    pub open_orders: Vec<(i64, String, String)>,
-    pub balance: Option<String>,
+    pub open_orders: Vec<(i64, String, crate::quantity::Money)>,
+    pub balance: Option<crate::quantity::Money>,
 }
 
 /// Which PBX the chain uses.

@@ -112,6 +112,26 @@ impl Zone {
         }
     }
 
+    /// An instant as the local date and time in `lang`'s conventions (see [`crate::format`]).
+    pub fn format_in(&self, ms: i64, lang: crate::i18n::Lang) -> String {
+        match self.local(ms) {
+            Some(t) => {
+                let date = crate::format::date_parts(
+                    i64::from(t.year()),
+                    i64::from(t.month()),
+                    i64::from(t.day()),
+                    lang,
+                );
+                let clock = crate::format::clock(i64::from(t.hour()), i64::from(t.minute()), lang);
+                match lang {
+                    crate::i18n::Lang::Ru => format!("{date} {clock}"),
+                    crate::i18n::Lang::En => format!("{date}, {clock}"),
+                }
+            }
+            None => String::new(),
+        }
+    }
+
     /// The instant a local day starts (the local midnight), in UTC ms.
     pub fn day_start(&self, day: i64) -> i64 {
         let naive = day.saturating_mul(DAY_MS);
@@ -253,9 +273,10 @@ pub fn set_browser_zone(zone: Zone) {
     BROWSER_ZONE.with(|z| *z.borrow_mut() = std::sync::Arc::new(zone));
 }
 
-/// `format` in the viewer's zone.
+/// An instant in the viewer's zone and the page's language (`24.11.2026 19:05` /
+/// `Nov 24, 2026, 7:05 PM`).
 pub fn show(ms: i64) -> String {
-    viewer().format(ms)
+    viewer().format_in(ms, crate::format::page_lang())
 }
 
 #[cfg(test)]

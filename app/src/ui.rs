@@ -5,6 +5,7 @@ pub mod assets;
 pub mod browser;
 pub mod error_box;
 pub mod home;
+pub mod icons;
 pub mod not_found;
 pub mod offline;
 pub mod outcome;

@@ -53,8 +53,8 @@ test('an order with lines from two locations goes to done: stock falls, reservat
   await expect(page.getByTestId('draft-line')).toHaveCount(2);
   await page.getByTestId('create-order').click();
   await expect(page.getByTestId('order-number')).toBeVisible();
-  await expect(page.getByTestId('order-total')).toHaveText('4500');
-  await expect(page.getByTestId('line-reservation')).toHaveText(['active', 'active']);
+  await expect(page.getByTestId('order-total')).toHaveText('₽4,500.00');
+  await expect(page.getByTestId('line-reservation')).toHaveText(['Reserved', 'Reserved']);
   let availability = await (await request.get(`/api/v1/products/${product.id}/availability`, { headers })).json();
   expect(availability.find((l) => l.location_id === shop.id).reserved).toBe('1');
   expect(availability.find((l) => l.location_id === warehouse.id).reserved).toBe('2');
@@ -72,10 +72,10 @@ test('an order with lines from two locations goes to done: stock falls, reservat
   await handOut.click();
   await expect(page.locator('p.error[data-code=guard_failed]')).toContainText('not paid in full; still due: 4500 ₽');
   await expect(page.getByTestId('stage')).toHaveText('Собран');
-  await expect(page.getByTestId('line-reservation')).toHaveText(['active', 'active']);
+  await expect(page.getByTestId('line-reservation')).toHaveText(['Reserved', 'Reserved']);
 
   // Paid in full (the cash fund shown by itself): the balance is zero, and the move goes through.
-  await expect(page.getByTestId('order-balance')).toHaveText('-4500');
+  await expect(page.getByTestId('order-balance')).toHaveText('−₽4,500.00');
   const form = page.getByTestId('payment-form');
   await expect(form.locator('input[name=amount]')).toHaveValue('4500');
   await expect(form.getByTestId('payment-fund').locator('option:checked')).toHaveText('Розничная выручка');
@@ -84,12 +84,12 @@ test('an order with lines from two locations goes to done: stock falls, reservat
   await form.locator('select[name=method]').selectOption('card');
   await expect(form.getByTestId('payment-fund').locator('option:checked')).toHaveText('Розничная выручка');
   await form.locator('button[type=submit]').click();
-  await expect(page.getByTestId('order-balance')).toHaveText('0');
-  await expect(page.getByTestId('order-paid')).toHaveText('4500');
+  await expect(page.getByTestId('order-balance')).toHaveText('₽0.00');
+  await expect(page.getByTestId('order-paid')).toHaveText('₽4,500.00');
   await expect(page.getByTestId('order-history')).toContainText('recorded a payment');
   await handOut.click();
   await expect(page.getByTestId('stage')).toHaveText('Выдан');
-  await expect(page.getByTestId('line-reservation')).toHaveText(['fulfilled', 'fulfilled']);
+  await expect(page.getByTestId('line-reservation')).toHaveText(['Handed out', 'Handed out']);
   availability = await (await request.get(`/api/v1/products/${product.id}/availability`, { headers })).json();
   const atShop = availability.find((l) => l.location_id === shop.id);
   const atWarehouse = availability.find((l) => l.location_id === warehouse.id);
@@ -108,9 +108,9 @@ test('an order with lines from two locations goes to done: stock falls, reservat
   await page.waitForSelector('body[data-ready]');
   // The client's card shows the order, the payment and a zero balance.
   await page.getByTestId('order-client').locator('a').click();
-  await expect(page.getByTestId('client-balance')).toHaveText('0');
+  await expect(page.getByTestId('client-balance')).toHaveText('₽0.00');
   await expect(page.getByTestId('client-orders')).toContainText('Выдан');
-  await expect(page.getByTestId('client-payments')).toContainText('4500');
+  await expect(page.getByTestId('client-payments')).toContainText('₽4,500.00');
 });
 
 test('an order card is dragged to the next stage on the board (by finger on the tablet)', async ({ page, errors, request }, info) => {
@@ -169,9 +169,9 @@ test('a planned payment is marked received on the order card', async ({ page, er
   await signIn(page, 'accountant');
   await page.goto(`/orders/${order.id}`);
   await page.waitForSelector('body[data-ready]');
-  await expect(page.getByTestId('order-balance')).toHaveText('-1500');
+  await expect(page.getByTestId('order-balance')).toHaveText('−₽1,500.00');
   await page.getByTestId('confirm-payment').click();
-  await expect(page.getByTestId('order-balance')).toHaveText('0');
+  await expect(page.getByTestId('order-balance')).toHaveText('₽0.00');
   await expect(page.getByTestId('confirm-payment')).toHaveCount(0);
 });
 
@@ -189,18 +189,18 @@ test('an open order is edited: a discount, a line from the warehouse, the holds 
   await page.waitForSelector('body[data-ready]');
   await expect(page.getByTestId('draft-line')).toHaveCount(1);
   await page.getByTestId('draft-line').first().locator('input.discount').fill('100');
-  await expect(page.getByTestId('draft-total')).toHaveText('1400');
+  await expect(page.getByTestId('draft-total')).toHaveText('₽1,400.00');
   await page.getByTestId('product-search').fill(`E2E-ORD-${tag}`);
   await page.getByTestId('search-hits').locator('button').first().click();
   // The panel shows every location's numbers and who holds the shop's unit (this order).
   await expect(page.locator(`[data-testid=source-row][data-location="${shop.id}"] [data-testid=available]`)).toHaveText('1');
   await expect(page.getByTestId('source-holds')).toContainText(`№${order.id}`);
   await page.locator(`[data-testid=take-from][data-location="${warehouse.id}"]`).click();
-  await expect(page.getByTestId('draft-total')).toHaveText('2900');
+  await expect(page.getByTestId('draft-total')).toHaveText('₽2,900.00');
   await page.getByTestId('create-order').click();
   await page.waitForURL(`**/orders/${order.id}`);
-  await expect(page.getByTestId('order-total')).toHaveText('2900');
-  await expect(page.getByTestId('line-reservation')).toHaveText(['active', 'active']);
+  await expect(page.getByTestId('order-total')).toHaveText('₽2,900.00');
+  await expect(page.getByTestId('line-reservation')).toHaveText(['Reserved', 'Reserved']);
   await expect(page.getByTestId('order-history')).toContainText('edited the order');
   const availability = await (await request.get(`/api/v1/products/${product.id}/availability`, { headers })).json();
   expect(availability.find((l) => l.location_id === warehouse.id).reserved).toBe('1');

@@ -112,7 +112,7 @@ test('a figure in a standard report changes live when a payment is recorded in a
   await form.locator('input[name=amount]').fill('1234.56');
   await form.locator('select[name=method]').selectOption('cash');
   await form.locator('button[type=submit]').click();
-  await expect(other.getByTestId('order-paid')).toHaveText('1234.56');
+  await expect(other.getByTestId('order-paid')).toHaveText('₽1,234.56');
 
   // The director's figure moves without a reload.
   await expect.poll(async () => kopecks(await inTotal.textContent()), { timeout: 10_000 }).toBe(before + 123456);

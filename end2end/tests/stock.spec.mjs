@@ -42,8 +42,14 @@ test('a barcode scanned into the search opens the product', async ({ page, error
   await page.keyboard.type(barcode, { delay: 5 });
   await expect(page.getByTestId('search-hits')).toContainText(product.name);
   await page.keyboard.press('Enter');
-  await expect(page).toHaveURL(new RegExp(`product=${product.id}`));
+  // An exact barcode opens the product's card: price, barcodes, no cost for a seller, availability.
+  await expect(page).toHaveURL(new RegExp(`/stock/products/${product.id}$`));
+  await expect(page.getByTestId('card-name')).toHaveText(product.name);
+  await expect(page.getByTestId('card-barcodes')).toContainText(barcode);
+  await expect(page.getByTestId('card-price')).toHaveText('₽12,990.00');
+  await expect(page.getByTestId('card-cost')).toHaveCount(0);
   await expect(page.getByTestId('product-name')).toHaveText(product.name);
+  await expect(page.getByTestId('stock-row').first()).toBeVisible();
 });
 
 test.describe('before the bundle arrives', () => {
@@ -83,7 +89,7 @@ test.describe('before the bundle arrives', () => {
     await expect(page.getByTestId('product-search')).toHaveValue(barcode);
     await expect(page.getByTestId('search-hits')).toContainText(product.name);
     await page.keyboard.press('Enter');
-    await expect(page).toHaveURL(new RegExp(`product=${product.id}`));
+    await expect(page).toHaveURL(new RegExp(`/stock/products/${product.id}$`));
   });
 
   test('a hold made before the page is interactive: plain link and form, the server answers with the page', async ({ page, errors, request }, info) => {

@@ -63,18 +63,7 @@ pub struct MailContext {
 
 /// `18 314,40 ₽`: money as a Russian client reads it.
 pub fn money_text(kopecks: i64) -> String {
-    let sign = if kopecks < 0 { "−" } else { "" };
-    let abs = kopecks.unsigned_abs();
-    let (rub, kop) = (abs / 100, abs % 100);
-    let digits = rub.to_string();
-    let mut grouped = String::new();
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            grouped.push('\u{a0}');
-        }
-        grouped.push(ch);
-    }
-    format!("{sign}{grouped},{kop:02}\u{a0}₽")
+    crate::format::money(crate::quantity::Money(kopecks), crate::i18n::Lang::Ru)
 }
 
 #[derive(sqlx::FromRow)]

@@ -45,7 +45,7 @@ fn product_from(row: ProductRow, barcodes: Vec<String>) -> Result<Product, AppEr
         category,
         unit: Unit::parse(&unit).ok_or(AppError::Internal)?,
         price: Money(price),
-        cost: Money(cost),
+        cost: Some(Money(cost)),
         barcodes,
         active: active != 0,
     })
@@ -54,7 +54,20 @@ fn product_from(row: ProductRow, barcodes: Vec<String>) -> Result<Product, AppEr
 pub async fn get_product(db: &Db, caller: &Caller, id: i64) -> Result<Product, AppError> {
     caller.require(Action::ViewStock)?;
     let mut conn = db.pool.acquire().await?;
-    load_product(&mut conn, id).await
+    let mut product = load_product(&mut conn, id).await?;
+    if !may_see_cost(caller) {
+        product.cost = None;
+    }
+    Ok(product)
+}
+
+/// Cost prices are for those who buy, count and report on goods, not for sellers.
+pub fn may_see_cost(caller: &Caller) -> bool {
+    use crate::auth::Role;
+    matches!(
+        caller.role,
+        Role::Admin | Role::Director | Role::Accountant | Role::Storekeeper
+    )
 }
 
 pub(crate) async fn load_product(conn: &mut AnyConnection, id: i64) -> Result<Product, AppError> {
@@ -373,7 +386,7 @@ pub async fn search(
     .fetch_all(&db.pool)
     .await?;
     rows.into_iter()
-        .map(|(id, sku, name, unit, price, available, _)| {
+        .map(|(id, sku, name, unit, price, available, rank)| {
             Ok(ProductHit {
                 id,
                 sku,
@@ -381,6 +394,7 @@ pub async fn search(
                 unit: Unit::parse(&unit).ok_or(AppError::Internal)?,
                 price: Money(price),
                 available: Qty(available),
+                exact_barcode: rank == 0,
             })
         })
         .collect()

@@ -1,6 +1,7 @@
 //! Catalog screens: a product's card (new or edited: SKU, name, category, unit, price,
 //! cost, barcodes), the category tree and the CSV import.
 
+pub mod card;
 pub mod categories;
 pub mod import;
 
@@ -81,7 +82,11 @@ fn ProductForm(categories: Vec<Category>, product: Option<Product>) -> impl Into
     );
     let unit = RwSignal::new(p.map(|p| p.unit).unwrap_or(Unit::Pcs).as_str().to_string());
     let price = RwSignal::new(p.map(|p| p.price.to_string()).unwrap_or_default());
-    let cost = RwSignal::new(p.map(|p| p.cost.to_string()).unwrap_or_default());
+    let cost = RwSignal::new(
+        p.and_then(|p| p.cost)
+            .map(|c| c.to_string())
+            .unwrap_or_default(),
+    );
     let barcodes = RwSignal::new(p.map(|p| p.barcodes.join(" ")).unwrap_or_default());
     let error = RwSignal::new(None::<AppError>);
     let save = Action::new(move |input: &ProductInput| {

@@ -16,6 +16,7 @@ use crate::i18n::{t, Key};
 use crate::live::use_live;
 use crate::time::show;
 use crate::ui::error_box::ErrorBox;
+use crate::ui::icons::{Icon, Svg};
 use crate::ui::shell::use_me;
 use compose::{AttachmentView, Composer, RichText};
 use leptos::prelude::*;
@@ -381,11 +382,11 @@ fn ChatView(chat_id: i64, chats: Resource<Result<Vec<ChatSummary>, AppError>>) -
                 </Transition>
             </div>
             {move || reply.get().map(|m| view! {
-                <p class="replying" data-testid="replying">"↩ " {m.author} ": " {m.body.chars().take(80).collect::<String>()}
+                <p class="replying" data-testid="replying"><Svg icon=Icon::Reply/> " " {m.author} ": " {m.body.chars().take(80).collect::<String>()}
                     <button type="button" class="chip" on:click=move |_| reply.set(None)>"×"</button></p>
             })}
             {move || editing.get().map(|_| view! {
-                <p class="replying">"✎ " {t(Key::Editing)}
+                <p class="replying"><Svg icon=Icon::Pencil/> " " {t(Key::Editing)}
                     <button type="button" class="chip" on:click=move |_| { editing.set(None); draft.set(String::new()); }>"×"</button></p>
             })}
             <ErrorBox error/>

@@ -13,6 +13,7 @@ use crate::i18n::{t, Key};
 use crate::live::use_live;
 use crate::time::show;
 use crate::ui::error_box::ErrorBox;
+use crate::ui::icons::{Icon, Svg};
 use crate::ui::shell::use_me;
 use leptos::prelude::*;
 
@@ -96,7 +97,7 @@ pub fn CommentFeed(kind: RecordKind, #[prop(into)] record_id: Signal<i64>) -> im
                 })}
             </Transition>
             {move || editing.get().map(|_| view! {
-                <p class="replying">"✎ " {t(Key::Editing)}
+                <p class="replying"><Svg icon=Icon::Pencil/> " " {t(Key::Editing)}
                     <button type="button" class="chip" on:click=move |_| { editing.set(None); draft.set(String::new()); }>"×"</button></p>
             })}
             <ErrorBox error/>

@@ -86,49 +86,16 @@ pub struct DocContext {
 
 /// `2446000` kopecks → `24 460,00` (ru, no-break spaces) / `24,460.00` (en).
 pub fn money_text(amount: Money, lang: Lang) -> String {
-    let negative = amount.0 < 0;
-    let abs = amount.0.unsigned_abs();
-    let (whole, kop) = (abs / 100, abs % 100);
-    let digits = whole.to_string();
-    let (group, point) = match lang {
-        Lang::Ru => ('\u{a0}', ','),
-        Lang::En => (',', '.'),
-    };
-    let mut grouped = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            grouped.push(group);
-        }
-        grouped.push(c);
-    }
-    format!(
-        "{}{grouped}{point}{kop:02}",
-        if negative { "-" } else { "" }
-    )
+    crate::format::amount(amount, lang)
 }
 
 /// `Qty(1500)` → `1,5` (ru) / `1.5` (en).
 pub fn qty_text(qty: Qty, lang: Lang) -> String {
-    let text = qty.to_string();
-    match lang {
-        Lang::Ru => text.replace('.', ","),
-        Lang::En => text,
-    }
+    crate::format::qty(qty, lang)
 }
 
 fn unit_text(unit: &str, lang: Lang) -> String {
-    let ru = match unit {
-        "pcs" => "шт",
-        "kg" => "кг",
-        "m" => "м",
-        "l" => "л",
-        "pack" => "уп",
-        other => other,
-    };
-    match lang {
-        Lang::Ru => ru.to_string(),
-        Lang::En => unit.to_string(),
-    }
+    crate::format::unit(unit, lang)
 }
 
 const MONTHS_RU: [&str; 12] = [
@@ -365,7 +332,7 @@ mod tests {
         assert_eq!(money_text(Money(2_446_005), Lang::En), "24,460.05");
         assert_eq!(money_text(Money(100_000_000), Lang::En), "1,000,000.00");
         assert_eq!(money_text(Money(0), Lang::Ru), "0,00");
-        assert_eq!(money_text(Money(-150), Lang::Ru), "-1,50");
+        assert_eq!(money_text(Money(-150), Lang::Ru), "−1,50");
         assert_eq!(qty_text(Qty(1500), Lang::Ru), "1,5");
         // 2026-11-27 10:00 UTC
         let at = 1_795_773_600_000;

@@ -9,15 +9,15 @@ use crate::i18n::{t, Key};
 use crate::live::use_live;
 use crate::time::show;
 use crate::ui::error_box::ErrorBox;
+use crate::ui::icons::{Icon, Svg};
 use leptos::prelude::*;
 
-/// `12345` → `12 KB`.
+/// `12345` → `12,1 КБ` / `12.1 KB` in the page's language.
 pub fn size_text(bytes: i64) -> String {
-    if bytes >= 1024 * 1024 {
-        format!("{}.{} MB", bytes / 1048576, bytes % 1048576 * 10 / 1048576)
-    } else {
-        format!("{} KB", (bytes + 1023) / 1024)
-    }
+    crate::format::file_size(
+        u64::try_from(bytes).unwrap_or(0),
+        crate::format::page_lang(),
+    )
 }
 
 /// Files of `kind`/`owner_id`. `targets` are where an upload may go besides the owner
@@ -100,7 +100,7 @@ pub fn FilesPanel(
                 {move || {
                     let extra = targets.get();
                     (!extra.is_empty()).then(|| view! {
-                        <select data-testid="file-target" on:change=move |ev| target.set(event_target_value(&ev))>
+                        <select data-testid="file-target" aria-label=t(Key::ToThisRecord) on:change=move |ev| target.set(event_target_value(&ev))>
                             <option value="">{t(Key::ToThisRecord)}</option>
                             {extra.into_iter().map(|(k, id, label)| view! {
                                 <option value=format!("{}:{id}", k.as_str())>{label}</option>
@@ -113,7 +113,7 @@ pub fn FilesPanel(
                     <input type="file" class="visually-hidden" node_ref=input data-testid="file-input"
                         accept="application/pdf,image/jpeg,image/png" on:change=on_change/>
                 </label>
-                <span class="muted">{t(Key::FileLimits)} " " {MAX_FILE_MB} " MB"</span>
+                <span class="muted">{t(Key::FileLimits)} " " {crate::format::file_size(u64::from(MAX_FILE_MB) * 1024 * 1024, crate::format::page_lang())}</span>
             </div>
             <ErrorBox error=error/>
         </section>
@@ -128,7 +128,7 @@ fn FileItem(f: FileRef) -> impl IntoView {
             {f.has_thumbnail.then(|| view! {
                 <a href=url.clone() target="_blank"><img class="thumb" src=f.thumbnail_url() alt=f.name.clone() data-testid="thumbnail"/></a>
             })}
-            <a href=url target="_blank" data-testid="file-link">{if f.is_image() { "🖼 " } else { "📄 " }} {f.name.clone()}</a>
+            <a href=url target="_blank" data-testid="file-link"><Svg icon=if f.is_image() { Icon::Image } else { Icon::File }/> " " {f.name.clone()}</a>
             <span class="muted">" · " {size_text(f.size)} " · " {f.uploaded_by.clone()} " · " {show(f.created_at)}</span>
         </li>
     }

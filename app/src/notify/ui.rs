@@ -5,6 +5,7 @@ use super::{Notification, NotificationKind};
 use crate::i18n::{t, Key};
 use crate::live::use_live;
 use crate::time::show;
+use crate::ui::icons::{Icon, Svg};
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
@@ -32,14 +33,19 @@ pub fn Bell() -> impl IntoView {
     });
     view! {
         <div class="bell">
-            <button class="icon-button bell-button" data-testid="bell" aria-label=t(Key::Notifications)
+            <button class="icon-button bell-button" data-testid="bell"
+                aria-expanded=move || if open.get() { "true" } else { "false" }
                 on:click=move |_| open.update(|o| *o = !*o)>
-                "🔔"
+                <Svg icon=Icon::Bell/>
+                // The name is the word and the unread count (not an aria-label, which
+                // would hide the count from a screen reader).
+                <span class="visually-hidden">{t(Key::Notifications)}</span>
                 <Suspense>
                     {move || Suspend::new(async move {
                         let unread = items.await.map(|i| i.unread).unwrap_or(0);
                         (unread > 0).then(|| view! {
-                            <span class="badge" data-testid="bell-count">{unread}</span>
+                            <span class="badge"><span data-testid="bell-count">{unread}</span>
+                                <span class="visually-hidden">" " {t(Key::Unread)}</span></span>
                         })
                     })}
                 </Suspense>

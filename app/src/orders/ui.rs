@@ -84,15 +84,15 @@ pub fn OrdersPage() -> impl IntoView {
                     let people = employees.await.unwrap_or_default();
                     view! {
                         <div class="filters">
-                            <select name="stage" bind:value=stage>
+                            <select name="stage" aria-label=t(Key::FieldStage) bind:value=stage>
                                 <option value="">{t(Key::AllStages)}</option>
                                 {stages.into_iter().map(|s| view! { <option value=s.id.to_string()>{s.name}</option> }).collect_view()}
                             </select>
-                            <select name="shop" bind:value=shop>
+                            <select name="shop" aria-label=t(Key::Shop) bind:value=shop>
                                 <option value="">{t(Key::AllShops)}</option>
                                 {shops.into_iter().map(|l| view! { <option value=l.id.to_string()>{l.name}</option> }).collect_view()}
                             </select>
-                            <select name="manager" bind:value=manager>
+                            <select name="manager" aria-label=t(Key::Manager) bind:value=manager>
                                 <option value="">{t(Key::AllManagers)}</option>
                                 {people.into_iter().map(|e| view! { <option value=e.id.to_string()>{e.name}</option> }).collect_view()}
                             </select>
@@ -110,8 +110,8 @@ pub fn OrdersPage() -> impl IntoView {
                             <table class="table" data-testid="orders-table">
                                 <thead><tr>
                                     <th>"№"</th><th>{t(Key::FieldStage)}</th><th>{t(Key::FieldClient)}</th>
-                                    <th>{t(Key::Manager)}</th><th>{t(Key::Shop)}</th>
-                                    <th class="num">{t(Key::Total)}</th><th class="num">{t(Key::Paid)}</th><th>{t(Key::Created)}</th>
+                                    <th class="opt">{t(Key::Manager)}</th><th>{t(Key::Shop)}</th>
+                                    <th class="num">{t(Key::Total)}</th><th class="num">{t(Key::Paid)}</th><th class="opt">{t(Key::Created)}</th>
                                 </tr></thead>
                                 <tbody>
                                     {list.is_empty().then(|| view! { <tr><td colspan="8" class="muted">{t(Key::NoOrders)}</td></tr> })}
@@ -119,14 +119,14 @@ pub fn OrdersPage() -> impl IntoView {
                                         let comment = o.comment.clone();
                                         view! {
                                         <tr data-testid="order-row">
-                                            <td><a href=format!("/orders/{}", o.id)>{o.number}</a></td>
+                                            <td><a class="order-number" href=format!("/orders/{}", o.id)>{o.number}</a></td>
                                             <td><StageChip stage=o.stage/></td>
                                             <td>{o.client.unwrap_or_default()}</td>
-                                            <td>{o.manager}</td>
+                                            <td class="opt">{o.manager}</td>
                                             <td>{o.shop}</td>
-                                            <td class="num">{o.total.to_string()}</td>
-                                            <td class="num">{o.paid.to_string()}</td>
-                                            <td>{show(o.created_at)}</td>
+                                            <td class="num">{crate::format::show_amount(o.total)}</td>
+                                            <td class="num">{crate::format::show_amount(o.paid)}</td>
+                                            <td class="opt">{show(o.created_at)}</td>
                                         </tr>
                                         {(!comment.is_empty()).then(|| view! {
                                             <tr class="order-comment-row" data-testid="order-row-comment">

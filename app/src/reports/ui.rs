@@ -66,7 +66,8 @@ pub fn ResultTable(table: Table) -> impl IntoView {
     let cls3 = cls.clone();
     let empty = table.rows.is_empty();
     view! {
-        <div class="report-table-wrap">
+        // Focusable, so a keyboard can scroll a table wider than the screen.
+        <div class="report-table-wrap" tabindex="0" role="region" aria-label=t(Key::NavReports)>
             <table class="table report-table" data-testid="report-table">
                 <thead><tr>
                     {table.columns.iter().enumerate().map(|(i, c)| {
@@ -98,24 +99,16 @@ pub fn ResultTable(table: Table) -> impl IntoView {
     }
 }
 
-/// A cell as shown: money with thousands separated by a thin space.
+/// A cell as shown in the page's language: money grouped (`18 314,40`), percents with
+/// their sign (see [`crate::format`]).
 pub fn cell_text(v: &Value) -> String {
+    let lang = crate::format::page_lang();
     match v {
         Value::Null => "—".into(),
-        Value::Money(m) => {
-            let text = format!("{:.2}", m.to_decimal());
-            let (int, frac) = text.split_once('.').unwrap_or((&text, "00"));
-            let (sign, digits) = int.strip_prefix('-').map_or(("", int), |d| ("−", d));
-            let mut grouped = String::new();
-            for (i, ch) in digits.chars().enumerate() {
-                if i > 0 && (digits.len() - i) % 3 == 0 {
-                    grouped.push('\u{202f}');
-                }
-                grouped.push(ch);
-            }
-            format!("{sign}{grouped},{frac}")
-        }
-        Value::Percent(_) => format!("{} %", v.text().replace('.', ",")),
+        Value::Money(m) => crate::format::amount(*m, lang),
+        Value::Percent(p) => crate::format::percent(rust_decimal::Decimal::new(*p, 2), lang),
+        Value::Qty(q) => crate::format::qty(*q, lang),
+        Value::Day(d) => crate::format::day(*d, lang),
         other => other.text(),
     }
 }
@@ -243,7 +236,7 @@ fn StandardReports() -> impl IntoView {
                     on:change=move |ev| { to.set(event_target_value(&ev)); preset.set("custom".into()); }/></label>
             </Show>
             <Show when=move || report.get() == Standard::Sales>
-                <select data-testid="std-by" on:change=move |ev| by.set(SalesBy::parse(&event_target_value(&ev)).unwrap_or_default())>
+                <select data-testid="std-by" aria-label=t(Key::RepGroupBy) on:change=move |ev| by.set(SalesBy::parse(&event_target_value(&ev)).unwrap_or_default())>
                     {SalesBy::ALL.into_iter().map(|b| view! { <option value=b.as_str() selected=move || by.get() == b>{t(sales_by_key(b))}</option> }).collect_view()}
                 </select>
             </Show>
@@ -251,7 +244,7 @@ fn StandardReports() -> impl IntoView {
                 <label class="check"><input type="checkbox" data-testid="std-per-manager" prop:checked=per_manager
                     on:change=move |ev| per_manager.set(event_target_checked(&ev))/> {t(Key::RepPerManager)}</label>
             </Show>
-            <select data-testid="std-chart" on:change=move |ev| chart.set(match event_target_value(&ev).as_str() {
+            <select data-testid="std-chart" aria-label=t(Key::RepChart) on:change=move |ev| chart.set(match event_target_value(&ev).as_str() {
                 "line" => Chart::Line, "pie" => Chart::Pie, "none" => Chart::None, _ => Chart::Bar })>
                 <option value="bar">{t(Key::RepChartBar)}</option>
                 <option value="line">{t(Key::RepChartLine)}</option>

@@ -106,6 +106,7 @@ pub async fn availability(
                 unit: Unit::parse(&unit).ok_or(AppError::Internal)?,
                 price: Money(price),
                 available: Qty(total),
+                exact_barcode: false,
             },
             best_location: best.map(|b| b.name.clone()),
             best_available: best.map(|b| b.available).unwrap_or_default(),

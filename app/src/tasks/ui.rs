@@ -102,7 +102,7 @@ pub fn TasksPage(kind: ProcessKind) -> impl IntoView {
                 <label><span>{t(Key::Assignee)}</span>
                     <Transition>
                         {move || employees.get().map(|r| view! {
-                            <select name="assignee" bind:value=assignee>
+                            <select name="assignee" aria-label=t(Key::Assignee) bind:value=assignee>
                                 <option value="">{t(Key::None_)}</option>
                                 {r.unwrap_or_default().into_iter().filter(|e| e.active).map(|e| view! {
                                     <option value=e.id.to_string()>{e.name}</option>

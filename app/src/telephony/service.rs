@@ -376,13 +376,13 @@ pub async fn card(db: &Db, caller: &Caller, id: i64) -> Result<CallCard, AppErro
         open_orders = rows
             .into_iter()
             .filter(|(_, _, _, shop)| caller.sees_shop(*shop))
-            .map(|(id, number, total, _)| (id, number, crate::quantity::Money(total).to_string()))
+            .map(|(id, number, total, _)| (id, number, crate::quantity::Money(total)))
             .collect();
         drop(conn);
         balance = crate::payments::service::client_balance(db, caller, *client_id)
             .await
             .ok()
-            .map(|b| b.balance.to_string());
+            .map(|b| b.balance);
     }
     Ok(CallCard {
         call,

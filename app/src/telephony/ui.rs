@@ -131,7 +131,7 @@ pub fn CallPopup(id: i64) -> impl IntoView {
                                 {match first.clone() {
                                     Some((cid, name)) => view! {
                                         <p data-testid="call-client"><a href=format!("/clients/{cid}")>{name}</a></p>
-                                        {c.balance.clone().map(|b| view! { <p>{tr(T::Balance)} ": " <span data-testid="call-balance">{b}</span> " ₽"</p> })}
+                                        {c.balance.map(|b| view! { <p>{tr(T::Balance)} ": " <span data-testid="call-balance">{crate::format::show_money(b)}</span></p> })}
                                     }.into_any(),
                                     None => view! { <p class="muted" data-testid="call-unknown">{tr(T::UnknownNumber)}</p> }.into_any(),
                                 }}
@@ -139,7 +139,7 @@ pub fn CallPopup(id: i64) -> impl IntoView {
                                     <h3>{tr(T::OpenOrders)}</h3>
                                     <ul class="history" data-testid="call-orders">
                                         {c.open_orders.iter().cloned().map(|(oid, num, total)| view! {
-                                            <li><a href=format!("/orders/{oid}")>{num}</a> " — " {total} " ₽ "
+                                            <li><a href=format!("/orders/{oid}")>{num}</a> " — " {crate::format::show_money(total)} " "
                                                 <button class="chip" on:click=move |_| { link.dispatch((id, oid)); }>{tr(T::LinkCall)}</button></li>
                                         }).collect_view()}
                                     </ul>

@@ -71,3 +71,25 @@ pub fn mark_ready() {
         let _ = body.set_attribute("data-ready", "");
     }
 }
+
+/// Brings a form that just opened into view with the cursor in its first field (a form
+/// opening below the fold on a tablet looks as if nothing happened).
+pub fn focus_first_field(form: &leptos::web_sys::Element) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        let field = form
+            .query_selector("input:not([type=hidden]), select, textarea")
+            .ok()
+            .flatten()
+            .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok());
+        match field {
+            Some(el) => {
+                let _ = el.focus();
+            }
+            None => form.scroll_into_view(),
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = form;
+}

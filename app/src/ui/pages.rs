@@ -50,6 +50,7 @@ pub enum CatalogPage {
     StockOverview,
     NewProduct,
     EditProduct,
+    ProductCard,
     Categories,
     Import,
     StockDocuments,
@@ -65,6 +66,9 @@ fn catalog(page: CatalogPage) -> AnyView {
         }
         CatalogPage::NewProduct => view! { <crate::catalog::ui::NewProductPage/> }.into_any(),
         CatalogPage::EditProduct => view! { <crate::catalog::ui::EditProductPage/> }.into_any(),
+        CatalogPage::ProductCard => {
+            view! { <crate::catalog::ui::card::ProductCardPage/> }.into_any()
+        }
         CatalogPage::Categories => {
             view! { <crate::catalog::ui::categories::CategoriesPage/> }.into_any()
         }
@@ -97,6 +101,12 @@ page!(
     catalog,
     __preload_catalog,
     CatalogPage::EditProduct
+);
+page!(
+    ProductCard,
+    catalog,
+    __preload_catalog,
+    CatalogPage::ProductCard
 );
 page!(
     Categories,

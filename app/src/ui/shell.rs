@@ -8,20 +8,21 @@ use crate::i18n::{t, use_lang, Key, Lang};
 use crate::live::use_live;
 use crate::notify::ui::Bell;
 use crate::ui::browser;
+use crate::ui::icons::{Icon, Svg};
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, Redirect, A};
 
-const NAV: [(&str, Key, &str); 10] = [
-    ("/", Key::NavHome, "⌂"),
-    ("/stock", Key::NavStock, "▦"),
-    ("/orders", Key::NavOrders, "☰"),
-    ("/tasks", Key::NavTasks, "✓"),
-    ("/clients", Key::NavClients, "☺"),
-    ("/chat", Key::NavChat, "✉"),
-    ("/documents", Key::NavDocuments, "▤"),
-    ("/reports", Key::NavReports, "◔"),
-    ("/campaigns", Key::NavCampaigns, "✦"),
-    ("/settings", Key::NavSettings, "⚙"),
+const NAV: [(&str, Key, Icon); 10] = [
+    ("/", Key::NavHome, Icon::Home),
+    ("/stock", Key::NavStock, Icon::Stock),
+    ("/orders", Key::NavOrders, Icon::Orders),
+    ("/tasks", Key::NavTasks, Icon::Tasks),
+    ("/clients", Key::NavClients, Icon::Clients),
+    ("/chat", Key::NavChat, Icon::Chat),
+    ("/documents", Key::NavDocuments, Icon::Documents),
+    ("/reports", Key::NavReports, Icon::Reports),
+    ("/campaigns", Key::NavCampaigns, Icon::Campaigns),
+    ("/settings", Key::NavSettings, Icon::Settings),
 ];
 
 /// The signed-in user, loaded once per page by the shell and shared through context.
@@ -68,7 +69,8 @@ pub fn Shell() -> impl IntoView {
         <div class="app" class:nav-open=move || nav_open.get()>
             <header class="topbar">
                 <button class="icon-button nav-toggle" aria-label=t(Key::Menu)
-                    on:click=move |_| nav_open.update(|o| *o = !*o)>"☰"</button>
+                    aria-expanded=move || if nav_open.get() { "true" } else { "false" }
+                    on:click=move |_| nav_open.update(|o| *o = !*o)><Svg icon=Icon::Menu/></button>
                 <a class="brand" href="/">{t(Key::AppName)}</a>
                 <span class="live-dot" class:on=move || live.connected.get()
                     title=move || if live.connected.get() { Key::Live } else { Key::Offline }.text(lang.get())
@@ -92,7 +94,7 @@ pub fn Shell() -> impl IntoView {
             <nav class="sidebar" on:click=move |_| nav_open.set(false)>
                 {NAV.iter().map(|(href, key, icon)| view! {
                     <A href=*href exact=true attr:class="nav-link">
-                        <span class="nav-icon" aria-hidden="true">{*icon}</span>
+                        <Svg icon=*icon/>
                         <span>{t(*key)}</span>
                     </A>
                 }).collect_view()}

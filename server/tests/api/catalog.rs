@@ -260,3 +260,46 @@ async fn a_fifteen_megabyte_csv_is_checked_whole_and_one_over_the_limit_is_refus
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_product_card_shows_the_cost_price_to_those_who_may_see_it_and_a_scan_is_marked_exact() {
+    on_each_backend(|app| async move {
+        let (admin, _) = app.sign_in("admin").await;
+        let id = product_with_stock(&app, &admin, "CARD-1", &[]).await;
+        let (_, full) = app
+            .server_fn(&admin, "catalog/products/get", json!({"id": id}))
+            .await;
+        let barcode = full["barcodes"][0].as_str().expect("barcode").to_string();
+        for (login, sees) in [
+            ("seller1", false),
+            ("storekeeper1", true),
+            ("accountant", true),
+            ("director", true),
+        ] {
+            let (client, _) = app.sign_in(login).await;
+            let (status, card) = app
+                .server_fn(&client, "catalog/products/get", json!({"id": id}))
+                .await;
+            assert_eq!(status, 200, "{login}");
+            assert_eq!(card.get("cost").is_some(), sees, "{login}: {card}");
+            let rest: Value = client
+                .get(app.url(&format!("/api/v1/products/{id}")))
+                .send()
+                .await
+                .expect("get")
+                .json()
+                .await
+                .expect("json");
+            assert_eq!(rest.get("cost").is_some(), sees, "{login} over REST");
+            assert_eq!(rest["barcodes"][0], barcode.as_str());
+        }
+        // The barcode itself is an exact hit; a part of the SKU is not.
+        let hits = search(&app, &admin, &barcode).await;
+        assert_eq!(hits[0]["id"], id);
+        assert_eq!(hits[0]["exact_barcode"], true);
+        let hits = search(&app, &admin, "CARD-").await;
+        assert_eq!(hits[0]["exact_barcode"], false);
+        app
+    })
+    .await;
+}

@@ -9,6 +9,7 @@ use crate::chat::AttachmentRef;
 use crate::error::AppError;
 use crate::i18n::{t, Key};
 use crate::ui::error_box::ErrorBox;
+use crate::ui::icons::{Icon, Svg};
 use leptos::prelude::*;
 
 /// Message or comment text: every piece is a text node or an attribute value (never
@@ -29,13 +30,9 @@ pub fn RichText(body: String) -> impl IntoView {
         .collect_view()
 }
 
-/// "12.5 KB" and the like.
+/// "12,5 КБ" / "12.5 KB" in the page's language.
 pub fn size_text(size: i64) -> String {
-    match size {
-        s if s < 1024 => format!("{s} B"),
-        s if s < 1024 * 1024 => format!("{:.1} KB", s as f32 / 1024.0),
-        s => format!("{:.1} MB", s as f32 / 1024.0 / 1024.0),
-    }
+    crate::files::ui::size_text(size)
 }
 
 #[component]
@@ -53,7 +50,7 @@ pub fn AttachmentView(a: AttachmentRef) -> impl IntoView {
         .into_any()
     } else {
         view! {
-            <a class="attachment file" href=url download=a.name.clone() data-testid="attachment">"📎 " {label}</a>
+            <a class="attachment file" href=url download=a.name.clone() data-testid="attachment"><Svg icon=Icon::Clip/> " " {label}</a>
         }
         .into_any()
     }
@@ -152,8 +149,8 @@ pub fn Composer(
                 </ul>
             })}
             {move || attachment.get().map(|a| view! {
-                <p class="attached" data-testid="attached">"📎 " {a.name} " · " {a.mime} " · " {size_text(a.size)}
-                    <button type="button" class="chip" on:click=move |_| attachment.set(None)>"×"</button></p>
+                <p class="attached" data-testid="attached"><Svg icon=Icon::Clip/> " " {a.name} " · " {a.mime} " · " {size_text(a.size)}
+                    <button type="button" class="chip icon-button" aria-label=t(Key::Cancel) on:click=move |_| attachment.set(None)><Svg icon=Icon::Close/></button></p>
             })}
             <div class="composer-row">
                 <textarea name="message" rows="2" placeholder=move || placeholder.get()
@@ -166,7 +163,7 @@ pub fn Composer(
                         }
                     }></textarea>
                 <label class="button attach" title=t(Key::Attach)>
-                    "📎"
+                    <Svg icon=Icon::Clip/><span class="visually-hidden">{t(Key::Attach)}</span>
                     <input type="file" node_ref=file_input class="visually-hidden" data-testid="attach-file" on:change=on_file/>
                 </label>
                 <button type="button" class="primary" data-testid="send"

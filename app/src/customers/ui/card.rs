@@ -7,6 +7,7 @@ use crate::live::use_live;
 use crate::tasks::ui::LinkedTasks;
 use crate::time::show;
 use crate::ui::error_box::ErrorBox;
+use crate::ui::icons::{Icon, Svg};
 use crate::ui::shell::{me_allows, use_me};
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
@@ -127,15 +128,15 @@ fn ClientMoney(client_id: i64) -> impl IntoView {
                 let payments = payments.await.unwrap_or_default();
                 view! {
                     <p class="totals">
-                        {t(Key::Balance)} ": " <b data-testid="client-balance" class:debt={b.balance.0 < 0}>{b.balance.to_string()}</b> " ₽ · "
-                        {t(Key::Paid)} ": " {(b.received - b.refunded).to_string()} " ₽ · "
-                        {t(Key::Total)} ": " {b.obligations.to_string()} " ₽"
+                        {t(Key::Balance)} ": " <b data-testid="client-balance" class:debt={b.balance.0 < 0}>{crate::format::show_money(b.balance)}</b> " · "
+                        {t(Key::Paid)} ": " {crate::format::show_money(b.received - b.refunded)} " · "
+                        {t(Key::Total)} ": " {crate::format::show_money(b.obligations)}
                     </p>
                     <h2>{t(Key::ClientOrders)}</h2>
                     <ul class="card history" data-testid="client-orders">
                         {orders.into_iter().map(|o| view! {
                             <li><a href=format!("/orders/{}", o.id)>{o.number}</a> " " <StageChip stage=o.stage/> " "
-                                {o.total.to_string()} " ₽ · " {o.shop}</li>
+                                {crate::format::show_money(o.total)} " · " {o.shop}</li>
                         }).collect_view()}
                     </ul>
                     <h2>{t(Key::ClientPayments)}</h2>
@@ -143,8 +144,8 @@ fn ClientMoney(client_id: i64) -> impl IntoView {
                         {payments.into_iter().map(|p| view! {
                             <li>
                                 <span class="muted">{show(p.paid_at)}</span> " "
-                                {if p.direction == Direction::Out { "−" } else { "" }} {p.amount.to_string()} " ₽ · "
-                                {p.fund} {p.planned.then_some(" · ⏳")} " " {p.order_number.unwrap_or_default()}
+                                {if p.direction == Direction::Out { "−" } else { "" }} {crate::format::show_money(p.amount)} " · "
+                                {p.fund} {p.planned.then(|| view! { " · " <Svg icon=Icon::Clock label=Signal::derive(move || t(Key::PlannedPayment)().to_string())/> })} " " {p.order_number.unwrap_or_default()}
                             </li>
                         }).collect_view()}
                     </ul>

@@ -22,7 +22,7 @@ pub fn DocumentsPage() -> impl IntoView {
         <section class="page">
             <div class="page-head">
                 <h1>{t(Key::NavDocuments)}</h1>
-                <select data-testid="doc-kind" on:change=move |ev| kind.set(DocKind::parse(&event_target_value(&ev)))>
+                <select data-testid="doc-kind" aria-label=t(Key::DocKindLabel) on:change=move |ev| kind.set(DocKind::parse(&event_target_value(&ev)))>
                     <option value="">{t(Key::AllKinds)}</option>
                     {DocKind::ALL.iter().map(|k| view! { <option value=k.as_str()>{t(k.key())}</option> }).collect_view()}
                 </select>

@@ -11,6 +11,7 @@ use crate::i18n::{t, Key};
 use crate::live::use_live;
 use crate::time::show;
 use crate::ui::error_box::ErrorBox;
+use crate::ui::icons::{Icon, Svg};
 use leptos::prelude::*;
 
 #[component]
@@ -66,7 +67,7 @@ pub fn OrderDocuments(#[prop(into)] order_id: Signal<i64>) -> impl IntoView {
                 {move || Suspend::new(async move {
                     templates.await.ok().filter(|l| !l.is_empty()).map(|list| view! {
                         <div class="buttons generate">
-                            <select data-testid="generate-template" on:change=move |ev| chosen.set(event_target_value(&ev))>
+                            <select data-testid="generate-template" aria-label=t(Key::FieldTemplate) on:change=move |ev| chosen.set(event_target_value(&ev))>
                                 <option value="">{t(Key::ChooseTemplate)}</option>
                                 {list.into_iter().map(|tpl| view! {
                                     <option value=tpl.id.to_string()>{tpl.name} " (" {tpl.lang.as_str()} ")"</option>
@@ -93,7 +94,7 @@ pub fn OrderDocuments(#[prop(into)] order_id: Signal<i64>) -> impl IntoView {
 pub fn DocumentItem(d: DocumentRef) -> impl IntoView {
     view! {
         <li data-testid="document" data-kind=d.kind.as_str()>
-            <a href=d.url() target="_blank" data-testid="document-link">"📄 " {d.title.clone()}</a>
+            <a href=d.url() target="_blank" data-testid="document-link"><Svg icon=Icon::File/> " " {d.title.clone()}</a>
             <span class="muted">" · " {d.pages} " " {t(Key::PagesShort)} " · " {size_text(d.size)} " · "
                 {d.created_by.clone()} " · " {show(d.created_at)}</span>
         </li>

@@ -71,7 +71,7 @@ pub fn TemplatesPage() -> impl IntoView {
                                         <tr data-testid="template-row">
                                             <td><a href=format!("/settings/templates/{}", tpl.id)>{tpl.name.clone()}</a></td>
                                             <td>{t(tpl.kind.key())}</td>
-                                            <td>{tpl.lang.as_str()}</td>
+                                            <td>{doc_lang_name(tpl.lang)}</td>
                                             <td>{if tpl.active { t(Key::Active)() } else { t(Key::Inactive)() }}</td>
                                         </tr>
                                     }).collect_view()}
@@ -82,11 +82,11 @@ pub fn TemplatesPage() -> impl IntoView {
                 })}
             </Transition>
             <div class="buttons">
-                <select on:change=move |ev| if let Some(k) = DocKind::parse(&event_target_value(&ev)) { kind.set(k) }>
+                <select aria-label=t(Key::DocKindLabel) on:change=move |ev| if let Some(k) = DocKind::parse(&event_target_value(&ev)) { kind.set(k) }>
                     {DocKind::ALL.iter().map(|k| view! { <option value=k.as_str()>{t(k.key())}</option> }).collect_view()}
                 </select>
-                <select on:change=move |ev| if let Some(l) = DocLang::parse(&event_target_value(&ev)) { lang.set(l) }>
-                    {DocLang::ALL.iter().map(|l| view! { <option value=l.as_str()>{l.as_str()}</option> }).collect_view()}
+                <select aria-label=t(Key::Language) on:change=move |ev| if let Some(l) = DocLang::parse(&event_target_value(&ev)) { lang.set(l) }>
+                    {DocLang::ALL.iter().map(|l| view! { <option value=l.as_str()>{doc_lang_name(*l)}</option> }).collect_view()}
                 </select>
                 <button data-testid="new-template" on:click=move |_| { create.dispatch((kind.get_untracked(), lang.get_untracked())); }>
                     {words::tr(words::T::NewFromGallery)}
@@ -172,7 +172,7 @@ fn Editor(tpl: Template) -> impl IntoView {
                 </select></label>
             <label><span>{t(Key::Language)}</span>
                 <select name="template-lang" on:change=move |ev| if let Some(l) = DocLang::parse(&event_target_value(&ev)) { lang.set(l) }>
-                    {DocLang::ALL.iter().map(|l| view! { <option value=l.as_str() selected={*l == lang.get_untracked()}>{l.as_str()}</option> }).collect_view()}
+                    {DocLang::ALL.iter().map(|l| view! { <option value=l.as_str() selected={*l == lang.get_untracked()}>{doc_lang_name(*l)}</option> }).collect_view()}
                 </select></label>
             <label class="check"><input type="checkbox" name="template-active" prop:checked=active
                 on:change=move |ev| active.set(event_target_checked(&ev))/><span>{t(Key::Active)}</span></label>
@@ -227,5 +227,13 @@ fn Editor(tpl: Template) -> impl IntoView {
                 </Transition>
             </div>
         </div>
+    }
+}
+
+/// A template's language by its own name: «Русский», «English».
+fn doc_lang_name(l: DocLang) -> &'static str {
+    match l {
+        DocLang::Ru => "Русский",
+        DocLang::En => "English",
     }
 }

@@ -97,7 +97,7 @@ pub fn BoardPage() -> impl IntoView {
                     let current = process.id;
                     let role = me.await.ok().flatten().map(|m| m.role);
                     view! {
-                        <select name="process" data-testid="board-process" on:change=move |ev| chosen.set(event_target_value(&ev))>
+                        <select name="process" aria-label=t(Key::FieldProcess) data-testid="board-process" on:change=move |ev| chosen.set(event_target_value(&ev))>
                             {choices.into_iter().map(|(id, name)| view! {
                                 <option value=id.to_string() selected={id == current}>{name}</option>
                             }).collect_view()}
@@ -133,9 +133,9 @@ pub fn BoardPage() -> impl IntoView {
                                                         ev.prevent_default();
                                                         dragging.set(Some((id, sid, allowed.clone())));
                                                     }>
-                                                    <a href=format!("/orders/{id}") draggable="false">{o.number}</a>
+                                                    <a class="order-number" href=format!("/orders/{id}") draggable="false">{o.number}</a>
                                                     <span>{o.client.unwrap_or_default()}</span>
-                                                    <span class="muted">{o.shop} " · " {o.total.to_string()} " ₽"</span>
+                                                    <span class="muted">{o.shop} " · " {crate::format::show_money(o.total)}</span>
                                                 </div>
                                             }
                                         }).collect_view()}

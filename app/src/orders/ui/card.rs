@@ -14,8 +14,30 @@ use crate::quantity::Money;
 use crate::tasks::ui::LinkedTasks;
 use crate::time::show;
 use crate::ui::error_box::ErrorBox;
+use crate::ui::icons::{Icon, Svg};
 use crate::ui::shell::{me_allows, use_me};
 use leptos::prelude::*;
+
+/// Texts of this page only: they travel in its chunk, not the first screen's.
+mod words {
+    crate::i18n::local_texts! {
+        ResActive => "Reserved", "В резерве";
+        ResFulfilled => "Handed out", "Выдано";
+        ResReleased => "Released", "Резерв снят";
+        ResExpired => "Expired", "Резерв истёк";
+    }
+}
+
+/// A reservation's status (`active`, `fulfilled`, `released`, `expired`) in words.
+fn reservation_word(status: &str) -> Option<words::T> {
+    match status {
+        "active" => Some(words::T::ResActive),
+        "fulfilled" => Some(words::T::ResFulfilled),
+        "released" => Some(words::T::ResReleased),
+        "expired" => Some(words::T::ResExpired),
+        _ => None,
+    }
+}
 
 #[component]
 pub fn OrderPage() -> impl IntoView {
@@ -119,22 +141,25 @@ fn OrderView(
                 <tbody>
                     {o.lines.iter().map(|l| view! {
                         <tr data-testid="order-line">
-                            <td><a href=format!("/stock?product={}", l.product_id)>{l.product.clone()}</a></td>
+                            <td><a href=format!("/stock/products/{}", l.product_id)>{l.product.clone()}</a></td>
                             <td>{l.location.clone()}</td>
-                            <td class="num">{l.qty.to_string()}</td>
-                            <td class="num">{l.price.to_string()}</td>
-                            <td class="num">{l.discount.to_string()}</td>
-                            <td class="num">{l.amount.to_string()}</td>
-                            <td data-testid="line-reservation">{l.reservation_status.clone().unwrap_or_else(|| "—".into())}</td>
+                            <td class="num">{crate::format::show_qty(l.qty)}</td>
+                            <td class="num">{crate::format::show_amount(l.price)}</td>
+                            <td class="num">{crate::format::show_amount(l.discount)}</td>
+                            <td class="num">{crate::format::show_amount(l.amount)}</td>
+                            <td data-testid="line-reservation" data-status=l.reservation_status.clone()>{match l.reservation_status.as_deref().and_then(reservation_word) {
+                                Some(word) => words::tr(word).into_any(),
+                                None => "—".into_any(),
+                            }}</td>
                         </tr>
                     }).collect_view()}
                 </tbody>
             </table>
         </div>
         <p class="totals">
-            {t(Key::Total)} ": " <b data-testid="order-total">{o.total.to_string()}</b> " ₽ · "
-            {t(Key::Paid)} ": " <b data-testid="order-paid">{o.paid.to_string()}</b> " ₽ · "
-            {t(Key::Balance)} ": " <b data-testid="order-balance" class:debt={o.balance.0 < 0}>{o.balance.to_string()}</b> " ₽"
+            {t(Key::Total)} ": " <b data-testid="order-total">{crate::format::show_money(o.total)}</b> " · "
+            {t(Key::Paid)} ": " <b data-testid="order-paid">{crate::format::show_money(o.paid)}</b> " · "
+            {t(Key::Balance)} ": " <b data-testid="order-balance" class:debt={o.balance.0 < 0}>{crate::format::show_money(o.balance)}</b>
         </p>
         <OrderPayments order_id=id/>
         <PaymentForm order_id=id due=Money(-o.balance.0)/>
@@ -336,13 +361,13 @@ fn OrderPayments(order_id: i64) -> impl IntoView {
                             view! {
                                 <li data-testid="order-payment">
                                     <span class="muted">{show(p.paid_at)}</span> " "
-                                    {if p.direction == Direction::Out { "−" } else { "" }} {p.amount.to_string()} " ₽ · " {p.fund}
+                                    {if p.direction == Direction::Out { "−" } else { "" }} {crate::format::show_money(p.amount)} " · " {p.fund}
                                     {(!p.parts.is_empty()).then(|| view! {
                                         <span class="muted" data-testid="payment-parts">" (" {t(Key::PassedOn)} ": "
-                                            {p.parts.iter().map(|x| format!("{} {} ₽", x.fund, x.amount)).collect::<Vec<_>>().join(", ")} ")"</span>
+                                            {let parts = p.parts.clone(); let lang = crate::i18n::use_lang(); move || parts.iter().map(|x| format!("{} {}", x.fund, crate::format::money(x.amount, lang.get()))).collect::<Vec<_>>().join(", ")} ")"</span>
                                     })}
                                     {p.planned.then(|| view! {
-                                        " · ⏳ " <button class="chip" data-testid="confirm-payment"
+                                        " · " <Svg icon=Icon::Clock label=Signal::derive(move || t(Key::PlannedPayment)().to_string())/> " " <button class="chip" data-testid="confirm-payment"
                                             on:click=move |_| { confirm.dispatch(id); }>{t(Key::Received)}</button>
                                     })}
                                 </li>

@@ -72,7 +72,7 @@ fn Sources(
         <div class="product-head">
             <b>{a.product.name.clone()}</b>
             <span class="muted">{t(Key::Sku)} " " {a.product.sku.clone()}</span>
-            <span class="price">{a.product.price.to_string()} " ₽"</span>
+            <span class="price">{crate::format::show_money(a.product.price)}</span>
         </div>
         <div class="table-wrap">
             <table class="table stock-table">
@@ -97,9 +97,9 @@ fn Sources(
                                     })}
                                 </td>
                                 <td>{l.name.clone()} {l.is_home.then(|| view! { <span class="badge">{t(Key::HomeBadge)}</span> })}</td>
-                                <td class="num" data-testid="available">{l.available.to_string()}</td>
-                                <td class="num">{l.on_hand.to_string()}</td>
-                                <td class="num">{l.reserved.to_string()}</td>
+                                <td class="num" data-testid="available">{crate::format::show_qty(l.available)}</td>
+                                <td class="num">{crate::format::show_qty(l.on_hand)}</td>
+                                <td class="num">{crate::format::show_qty(l.reserved)}</td>
                                 <td>{l.distance_km.filter(|_| !l.is_home).map(|d| view! { {d} " " {t(Key::Km)} })}</td>
                                 <td>{l.city.clone()} ", " {l.address.clone()}</td>
                             </tr>
@@ -113,7 +113,7 @@ fn Sources(
             <ul class="holds" data-testid="source-holds">
                 {a.reservations.into_iter().map(|r| view! {
                     <li>
-                        {location_name(r.location_id)} ": " {r.qty.to_string()} " " {t(unit.label())} " · "
+                        {location_name(r.location_id)} ": " {crate::format::show_qty_unit(r.qty, unit)} " · "
                         {match r.order_id {
                             Some(order) => view! { <a href=format!("/orders/{order}")>{t(Key::ForOrder)} " №" {order}</a> }.into_any(),
                             None => r.client.clone().into_any(),

@@ -12,9 +12,12 @@ const W: f64 = 640.0;
 const H: f64 = 260.0;
 const PAD: f64 = 36.0;
 
-/// (label, value) pairs: at most 30 for bars and lines, 8 slices for a pie (the rest
+/// A point: its label, its value to draw, its value as the table shows it.
+type Point = (String, f64, String);
+
+/// Points: at most 30 for bars and lines, 8 slices for a pie (the rest
 /// summed into "other").
-fn series(table: &Table, lang: crate::i18n::Lang) -> (String, Vec<(String, f64)>) {
+fn series(table: &Table, lang: crate::i18n::Lang) -> (String, Vec<Point>) {
     let Some(value_col) = table
         .rows
         .iter()
@@ -34,11 +37,10 @@ fn series(table: &Table, lang: crate::i18n::Lang) -> (String, Vec<(String, f64)>
                 Value::Null => "—".to_string(),
                 other => other.text(),
             });
-            let value = r
-                .get(value_col)
-                .and_then(Value::chart_number)
-                .unwrap_or(0.0);
-            (label, value)
+            let cell = r.get(value_col);
+            let value = cell.and_then(Value::chart_number).unwrap_or(0.0);
+            let shown = cell.map_or(String::new(), super::cell_text);
+            (label, value, shown)
         })
         .collect();
     (title, points)
@@ -63,13 +65,20 @@ pub fn ChartView(table: Table, kind: Chart) -> impl IntoView {
                         crate::i18n::Lang::En => "Other".into(),
                     },
                     rest,
+                    String::new(),
                 ));
             }
-            pie(&points).into_any()
+            pie(&points, &alt(&title, &points), lang.get_untracked()).into_any()
         }
         _ => {
             points.truncate(30);
-            bars_or_line(&points, kind == Chart::Line).into_any()
+            bars_or_line(
+                &points,
+                kind == Chart::Line,
+                &alt(&title, &points),
+                lang.get_untracked(),
+            )
+            .into_any()
         }
     };
     view! {
@@ -81,7 +90,39 @@ pub fn ChartView(table: Table, kind: Chart) -> impl IntoView {
     .into_any()
 }
 
-fn bars_or_line(points: &[(String, f64)], line: bool) -> impl IntoView {
+/// The chart in words, for those who can't see it: its title and its first points (the
+/// whole table is under it).
+fn alt(title: &str, points: &[Point]) -> String {
+    let listed: Vec<String> = points
+        .iter()
+        .take(12)
+        .map(|(label, _, shown)| {
+            if shown.is_empty() {
+                label.clone()
+            } else {
+                format!("{label} — {shown}")
+            }
+        })
+        .collect();
+    let more = if points.len() > 12 { "; …" } else { "" };
+    format!("{title}: {}{more}", listed.join("; "))
+}
+
+/// A label cut to `chars` characters, with an ellipsis when cut.
+fn fit(label: &str, chars: usize) -> String {
+    if label.chars().count() <= chars {
+        label.to_string()
+    } else {
+        let mut cut: String = label.chars().take(chars.saturating_sub(1).max(1)).collect();
+        cut.push('…');
+        cut
+    }
+}
+
+/// About how wide a character of the axis labels is (10 px sans-serif), in chart units.
+const CHAR_W: f64 = 6.0;
+
+fn bars_or_line(points: &[Point], line: bool, alt: &str, lang: crate::i18n::Lang) -> impl IntoView {
     let max = points.iter().map(|p| p.1).fold(0.0_f64, f64::max);
     let min = points.iter().map(|p| p.1).fold(0.0_f64, f64::min);
     let span = if max - min > 0.0 { max - min } else { 1.0 };
@@ -89,21 +130,32 @@ fn bars_or_line(points: &[(String, f64)], line: bool) -> impl IntoView {
     let step = (W - 2.0 * PAD) / n;
     let y = move |v: f64| PAD + (max - v) / span * (H - 2.0 * PAD);
     let zero = y(0.0);
+    // Labels never overlap: every `every`-th point is labelled, with room for at least
+    // eight characters, and a longer label is cut with an ellipsis.
+    let longest = points
+        .iter()
+        .map(|p| p.0.chars().count())
+        .max()
+        .unwrap_or(1)
+        .min(18);
+    let wanted = (longest.max(8) as f64 + 1.0) * CHAR_W;
+    let every = ((wanted / step).ceil() as usize).max(1);
+    let room = ((step * every as f64) / CHAR_W).floor() as usize;
     let marks = points
         .iter()
         .enumerate()
-        .map(|(i, (label, v))| {
+        .map(|(i, (label, v, value_text))| {
             let x = PAD + step * i as f64;
             let top = y(*v).min(zero);
             let height = (y(*v) - zero).abs().max(1.0);
-            let shown = if points.len() <= 12 || i % (points.len() / 12 + 1) == 0 {
-                label.chars().take(14).collect::<String>()
+            let shown = if i % every == 0 {
+                fit(label, room.saturating_sub(1).max(3))
             } else {
                 String::new()
             };
             view! {
                 <g>
-                    <title>{format!("{label}: {v}")}</title>
+                    <title>{format!("{label}: {value_text}")}</title>
                     {(!line).then(|| view! {
                         <rect x=format!("{:.1}", x + step * 0.15) y=format!("{top:.1}")
                             width=format!("{:.1}", step * 0.7) height=format!("{height:.1}")
@@ -119,7 +171,7 @@ fn bars_or_line(points: &[(String, f64)], line: bool) -> impl IntoView {
         let d: Vec<String> = points
             .iter()
             .enumerate()
-            .map(|(i, (_, v))| {
+            .map(|(i, (_, v, _))| {
                 let x = PAD + step * i as f64 + step / 2.0;
                 format!("{}{x:.1},{:.1}", if i == 0 { "M" } else { "L" }, y(*v))
             })
@@ -127,23 +179,23 @@ fn bars_or_line(points: &[(String, f64)], line: bool) -> impl IntoView {
         view! { <path d=d.join(" ") fill="none" stroke=COLORS[0] stroke-width="2" data-testid="chart-line"/> }
     });
     view! {
-        <svg viewBox=format!("0 0 {W} {H}") class="chart-svg" role="img">
+        <svg viewBox=format!("0 0 {W} {H}") class="chart-svg" role="img" aria-label=alt.to_string()>
             <line x1=PAD y1=format!("{zero:.1}") x2=W - PAD y2=format!("{zero:.1}") stroke="#999"/>
-            <text x="4" y=format!("{:.1}", PAD) font-size="10" fill="#444">{format!("{max:.0}")}</text>
+            <text x="4" y=format!("{:.1}", PAD - 8.0) font-size="10" fill="#444">{crate::format::whole(max.round() as i64, lang)}</text>
             {marks}
             {path}
         </svg>
     }
 }
 
-fn pie(points: &[(String, f64)]) -> impl IntoView {
+fn pie(points: &[Point], alt: &str, lang: crate::i18n::Lang) -> impl IntoView {
     let total: f64 = points.iter().map(|p| p.1.max(0.0)).sum();
     let (cx, cy, r) = (H / 2.0, H / 2.0, H / 2.0 - 10.0);
     let mut angle = -std::f64::consts::FRAC_PI_2;
     let slices = points
         .iter()
         .enumerate()
-        .map(|(i, (label, v))| {
+        .map(|(i, (label, v, value_text))| {
             let share = if total > 0.0 { v.max(0.0) / total } else { 0.0 };
             let a0 = angle;
             let a1 = angle + share * std::f64::consts::TAU;
@@ -158,15 +210,22 @@ fn pie(points: &[(String, f64)]) -> impl IntoView {
             };
             let color = COLORS[i % COLORS.len()];
             view! {
-                <path d=d fill=color data-testid="chart-slice"><title>{format!("{label}: {v}")}</title></path>
+                <path d=d fill=color data-testid="chart-slice"><title>{format!("{label}: {value_text}")}</title></path>
                 <rect x=H + 10.0 y=14.0 + 20.0 * i as f64 width="12" height="12" fill=color/>
                 <text x=H + 28.0 y=24.0 + 20.0 * i as f64 font-size="12" fill="#222">
-                    {format!("{} — {:.1} %", label.chars().take(30).collect::<String>(), share * 100.0)}
+                    {format!(
+                        "{} — {}",
+                        fit(label, 34),
+                        crate::format::percent(
+                            rust_decimal::Decimal::new((share * 1000.0).round() as i64, 1),
+                            lang
+                        )
+                    )}
                 </text>
             }
         })
         .collect_view();
     view! {
-        <svg viewBox=format!("0 0 {W} {H}") class="chart-svg" role="img">{slices}</svg>
+        <svg viewBox=format!("0 0 {W} {H}") class="chart-svg" role="img" aria-label=alt.to_string()>{slices}</svg>
     }
 }

@@ -16,6 +16,13 @@ use leptos::prelude::*;
 mod words {
     crate::i18n::local_texts! {
         RepListFields => "Columns (without grouping)", "Колонки (без группировки)";
+        RepGroupField => "Field to group by", "Поле для группировки";
+        RepBucketOf => "Period of grouping", "Период группировки";
+        RepFunc => "Measure", "Показатель";
+        RepMeasureField => "Field of the measure", "Поле показателя";
+        RepFilterField => "Field to filter", "Поле фильтра";
+        RepFilterOp => "Condition", "Условие";
+        RepFilterValue => "Value", "Значение";
     }
 }
 
@@ -251,16 +258,16 @@ pub fn Constructor() -> impl IntoView {
                     {move || groups.get().into_iter().enumerate().map(|(i, g)| view! {
                         <li class="chip" data-testid="c-group">
                             {label_of(&g.field)} {g.bucket.clone().map(|b| format!(" ({b})"))}
-                            <button class="x" aria-label="remove" on:click=move |_| groups.update(|v| { v.remove(i); })>"×"</button>
+                            <button class="x" aria-label=t(Key::Remove) on:click=move |_| groups.update(|v| { v.remove(i); })>"×"</button>
                         </li>
                     }).collect_view()}
                 </ul>
-                <select data-testid="c-group-field" on:change=move |ev| g_field.set(event_target_value(&ev))>
+                <select data-testid="c-group-field" aria-label=words::tr(words::T::RepGroupField) on:change=move |ev| g_field.set(event_target_value(&ev))>
                     <option value="">{t(Key::RepChooseField)}</option>
                     {move || field_options(|_| true)}
                 </select>
                 <Show when=move || kind_of(&g_field.get()) == Some(Kind::Time)>
-                    <select data-testid="c-group-bucket" on:change=move |ev| g_bucket.set(event_target_value(&ev))>
+                    <select data-testid="c-group-bucket" aria-label=words::tr(words::T::RepBucketOf) on:change=move |ev| g_bucket.set(event_target_value(&ev))>
                         <option value="month" selected=true>{t(Key::RepMonth)}</option>
                         <option value="week">{t(Key::RepWeek)}</option>
                         <option value="day">{t(Key::RepDay)}</option>
@@ -280,17 +287,17 @@ pub fn Constructor() -> impl IntoView {
                     {move || measures.get().into_iter().enumerate().map(|(i, m)| view! {
                         <li class="chip" data-testid="c-measure">
                             {t(func_key(&m.func))} {m.field.as_deref().map(|f| format!(": {}", label_of(f)))}
-                            <button class="x" aria-label="remove" on:click=move |_| measures.update(|v| { v.remove(i); })>"×"</button>
+                            <button class="x" aria-label=t(Key::Remove) on:click=move |_| measures.update(|v| { v.remove(i); })>"×"</button>
                         </li>
                     }).collect_view()}
                 </ul>
-                <select data-testid="c-measure-func" on:change=move |ev| m_func.set(event_target_value(&ev))>
+                <select data-testid="c-measure-func" aria-label=words::tr(words::T::RepFunc) on:change=move |ev| m_func.set(event_target_value(&ev))>
                     {["sum", "count", "avg", "min", "max", "distinct", "margin"].into_iter().map(|f| view! {
                         <option value=f selected=move || m_func.get() == f>{t(func_key(f))}</option>
                     }).collect_view()}
                 </select>
                 <Show when=move || !matches!(m_func.get().as_str(), "count" | "margin")>
-                    <select data-testid="c-measure-field" on:change=move |ev| m_field.set(event_target_value(&ev))>
+                    <select data-testid="c-measure-field" aria-label=words::tr(words::T::RepMeasureField) on:change=move |ev| m_field.set(event_target_value(&ev))>
                         <option value="">{t(Key::RepChooseField)}</option>
                         {move || if m_func.get() == "distinct" { field_options(|_| true) } else { field_options(|k| k.is_numeric()) }}
                     </select>
@@ -309,20 +316,20 @@ pub fn Constructor() -> impl IntoView {
                     {move || filters.get().into_iter().enumerate().map(|(i, f)| view! {
                         <li class="chip" data-testid="c-filter">
                             {label_of(&f.field)} " " {op_key(&f.op)} " " {f.value.clone()}
-                            <button class="x" aria-label="remove" on:click=move |_| filters.update(|v| { v.remove(i); })>"×"</button>
+                            <button class="x" aria-label=t(Key::Remove) on:click=move |_| filters.update(|v| { v.remove(i); })>"×"</button>
                         </li>
                     }).collect_view()}
                 </ul>
-                <select data-testid="c-filter-field" on:change=move |ev| f_field.set(event_target_value(&ev))>
+                <select data-testid="c-filter-field" aria-label=words::tr(words::T::RepFilterField) on:change=move |ev| f_field.set(event_target_value(&ev))>
                     <option value="">{t(Key::RepChooseField)}</option>
                     {move || field_options(|_| true)}
                 </select>
-                <select data-testid="c-filter-op" on:change=move |ev| f_op.set(event_target_value(&ev))>
+                <select data-testid="c-filter-op" aria-label=words::tr(words::T::RepFilterOp) on:change=move |ev| f_op.set(event_target_value(&ev))>
                     {["eq", "ne", "lt", "le", "gt", "ge", "contains", "in"].into_iter().map(|op| view! {
                         <option value=op>{op_key(op)}</option>
                     }).collect_view()}
                 </select>
-                <input data-testid="c-filter-value" prop:value=f_value on:input=move |ev| f_value.set(event_target_value(&ev))/>
+                <input data-testid="c-filter-value" aria-label=words::tr(words::T::RepFilterValue) prop:value=f_value on:input=move |ev| f_value.set(event_target_value(&ev))/>
                 <button data-testid="c-add-filter" on:click=move |_| {
                     let field = f_field.get();
                     if field.is_empty() { return; }
@@ -337,11 +344,11 @@ pub fn Constructor() -> impl IntoView {
                     <ul class="chips">
                         {move || listed.get().into_iter().enumerate().map(|(i, f)| view! {
                             <li class="chip">{label_of(&f)}
-                                <button class="x" aria-label="remove" on:click=move |_| listed.update(|v| { v.remove(i); })>"×"</button>
+                                <button class="x" aria-label=t(Key::Remove) on:click=move |_| listed.update(|v| { v.remove(i); })>"×"</button>
                             </li>
                         }).collect_view()}
                     </ul>
-                    <select data-testid="c-list-field" on:change=move |ev| l_field.set(event_target_value(&ev))>
+                    <select data-testid="c-list-field" aria-label=t(Key::RepChooseField) on:change=move |ev| l_field.set(event_target_value(&ev))>
                         <option value="">{t(Key::RepChooseField)}</option>
                         {move || field_options(|_| true)}
                     </select>
@@ -397,7 +404,7 @@ pub fn Constructor() -> impl IntoView {
             }}
 
             <div class="constructor-row save-row">
-                <input data-testid="c-name" placeholder=t(Key::RepName) prop:value=name on:input=move |ev| name.set(event_target_value(&ev))/>
+                <input data-testid="c-name" placeholder=t(Key::RepName) aria-label=t(Key::RepName) prop:value=name on:input=move |ev| name.set(event_target_value(&ev))/>
                 <span>{t(Key::RepShareWith)}</span>
                 {Role::ALL.into_iter().map(|role| view! {
                     <label class="check">

@@ -17,7 +17,7 @@ use crate::stock::api::{
     create_stock_doc, fulfil_reservation, product_availability, release_reservation, reserve,
 };
 use crate::stock::ui::search::ProductSearch;
-use crate::stock::{Availability, DocInput, DocKind, DocLine, ReserveInput};
+use crate::stock::{Availability, DocInput, DocKind, DocLine, ReservationInfo, ReserveInput};
 use crate::time::show;
 use crate::ui::error_box::ErrorBox;
 use crate::ui::offline::{is_network, seen, use_offline, Offline, Operation};
@@ -41,9 +41,21 @@ async fn fetch_availability(id: i64) -> Result<(Availability, Option<i64>), AppE
 /// What pressing «Reserve» gave: a reservation, or an operation queued offline.
 #[derive(Debug, Clone)]
 enum Reserved {
-    Made,
+    Made(ReservationInfo),
     Queued,
 }
+
+/// The way back from the last press, offered for a few seconds: release the hold just
+/// made, or make again the hold just released.
+#[derive(Debug, Clone)]
+pub(crate) enum Undo {
+    Release(i64),
+    Hold(ReserveInput),
+}
+
+/// A confirmation shown at the foot of the screen: its words, its way back, and a serial
+/// so that an older one's timer does not hide a newer one.
+type Toast = (String, Option<Undo>, u32);
 
 /// A hold to send: the request, its idempotency key, and words for the queue.
 #[derive(Debug, Clone)]
@@ -113,7 +125,7 @@ pub fn AvailabilityPanel(product_id: i64) -> impl IntoView {
                 return queue(hold);
             }
             match reserve(hold.input.clone(), Some(hold.key.clone())).await {
-                Ok(_) => Ok(Reserved::Made),
+                Ok(info) => Ok(Reserved::Made(info)),
                 Err(e) if is_network(&e) => {
                     offline.online.set(false);
                     queue(hold)
@@ -126,20 +138,75 @@ pub fn AvailabilityPanel(product_id: i64) -> impl IntoView {
         reserving.set(None);
         bump();
     });
-    Effect::new(move || {
-        notice.set(match reserve_action.value().get() {
-            Some(Ok(Reserved::Made)) => Some(Key::ReservedNotice),
-            Some(Ok(Reserved::Queued)) => Some(Key::QueuedOffline),
-            _ => None,
-        })
+    let toast = RwSignal::new(None::<Toast>);
+    let lang = crate::i18n::use_lang();
+    let show_toast = move |text: String, undo: Option<Undo>| {
+        let serial = toast.get_untracked().map_or(0, |t| t.2.wrapping_add(1));
+        toast.set(Some((text, undo, serial)));
+        #[cfg(feature = "hydrate")]
+        set_timeout(
+            move || {
+                if toast.get_untracked().is_some_and(|t| t.2 == serial) {
+                    toast.set(None);
+                }
+            },
+            std::time::Duration::from_secs(8),
+        );
+    };
+    Effect::new(move || match reserve_action.value().get() {
+        Some(Ok(Reserved::Made(info))) => {
+            notice.set(None);
+            let (name, _) = product_words.get_value();
+            let text = format!(
+                "{}: {name} × {}",
+                Key::ReservedNotice.text(lang.get_untracked()),
+                crate::format::qty(info.qty, lang.get_untracked())
+            );
+            show_toast(text, Some(Undo::Release(info.id)));
+        }
+        Some(Ok(Reserved::Queued)) => notice.set(Some(Key::QueuedOffline)),
+        _ => {}
     });
-    let release = Action::new(|id: &i64| release_reservation(*id));
-    on_outcome(release, error, bump);
+    // Releasing asks first (`confirming`), then offers to hold the goods again.
+    let confirming = RwSignal::new(None::<i64>);
+    let released = StoredValue::new(None::<ReserveInput>);
+    let release = Action::new(move |(id, input): &(i64, ReserveInput)| {
+        released.set_value(Some(input.clone()));
+        release_reservation(*id)
+    });
+    on_outcome(release, error, move || {
+        confirming.set(None);
+        bump();
+        let again = released.get_value();
+        show_toast(
+            Key::ReleasedNotice.text(lang.get_untracked()).to_string(),
+            again.map(Undo::Hold),
+        );
+    });
+    let undo = Action::new(|u: &Undo| {
+        let u = u.clone();
+        async move {
+            match u {
+                Undo::Release(id) => release_reservation(id).await,
+                Undo::Hold(input) => reserve(input, None).await.map(|_| ()),
+            }
+        }
+    });
+    on_outcome(undo, error, move || {
+        toast.set(None);
+        bump();
+    });
     let fulfil = Action::new(|id: &i64| fulfil_reservation(*id));
     on_outcome(fulfil, error, bump);
     let me = use_me();
     let linking = RwSignal::new(false);
     let link = Action::new(move |alternative: &i64| link_alternatives(product_id, *alternative));
+    let link_form = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move || {
+        if let Some(el) = link_form.get() {
+            crate::ui::browser::focus_first_field(&el);
+        }
+    });
     on_outcome(link, error, move || {
         linking.set(false);
         bump();
@@ -212,6 +279,15 @@ pub fn AvailabilityPanel(product_id: i64) -> impl IntoView {
             el.set_value("1");
         }
         reserving.set(Some((location_id, name, deliver_to)));
+        // The form opens below the figures: bring it into view with the cursor in its
+        // first field, or on a tablet it seems nothing happened.
+        #[cfg(feature = "hydrate")]
+        request_animation_frame(move || {
+            if let Some(el) = qty.get_untracked() {
+                let _ = el.focus();
+                el.select();
+            }
+        });
     };
     let place = move || {
         let (id, name, _) = reserving.get()?;
@@ -246,13 +322,13 @@ pub fn AvailabilityPanel(product_id: i64) -> impl IntoView {
                             </div>
                         })}
                         <Stale seen_at/>
-                        <Numbers a product_id open_form release fulfil/>
+                        <Numbers a product_id open_form release fulfil confirming/>
                     }.into_any(),
                     Err(e) => view! { <ErrorBox error=Signal::derive(move || Some(e.clone()))/> }.into_any(),
                 })}
             </Transition>
             <Show when=move || linking.get()>
-                <div class="card" data-testid="link-form">
+                <div class="card" data-testid="link-form" node_ref=link_form>
                     <h2>{t(Key::LinkAlternative)}</h2>
                     <ProductSearch on_pick=move |hit: crate::catalog::ProductHit| { link.dispatch(hit.id); }/>
                 </div>
@@ -286,6 +362,19 @@ pub fn AvailabilityPanel(product_id: i64) -> impl IntoView {
             {move || notice.get().map(|k| view! {
                 <p class="notice" role="status" data-testid="reserve-notice">{t(k)}</p>
             })}
+            <div class="toast-area" role="status" aria-live="polite">
+                {move || toast.get().map(|(text, way_back, _)| view! {
+                    <div class="toast" data-testid="reserve-notice">
+                        <span>{text}</span>
+                        {way_back.map(|u| view! {
+                            <button type="button" data-testid="undo" disabled=move || undo.pending().get()
+                                on:click=move |_| { undo.dispatch(u.clone()); }>{t(Key::Undo)}</button>
+                        })}
+                        <button type="button" class="icon-button" aria-label=t(Key::Close)
+                            on:click=move |_| toast.set(None)>"×"</button>
+                    </div>
+                })}
+            </div>
             {move || delivered.get().map(|id| view! {
                 <p class="notice" data-testid="delivery-created">
                     {t(Key::DeliveryCreated)} " " <a href=format!("/stock/documents/{id}")>"№" {id}</a>
@@ -355,8 +444,9 @@ fn Numbers(
     a: Availability,
     product_id: i64,
     open_form: impl Fn(i64, String, Option<i64>) + Copy + Send + Sync + 'static,
-    release: Action<i64, Result<(), AppError>>,
+    release: Action<(i64, ReserveInput), Result<(), AppError>>,
     fulfil: Action<i64, Result<(), AppError>>,
+    confirming: RwSignal<Option<i64>>,
 ) -> impl IntoView {
     let unit = a.product.unit;
     let home = a
@@ -378,14 +468,14 @@ fn Numbers(
     };
     view! {
         <div class="product-head">
-            <h2 data-testid="product-name">{a.product.name.clone()}</h2>
+            <h2 data-testid="product-name"><a href=format!("/stock/products/{}", a.product.id)>{a.product.name.clone()}</a></h2>
             <span class="muted">{t(Key::Sku)} " " {a.product.sku.clone()}</span>
-            <span class="price">{a.product.price.to_string()} " ₽"</span>
+            <span class="price">{crate::format::show_money(a.product.price)}</span>
         </div>
         <div class="table-wrap">
             <table class="table stock-table" data-testid="stock-table">
                 <thead><tr>
-                    <th>{t(Key::Location)}</th><th>{t(Key::Address)}</th><th>{t(Key::Distance)}</th>
+                    <th>{t(Key::Location)}</th><th class="opt">{t(Key::Address)}</th><th>{t(Key::Distance)}</th>
                     <th class="num">{t(Key::OnHand)}</th><th class="num">{t(Key::Reserved)}</th>
                     <th class="num">{t(Key::Available)}</th><th></th>
                 </tr></thead>
@@ -400,12 +490,13 @@ fn Numbers(
                         let deliver_name = name.clone();
                         view! {
                             <tr data-testid="stock-row" data-location=l.location_id.to_string() class:home=l.is_home class:empty=!free>
-                                <td>{l.name.clone()} {l.is_home.then(|| view! { <span class="badge">{t(Key::HomeBadge)}</span> })}</td>
-                                <td>{l.city.clone()} ", " {l.address.clone()}</td>
+                                <td>{l.name.clone()} {l.is_home.then(|| view! { <span class="badge">{t(Key::HomeBadge)}</span> })}
+                                    <span class="addr-inline muted">{l.city.clone()} ", " {l.address.clone()}</span></td>
+                                <td class="opt">{l.city.clone()} ", " {l.address.clone()}</td>
                                 <td>{l.distance_km.filter(|_| !l.is_home).map(|d| view! { {d} " " {t(Key::Km)} })}</td>
-                                <td class="num">{l.on_hand.to_string()}</td>
-                                <td class="num">{l.reserved.to_string()}</td>
-                                <td class="num" data-testid="available">{l.available.to_string()}</td>
+                                <td class="num">{crate::format::show_qty(l.on_hand)}</td>
+                                <td class="num">{crate::format::show_qty(l.reserved)}</td>
+                                <td class="num" data-testid="available">{crate::format::show_qty(l.available)}</td>
                                 <td class="row-actions">
                                     {free.then(|| view! {
                                         <a class="button" data-testid=format!("reserve-{id}")
@@ -443,10 +534,17 @@ fn Numbers(
                         <tbody>
                             {a.reservations.into_iter().map(|r| {
                                 let id = r.id;
+                                let again = ReserveInput {
+                                    product_id,
+                                    location_id: r.location_id,
+                                    qty: r.qty,
+                                    order_id: None,
+                                    client: r.client.clone(),
+                                };
                                 view! {
                                     <tr data-testid="reservation-row">
                                         <td>{location_name(r.location_id)}</td>
-                                        <td class="num">{r.qty.to_string()} " " {t(unit.label())}</td>
+                                        <td class="num">{crate::format::show_qty_unit(r.qty, unit)}</td>
                                         <td>{match r.order_id {
                                             Some(order) => view! { {t(Key::ForOrder)} " №" {order} }.into_any(),
                                             None => r.client.clone().into_any(),
@@ -455,8 +553,16 @@ fn Numbers(
                                         <td>{r.expires_at.map(show)}</td>
                                         <td class="row-actions">
                                             {r.can_close.then(|| view! {
-                                                <button on:click=move |_| { fulfil.dispatch(id); }>{t(Key::Fulfil)}</button>
-                                                <button class="danger" on:click=move |_| { release.dispatch(id); }>{t(Key::Release)}</button>
+                                                <Show when=move || confirming.get() == Some(id)
+                                                    fallback=move || view! {
+                                                        <button on:click=move |_| { fulfil.dispatch(id); }>{t(Key::Fulfil)}</button>
+                                                        <button class="danger" data-testid="release" on:click=move |_| confirming.set(Some(id))>{t(Key::Release)}</button>
+                                                    }>
+                                                    <span class="confirm-question">{t(Key::ReleaseConfirm)}</span>
+                                                    <button class="danger" data-testid="release-confirm"
+                                                        on:click={let again = again.clone(); move |_| { release.dispatch((id, again.clone())); }}>{t(Key::ReleaseYes)}</button>
+                                                    <button on:click=move |_| confirming.set(None)>{t(Key::Cancel)}</button>
+                                                </Show>
                                             })}
                                         </td>
                                     </tr>

@@ -123,7 +123,7 @@ pub fn DocumentPage() -> impl IntoView {
                                                 <td>{l.sku}</td>
                                                 <td><a href=format!("/stock?product={}", l.product_id)>{l.name}</a></td>
                                                 {l.counted.map(|c| view! { <td class="num">{c.to_string()}</td> })}
-                                                <td class="num">{l.qty.to_string()}</td>
+                                                <td class="num">{crate::format::show_qty(l.qty)}</td>
                                             </tr>
                                         }).collect_view()}
                                     </tbody>

@@ -108,8 +108,8 @@ pub fn OverviewPage() -> impl IntoView {
                                         <tr>
                                             <td>{row.sku}</td>
                                             <td><a href=format!("/stock?product={}", row.product_id)>{row.name}</a></td>
-                                            <td class="num">{row.on_hand.to_string()} " " {t(row.unit.label())}</td>
-                                            <td class="num">{row.reserved.to_string()}</td>
+                                            <td class="num">{crate::format::show_qty_unit(row.on_hand, row.unit)}</td>
+                                            <td class="num">{crate::format::show_qty(row.reserved)}</td>
                                             <td class="num">{row.available.to_string()}</td>
                                         </tr>
                                     }).collect_view()}

@@ -63,7 +63,13 @@ pub fn ProductSearch(
         match hits.get_untracked() {
             Some((q, Ok(list))) if q == typed => {
                 if let Some(first) = list.into_iter().next() {
-                    open(first);
+                    // A scan of a barcode on the stock screen opens the product's card.
+                    if first.exact_barcode && action.is_some() {
+                        clear();
+                        navigate(&format!("/stock/products/{}", first.id), Default::default());
+                    } else {
+                        open(first);
+                    }
                 }
             }
             // The hits for this text are not here yet: let the page answer it.
@@ -78,7 +84,7 @@ pub fn ProductSearch(
     };
     let field = view! {
         <input type="search" name="q" data-testid="product-search" autocomplete="off"
-            placeholder=t(Key::SearchProducts) node_ref=input
+            placeholder=t(Key::SearchProducts) aria-label=t(Key::SearchProducts) node_ref=input
             on:input=move |ev| text.set(event_target_value(&ev))
             on:keydown=move |ev| {
                 if ev.key() == "Enter" {
@@ -102,7 +108,7 @@ pub fn ProductSearch(
                                     <button type="button" class="hit" on:click=move |_| open(picked.clone())>
                                         <span class="hit-name">{hit.name}</span>
                                         <span class="muted">{hit.sku}</span>
-                                        <span class="hit-free">{hit.available.to_string()} " " {t(hit.unit.label())}</span>
+                                        <span class="hit-free">{crate::format::show_qty_unit(hit.available, hit.unit)}</span>
                                     </button>
                                 </li>
                             }
