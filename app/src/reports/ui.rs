@@ -65,6 +65,14 @@ pub fn ResultTable(table: Table) -> impl IntoView {
     let cls2 = cls.clone();
     let cls3 = cls.clone();
     let empty = table.rows.is_empty();
+    // Each cell names its column, so that on a tablet a row can be read as a card.
+    let labels: Vec<String> = table
+        .columns
+        .iter()
+        .map(|c| c.label(lang.get_untracked()).to_string())
+        .collect();
+    let label = move |i: usize| labels.get(i).cloned().unwrap_or_default();
+    let label2 = label.clone();
     view! {
         // Focusable, so a keyboard can scroll a table wider than the screen.
         <div class="report-table-wrap" tabindex="0" role="region" aria-label=t(Key::NavReports)>
@@ -80,7 +88,7 @@ pub fn ResultTable(table: Table) -> impl IntoView {
                     {table.rows.iter().map(|row| view! {
                         <tr data-testid="report-row">
                             {row.iter().enumerate().map(|(i, v)| view! {
-                                <td class=cls2(i)>{cell_text(v)}</td>
+                                <td class=cls2(i) data-label=label(i)>{cell_text(v)}</td>
                             }).collect_view()}
                         </tr>
                     }).collect_view()}
@@ -88,7 +96,7 @@ pub fn ResultTable(table: Table) -> impl IntoView {
                 {table.totals.clone().map(|totals| view! {
                     <tfoot><tr data-testid="report-totals">
                         {totals.iter().enumerate().map(|(i, v)| view! {
-                            <td class=cls3(i)>{if i == 0 && *v == Value::Null { t(Key::Total)().to_string() } else { cell_text(v) }}</td>
+                            <td class=cls3(i) data-label=label2(i)>{if i == 0 && *v == Value::Null { t(Key::Total)().to_string() } else { cell_text(v) }}</td>
                         }).collect_view()}
                     </tr></tfoot>
                 })}
