@@ -237,7 +237,7 @@ test('an admin passes a share of a fund on to another; a payment shows its part'
     headers, data: { direction: 'in', method: 'cash', amount: '1500', fund_id: revenue.id, order_id: order.id },
   })).status()).toBe(201);
   await page.goto(`/orders/${order.id}`);
-  await expect(page.getByTestId('payment-parts')).toContainText(`Резерв ${tag} 150 ₽`);
+  await expect(page.getByTestId('payment-parts')).toContainText(`Резерв ${tag} ₽150.00`);
 });
 
 test('order entry suggests taking the lines from the fewest places, nearest first, with one button', async ({ page, errors, request }, info) => {
