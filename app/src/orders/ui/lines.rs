@@ -31,7 +31,7 @@ pub fn DraftLines(lines: RwSignal<Vec<Draft>>, errors: RwSignal<Errors>) -> impl
     };
     view! {
         <ul class="order-lines" data-testid="draft-lines">
-            <For each=move || lines.get().into_iter().enumerate().collect::<Vec<_>>() key=|(i, d)| (*i, d.product_id, d.location_id) let:item>
+            <For each=move || { lines.get().into_iter().enumerate().collect::<Vec<_>>() } key=|(i, d)| (*i, d.product_id, d.location_id) let:item>
                 {
                     let (i, d) = item;
                     let line = move || lines.with(|l| l.get(i).cloned());
