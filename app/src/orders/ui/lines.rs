@@ -37,7 +37,7 @@ pub fn DraftLines(lines: RwSignal<Vec<Draft>>, errors: RwSignal<Errors>) -> impl
                     let line = move || lines.with(|l| l.get(i).cloned());
                     let amount = move || line().and_then(|d| d.amount());
                     let off = move || {
-                        line().filter(|d| d.discount_unit == DiscountUnit::Percent && !d.discount.trim().is_empty())
+                        line().filter(|d| d.discount_unit == DiscountUnit::Percent && !d.discount.trim().is_empty() && d.gross().is_some())
                             .and_then(|d| d.discount().ok())
                     };
                     let unit = move || line().map(|d| d.discount_unit).unwrap_or_default();
