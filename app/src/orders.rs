@@ -13,6 +13,7 @@ pub mod access;
 #[cfg(feature = "ssr")]
 pub mod actions;
 pub mod api;
+pub mod discount;
 #[cfg(feature = "ssr")]
 pub mod edit;
 #[cfg(feature = "ssr")]

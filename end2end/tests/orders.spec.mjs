@@ -189,6 +189,7 @@ test('an open order is edited: a discount, a line from the warehouse, the holds 
   await page.waitForSelector('body[data-ready]');
   await expect(page.getByTestId('draft-line')).toHaveCount(1);
   await page.getByTestId('draft-line').first().locator('input.discount').fill('100');
+  await expect(page.getByTestId('draft-total')).toHaveAttribute('data-amount', '1400');
   await expect(page.getByTestId('draft-total')).toHaveText('₽1,400.00');
   await page.getByTestId('product-search').fill(`E2E-ORD-${tag}`);
   await page.getByTestId('search-hits').locator('button').first().click();
@@ -196,6 +197,7 @@ test('an open order is edited: a discount, a line from the warehouse, the holds 
   await expect(page.locator(`[data-testid=source-row][data-location="${shop.id}"] [data-testid=available]`)).toHaveText('1');
   await expect(page.getByTestId('source-holds')).toContainText(`№${order.id}`);
   await page.locator(`[data-testid=take-from][data-location="${warehouse.id}"]`).click();
+  await expect(page.getByTestId('draft-total')).toHaveAttribute('data-amount', '2900');
   await expect(page.getByTestId('draft-total')).toHaveText('₽2,900.00');
   await page.getByTestId('create-order').click();
   await page.waitForURL(`**/orders/${order.id}`);

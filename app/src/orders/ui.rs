@@ -4,7 +4,11 @@
 
 pub mod board;
 pub mod card;
+pub mod draft;
+pub mod field_note;
+pub mod lines;
 pub mod new;
+pub mod new_client;
 pub mod settings;
 pub mod sources;
 

@@ -93,3 +93,83 @@ pub fn focus_first_field(form: &leptos::web_sys::Element) {
     #[cfg(not(feature = "hydrate"))]
     let _ = form;
 }
+
+#[cfg(feature = "hydrate")]
+mod local {
+    use wasm_bindgen::prelude::*;
+
+    // The page's `localStorage`, bound directly (no extra web-sys feature). `catch`: a
+    // browser that refuses storage (private mode, quota) throws, and that is only a
+    // draft not kept.
+    #[wasm_bindgen]
+    extern "C" {
+        #[wasm_bindgen(js_namespace = localStorage, js_name = getItem, catch)]
+        pub fn get(key: &str) -> Result<Option<String>, JsValue>;
+        #[wasm_bindgen(js_namespace = localStorage, js_name = setItem, catch)]
+        pub fn set(key: &str, value: &str) -> Result<(), JsValue>;
+        #[wasm_bindgen(js_namespace = localStorage, js_name = removeItem, catch)]
+        pub fn remove(key: &str) -> Result<(), JsValue>;
+    }
+}
+
+/// A value kept in the browser's `localStorage` (`None` on the server, or when the
+/// browser keeps nothing).
+pub fn stored(key: &str) -> Option<String> {
+    #[cfg(feature = "hydrate")]
+    {
+        local::get(key).ok().flatten()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = key;
+        None
+    }
+}
+
+/// Keeps `value` in `localStorage` under `key` (best effort).
+pub fn store(key: &str, value: &str) {
+    #[cfg(feature = "hydrate")]
+    let _ = local::set(key, value);
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (key, value);
+}
+
+/// Forgets `key` in `localStorage`.
+pub fn unstore(key: &str) {
+    #[cfg(feature = "hydrate")]
+    let _ = local::remove(key);
+    #[cfg(not(feature = "hydrate"))]
+    let _ = key;
+}
+
+/// Moves the keyboard focus to the element with this id (if it is there).
+pub fn focus_id(id: &str) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        if let Some(el) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id(id))
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            let _ = el.focus();
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = id;
+}
+
+/// The browser's confirm dialog; `false` on the server or when it can't be shown.
+pub fn confirm(question: &str) -> bool {
+    #[cfg(feature = "hydrate")]
+    {
+        web_sys::window()
+            .and_then(|w| w.confirm_with_message(question).ok())
+            .unwrap_or(false)
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = question;
+        false
+    }
+}

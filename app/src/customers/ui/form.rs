@@ -3,8 +3,8 @@
 
 use crate::customers::api::{phone_owners, save_client};
 use crate::customers::{Client, ClientInput};
-use crate::error::AppError;
-use crate::i18n::{t, Key};
+use crate::error::{AppError, Field};
+use crate::i18n::{problem_key, t, use_lang, Key};
 use crate::ui::error_box::ErrorBox;
 use leptos::prelude::*;
 
@@ -47,6 +47,30 @@ pub fn ClientForm(
         Some(Err(e)) => error.set(Some(e)),
         None => {}
     });
+    // A client's name is a person's full name («ФИО»), not a title («Название»).
+    let lang = use_lang();
+    let name_error = move || match error.get() {
+        Some(AppError::Validation {
+            field: Field::Name,
+            problem,
+        }) => Some(format!(
+            "{}: {}",
+            Key::PersonName.text(lang.get()),
+            problem_key(problem).text(lang.get())
+        )),
+        _ => None,
+    };
+    let other_error = Signal::derive(move || {
+        error.get().filter(|e| {
+            !matches!(
+                e,
+                AppError::Validation {
+                    field: Field::Name,
+                    ..
+                }
+            )
+        })
+    });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let input = ClientInput {
@@ -66,7 +90,7 @@ pub fn ClientForm(
     };
     view! {
         <form class="card form-grid" data-testid="client-form" novalidate on:submit=submit>
-            <label><span>{t(Key::FieldName)}</span><input name="name" autocomplete="off" bind:value=name/></label>
+            <label><span>{t(Key::PersonName)}</span><input name="name" autocomplete="off" bind:value=name/></label>
             <fieldset class="phones">
                 <legend>{t(Key::Phones)}</legend>
                 <For each=move || 0..phones.with(Vec::len) key=|i| *i let:i>
@@ -93,7 +117,8 @@ pub fn ClientForm(
             <label><span>{t(Key::FieldEmail)}</span><input name="email" type="email" inputmode="email" autocomplete="off" bind:value=email/></label>
             <label><span>{t(Key::FieldNotes)}</span><textarea name="notes" rows="3" bind:value=notes></textarea></label>
             <label class="check"><input type="checkbox" name="consent" bind:checked=consent/><span>{t(Key::Consent)}</span></label>
-            <ErrorBox error/>
+            {move || name_error().map(|m| view! { <p class="error" role="alert" data-code="validation">{m}</p> })}
+            <ErrorBox error=other_error/>
             <div class="buttons">
                 <button type="submit" class="primary" disabled=move || save.pending().get()>
                     {if id.is_some() { t(Key::Save) } else { t(Key::Create) }}

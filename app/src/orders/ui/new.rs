@@ -2,19 +2,27 @@
 //! name), how the goods reach them, and the lines — find a product (name, SKU or a
 //! scanned barcode), see where it is free and who holds it, take it from a location or
 //! switch to an alternative; set quantities and discounts with the amounts summed as
-//! you type. Saving reserves the new lines, or says what is short where.
+//! you type. Saving reserves the new lines, or says what is short where. Nothing typed is
+//! lost: the form is kept in the browser as a draft until it is saved or discarded, and a
+//! client the search does not find is created right here.
 
+use super::draft::{self, check, field_of, storage_key, Draft, Errors, FieldError, Saved};
+use super::field_note::{described, invalid, is_invalid, FieldNote};
+use super::lines::DraftLines;
+use super::new_client::InlineClient;
 use super::sources::{LineSources, Take};
 use crate::catalog::ProductHit;
 use crate::customers::api::search_clients;
 use crate::customers::ClientHit;
-use crate::error::{AppError, Field};
+use crate::error::AppError;
 use crate::i18n::{t, Key};
 use crate::orders::api::{create_order, get_order, update_order};
-use crate::orders::{line_amount, Fulfilment, Order, OrderInput, OrderLineInput};
+use crate::orders::discount::DiscountUnit;
+use crate::orders::{Fulfilment, Order, OrderInput};
 use crate::org::api::list_locations;
-use crate::quantity::{Money, Qty};
+use crate::quantity::Money;
 use crate::stock::ui::search::ProductSearch;
+use crate::ui::browser;
 use crate::ui::error_box::ErrorBox;
 use crate::ui::offline::{is_network, use_offline, Offline, Operation};
 use leptos::prelude::*;
@@ -25,41 +33,13 @@ mod words {
     crate::i18n::local_texts! {
         AddLinesHint => "Find a product, then choose where to take it from.", "Найдите товар и выберите, откуда его взять.";
         SourcingSuggestion => "Fewest places to take it all from", "Собрать заказ из наименьшего числа мест";
-    }
-}
-
-/// A line being put together, with names for the screen.
-#[derive(Clone, PartialEq)]
-struct Draft {
-    product_id: i64,
-    product: String,
-    location_id: i64,
-    location: String,
-    qty: String,
-    discount: String,
-    price: Money,
-    /// A line already on the order keeps the price it was sold at.
-    keep_price: bool,
-}
-
-impl Draft {
-    fn input(&self) -> Result<OrderLineInput, AppError> {
-        Ok(OrderLineInput {
-            product_id: self.product_id,
-            location_id: self.location_id,
-            qty: Qty::parse(&self.qty, Field::Quantity)?,
-            price: self.keep_price.then_some(self.price),
-            discount: if self.discount.trim().is_empty() {
-                Money::ZERO
-            } else {
-                Money::parse(&self.discount, Field::Discount)?
-            },
-        })
-    }
-
-    fn amount(&self) -> Option<Money> {
-        let line = self.input().ok()?;
-        line_amount(line.qty, self.price, line.discount).ok()
+        DraftRestored => "Your unsaved draft was restored.", "Восстановлен несохранённый черновик.";
+        DiscardDraft => "Discard draft", "Отменить черновик";
+        ConfirmDiscard => "Discard this draft? Everything typed into the form will be lost.", "Отменить черновик? Всё введённое в форму будет потеряно.";
+        NobodyFound => "No client found.", "Клиент не найден.";
+        CreateClient => "Create a client", "Создать клиента";
+        Unpick => "choose another", "выбрать другого";
+        FixFields => "Check the fields marked in red", "Проверьте поля, отмеченные красным";
     }
 }
 
@@ -97,55 +77,36 @@ pub fn EditOrderPage() -> impl IntoView {
 #[component]
 fn OrderForm(existing: Option<Order>) -> impl IntoView {
     let editing = existing.as_ref().map(|o| (o.id, o.process_id, o.shop_id));
-    let client = RwSignal::new(existing.as_ref().and_then(|o| {
-        Some(ClientHit {
-            id: o.client_id?,
-            name: o.client.clone().unwrap_or_default(),
-            phones: Vec::new(),
-            email: String::new(),
-        })
-    }));
-    let client_query = RwSignal::new(String::new());
-    let clients = Resource::new(
-        move || client_query.get(),
-        |q| async move {
-            if q.trim().len() < 2 {
-                Ok(Vec::new())
-            } else {
-                search_clients(q).await
-            }
-        },
-    );
-    let fulfilment = RwSignal::new(
-        existing
+    // What the form starts from: empty, or the order being edited. A draft equal to it
+    // is not kept.
+    let initial = Saved {
+        client: existing.as_ref().and_then(|o| {
+            Some(ClientHit {
+                id: o.client_id?,
+                name: o.client.clone().unwrap_or_default(),
+                phones: Vec::new(),
+                email: String::new(),
+            })
+        }),
+        fulfilment: existing
             .as_ref()
             .map_or(Fulfilment::Pickup, |o| o.fulfilment)
             .as_str()
             .to_string(),
-    );
-    let address = RwSignal::new(
-        existing
+        address: existing
             .as_ref()
             .map(|o| o.delivery_address.clone())
             .unwrap_or_default(),
-    );
-    let pickup = RwSignal::new(
-        existing
+        pickup: existing
             .as_ref()
             .and_then(|o| o.pickup_location_id)
             .map(|p| p.to_string())
             .unwrap_or_default(),
-    );
-    let comment = RwSignal::new(
-        existing
+        comment: existing
             .as_ref()
             .map(|o| o.comment.clone())
             .unwrap_or_default(),
-    );
-    let locations = Resource::new(|| (), |_| list_locations());
-    let picked = RwSignal::new(None::<ProductHit>);
-    let lines = RwSignal::new(
-        existing
+        lines: existing
             .as_ref()
             .map(|o| {
                 o.lines
@@ -157,17 +118,112 @@ fn OrderForm(existing: Option<Order>) -> impl IntoView {
                         location: l.location.clone(),
                         qty: l.qty.to_string(),
                         discount: l.discount.to_string(),
+                        discount_unit: DiscountUnit::Money,
                         price: l.price,
                         keep_price: true,
+                        unit: None,
                     })
                     .collect::<Vec<_>>()
             })
             .unwrap_or_default(),
+    };
+    let client = RwSignal::new(initial.client.clone());
+    let client_query = RwSignal::new(String::new());
+    let clients = Resource::new(
+        move || client_query.get(),
+        |q| async move {
+            if q.trim().len() < 2 {
+                Ok(Vec::new())
+            } else {
+                search_clients(q).await
+            }
+        },
     );
+    // The query the inline «new client» form was opened with.
+    let creating = RwSignal::new(None::<String>);
+    let fulfilment = RwSignal::new(initial.fulfilment.clone());
+    let address = RwSignal::new(initial.address.clone());
+    let pickup = RwSignal::new(initial.pickup.clone());
+    let comment = RwSignal::new(initial.comment.clone());
+    let lines = RwSignal::new(initial.lines.clone());
+    let locations = Resource::new(|| (), |_| list_locations());
+    let picked = RwSignal::new(None::<ProductHit>);
+    let errors = RwSignal::new(Errors::new());
     let error = RwSignal::new(None::<AppError>);
     let offline = use_offline();
     let lang = crate::i18n::use_lang();
     let queued = RwSignal::new(false);
+
+    // The draft: read back once the user is known (in the browser only, after
+    // hydration, so the server's HTML and the first render agree), then written on
+    // every change.
+    let form = move || Saved {
+        client: client.get(),
+        fulfilment: fulfilment.get(),
+        address: address.get(),
+        pickup: pickup.get(),
+        comment: comment.get(),
+        lines: lines.get(),
+    };
+    let apply = move |s: Saved| {
+        client.set(s.client);
+        fulfilment.set(if s.fulfilment.is_empty() {
+            "pickup".into()
+        } else {
+            s.fulfilment
+        });
+        address.set(s.address);
+        pickup.set(s.pickup);
+        comment.set(s.comment);
+        lines.set(s.lines);
+        errors.set(Vec::new());
+        error.set(None);
+    };
+    let draft_key = RwSignal::new(None::<String>);
+    let restored = RwSignal::new(false);
+    let me = crate::ui::shell::use_me();
+    Effect::new(move || {
+        if draft_key.get_untracked().is_some() {
+            return;
+        }
+        if let Some(Ok(Some(me))) = me.get() {
+            let key = storage_key(me.id, editing.map(|e| e.0));
+            let kept =
+                browser::stored(&key).and_then(|json| serde_json::from_str::<Saved>(&json).ok());
+            if let Some(kept) = kept.filter(|k| !k.is_blank()) {
+                apply(kept);
+                restored.set(true);
+            }
+            draft_key.set(Some(key));
+        }
+    });
+    let unchanged = StoredValue::new(initial);
+    Effect::new(move || {
+        let now = form();
+        if let Some(key) = draft_key.get() {
+            if now.is_blank() || unchanged.with_value(|i| *i == now) {
+                browser::unstore(&key);
+            } else if let Ok(json) = serde_json::to_string(&now) {
+                browser::store(&key, &json);
+            }
+        }
+    });
+    let discard = move |_| {
+        if browser::confirm(words::T::ConfirmDiscard.text(lang.get_untracked())) {
+            if let Some(key) = draft_key.get_untracked() {
+                browser::unstore(&key);
+            }
+            apply(unchanged.get_value());
+            creating.set(None);
+            picked.set(None);
+            restored.set(false);
+        }
+    };
+    let dirty = move || {
+        let now = form();
+        !now.is_blank() && unchanged.with_value(|i| *i != now)
+    };
+
     // A new order carries a key made when «Save» is pressed: a retry after a lost
     // answer, or the offline queue's replay, gets the same order. Without a network it
     // waits on the tablet (`Ok(None)`).
@@ -194,42 +250,52 @@ fn OrderForm(existing: Option<Order>) -> impl IntoView {
         }
     });
     let navigate = use_navigate();
+    // Shows refusals beside their fields, focusing the first; what belongs to no field
+    // goes to the box at the bottom.
+    let refuse = move |found: Errors| {
+        let (fields, other): (Errors, Errors) =
+            found.into_iter().partition(|(id, _)| !id.is_empty());
+        if let Some((id, _)) = fields.first() {
+            browser::focus_id(id);
+        }
+        error.set(other.into_iter().find_map(|(_, e)| match e {
+            FieldError::App(e) => Some(e),
+            _ => None,
+        }));
+        errors.set(fields);
+    };
     Effect::new(move || match save.value().get() {
-        Some(Ok(Some(o))) => navigate(&format!("/orders/{}", o.id), Default::default()),
+        Some(Ok(Some(o))) => {
+            if let Some(key) = draft_key.get_untracked() {
+                browser::unstore(&key);
+            }
+            navigate(&format!("/orders/{}", o.id), Default::default())
+        }
         Some(Ok(None)) => {
             error.set(None);
+            errors.set(Vec::new());
             lines.set(Vec::new());
             client.set(None);
             comment.set(String::new());
             queued.set(true);
         }
-        Some(Err(e)) => error.set(Some(e)),
+        Some(Err(e)) => {
+            let now = form_untracked(client, fulfilment, address, pickup, comment, lines);
+            let id = field_of(&e, &now).unwrap_or_default();
+            refuse(vec![(id, FieldError::App(e))]);
+        }
         None => {}
     });
     let submit = move |_| {
-        let parsed: Result<Vec<OrderLineInput>, AppError> =
-            lines.get_untracked().iter().map(Draft::input).collect();
-        let input = parsed.and_then(|lines| {
-            OrderInput {
-                process_id: editing.map(|e| e.1),
-                client_id: client.get_untracked().map(|c| c.id),
-                shop_id: editing.map(|e| e.2),
-                fulfilment: Fulfilment::parse(&fulfilment.get_untracked())
-                    .unwrap_or(Fulfilment::Pickup),
-                pickup_location_id: pickup.get_untracked().parse().ok(),
-                delivery_address: address.get_untracked(),
-                comment: comment.get_untracked(),
-                lines,
-            }
-            .validate()
-        });
-        match input {
+        let now = form_untracked(client, fulfilment, address, pickup, comment, lines);
+        match check(&now, editing) {
             Ok(input) => {
                 error.set(None);
+                errors.set(Vec::new());
                 queued.set(false);
-                let who = client.get_untracked().map(|c| c.name).unwrap_or_default();
-                let what = lines
-                    .get_untracked()
+                let who = now.client.map(|c| c.name).unwrap_or_default();
+                let what = now
+                    .lines
                     .iter()
                     .map(|d| format!("{} × {}", d.product, d.qty))
                     .collect::<Vec<_>>()
@@ -245,7 +311,7 @@ fn OrderForm(existing: Option<Order>) -> impl IntoView {
                 );
                 save.dispatch((input, Offline::new_key(), label));
             }
-            Err(e) => error.set(Some(e)),
+            Err(found) => refuse(found),
         }
     };
     let take = move |x: Take| {
@@ -257,8 +323,10 @@ fn OrderForm(existing: Option<Order>) -> impl IntoView {
                 location: x.location.clone(),
                 qty: "1".into(),
                 discount: String::new(),
+                discount_unit: DiscountUnit::Money,
                 price: x.product.price,
                 keep_price: false,
+                unit: Some(x.product.unit),
             })
         });
         picked.set(None);
@@ -277,7 +345,7 @@ fn OrderForm(existing: Option<Order>) -> impl IntoView {
                 .filter_map(|d| {
                     Some(crate::orders::sourcing::Need {
                         product_id: d.product_id,
-                        qty: Qty::parse(&d.qty, Field::Quantity).ok()?,
+                        qty: d.qty().ok()?,
                     })
                 })
                 .collect::<Vec<_>>()
@@ -309,103 +377,124 @@ fn OrderForm(existing: Option<Order>) -> impl IntoView {
     let fulfilment_option = move |value: &'static str, label: Key| {
         view! { <option value=value selected=move || fulfilment.get() == value>{t(label)}</option> }
     };
+    // An edited field loses its error; the others keep theirs until the next check.
+    let clear = move |id: &'static str| errors.update(|v| v.retain(|(f, _)| f != id));
+    let client_created = move |c: ClientHit| {
+        client.set(Some(c));
+        client_query.set(String::new());
+        creating.set(None);
+        clear(draft::CLIENT);
+    };
+    let fields_wrong = move || errors.with(|v| v.len());
     view! {
+        <Show when=move || restored.get()>
+            <p class="notice" role="status" data-testid="draft-restored">{words::tr(words::T::DraftRestored)}</p>
+        </Show>
         <div class="card form-grid">
-            <label><span>{t(Key::FieldClient)}</span>
+            <div class="field" class:invalid=is_invalid(errors, draft::CLIENT.into())>
                 {move || match client.get() {
                     Some(c) => view! {
+                        <span class="field-label">{t(Key::FieldClient)}</span>
                         <span class="picked" data-testid="picked-client">{c.name}
-                            <button type="button" class="chip" data-testid="unpick-client" on:click=move |_| client.set(None)>"×"</button>
+                            <button type="button" class="chip" id=draft::CLIENT data-testid="unpick-client"
+                                aria-label=move || format!("{}: {}", Key::FieldClient.text(lang.get()), words::T::Unpick.text(lang.get()))
+                                on:click=move |_| client.set(None)>"×"</button>
                         </span>
                     }.into_any(),
                     None => view! {
-                        <input type="search" name="client" data-testid="order-client-search" autocomplete="off"
-                            placeholder=t(Key::SearchClients) bind:value=client_query/>
+                        <label><span>{t(Key::FieldClient)}</span>
+                            <input type="search" name="client" id=draft::CLIENT data-testid="order-client-search" autocomplete="off"
+                                placeholder=t(Key::SearchClients) bind:value=client_query
+                                aria-invalid=invalid(errors, draft::CLIENT.into()) aria-describedby=described(errors, draft::CLIENT.into())/>
+                        </label>
                     }.into_any(),
                 }}
-            </label>
+                <FieldNote errors id=draft::CLIENT/>
+            </div>
             <Transition>
                 {move || clients.get().map(|r| {
                     let hits = r.unwrap_or_default();
-                    (client.get().is_none() && !hits.is_empty()).then(|| view! {
-                        <ul class="hits" data-testid="client-hits">
-                            {hits.into_iter().map(|c| {
-                                let pick = c.clone();
-                                view! {
-                                    <li><button type="button" class="hit" on:click=move |_| { client.set(Some(pick.clone())); client_query.set(String::new()); }>
-                                        <span class="hit-name">{c.name}</span>
-                                        <span class="muted">{c.phones.iter().map(|p| p.display()).collect::<Vec<_>>().join(", ")}</span>
-                                    </button></li>
-                                }
-                            }).collect_view()}
-                        </ul>
+                    let query = client_query.get();
+                    let none_found = hits.is_empty() && query.trim().chars().count() >= 2;
+                    (client.get().is_none() && creating.with(Option::is_none)).then(|| view! {
+                        {(!hits.is_empty()).then(|| view! {
+                            <ul class="hits" data-testid="client-hits">
+                                {hits.into_iter().map(|c| {
+                                    let pick = c.clone();
+                                    view! {
+                                        <li><button type="button" class="hit" on:click=move |_| { client.set(Some(pick.clone())); client_query.set(String::new()); clear(draft::CLIENT); }>
+                                            <span class="hit-name">{c.name}</span>
+                                            <span class="muted">{c.phones.iter().map(|p| p.display()).collect::<Vec<_>>().join(", ")}</span>
+                                        </button></li>
+                                    }
+                                }).collect_view()}
+                            </ul>
+                        })}
+                        {none_found.then(|| view! {
+                            <p class="no-client" data-testid="no-client">
+                                <span class="muted">{words::tr(words::T::NobodyFound)}</span>
+                                <button type="button" data-testid="create-client-offer"
+                                    on:click=move |_| creating.set(Some(client_query.get_untracked()))>{words::tr(words::T::CreateClient)}</button>
+                            </p>
+                        })}
                     })
                 })}
             </Transition>
+            {move || creating.get().map(|query| view! {
+                <InlineClient query on_created=client_created on_cancel=move |_: ()| creating.set(None)/>
+            })}
             <label><span>{t(Key::Fulfilment)}</span>
-                <select name="fulfilment" on:change=move |ev| fulfilment.set(event_target_value(&ev))>
+                <select name="fulfilment" on:change=move |ev| { fulfilment.set(event_target_value(&ev)); clear(draft::ADDRESS); clear(draft::PICKUP); }>
                     {fulfilment_option("pickup", Key::PickupHere)}
                     {fulfilment_option("pickup_other", Key::PickupOther)}
                     {fulfilment_option("delivery", Key::Delivery)}
                 </select>
             </label>
             <Show when=move || fulfilment.get() == "delivery">
-                <label><span>{t(Key::FieldAddress)}</span><input name="address" bind:value=address/></label>
+                <div class="field" class:invalid=is_invalid(errors, draft::ADDRESS.into())>
+                    <label><span>{t(Key::FieldAddress)}</span>
+                        <input name="address" id=draft::ADDRESS bind:value=address on:input=move |_| clear(draft::ADDRESS)
+                            aria-invalid=invalid(errors, draft::ADDRESS.into()) aria-describedby=described(errors, draft::ADDRESS.into())/>
+                    </label>
+                    <FieldNote errors id=draft::ADDRESS/>
+                </div>
             </Show>
             <Show when=move || fulfilment.get() == "pickup_other">
-                <label><span>{t(Key::PickupAt)}</span>
-                    <Transition>
-                        {move || locations.get().map(|r| view! {
-                            <select name="pickup" on:change=move |ev| pickup.set(event_target_value(&ev))>
-                                <option value="">{t(Key::None_)}</option>
-                                {r.unwrap_or_default().into_iter().filter(|l| l.active).map(|l| {
-                                    let value = l.id.to_string();
-                                    let current = value.clone();
-                                    view! {
-                                        <option value=value selected=move || pickup.get() == current>{l.name}</option>
-                                    }
-                                }).collect_view()}
-                            </select>
-                        })}
-                    </Transition>
-                </label>
+                <div class="field" class:invalid=is_invalid(errors, draft::PICKUP.into())>
+                    <label><span>{t(Key::PickupAt)}</span>
+                        <Transition>
+                            {move || locations.get().map(|r| view! {
+                                <select name="pickup" id=draft::PICKUP on:change=move |ev| { pickup.set(event_target_value(&ev)); clear(draft::PICKUP); }
+                                    aria-invalid=invalid(errors, draft::PICKUP.into()) aria-describedby=described(errors, draft::PICKUP.into())>
+                                    <option value="">{t(Key::None_)}</option>
+                                    {r.unwrap_or_default().into_iter().filter(|l| l.active).map(|l| {
+                                        let value = l.id.to_string();
+                                        let current = value.clone();
+                                        view! {
+                                            <option value=value selected=move || pickup.get() == current>{l.name}</option>
+                                        }
+                                    }).collect_view()}
+                                </select>
+                            })}
+                        </Transition>
+                    </label>
+                    <FieldNote errors id=draft::PICKUP/>
+                </div>
             </Show>
-            <label><span>{t(Key::Comment)}</span><textarea name="comment" rows="2" bind:value=comment></textarea></label>
+            <div class="field" class:invalid=is_invalid(errors, draft::COMMENT.into())>
+                <label><span>{t(Key::Comment)}</span>
+                    <textarea name="comment" id=draft::COMMENT rows="2" bind:value=comment on:input=move |_| clear(draft::COMMENT)
+                        aria-invalid=invalid(errors, draft::COMMENT.into()) aria-describedby=described(errors, draft::COMMENT.into())></textarea>
+                </label>
+                <FieldNote errors id=draft::COMMENT/>
+            </div>
         </div>
         <h2>{t(Key::Lines)}</h2>
         <ProductSearch on_pick=move |hit: ProductHit| picked.set(Some(hit))/>
         {move || picked.get().map(|product| view! {
             <LineSources product on_take=take on_alternative=move |alt: ProductHit| picked.set(Some(alt))/>
         })}
-        <div class="table-wrap">
-            <table class="table" data-testid="draft-lines">
-                <thead><tr>
-                    <th>{t(Key::FieldProduct)}</th><th>{t(Key::Location)}</th><th>{t(Key::FieldQuantity)}</th>
-                    <th class="num">{t(Key::Price)}</th><th>{t(Key::FieldDiscount)}</th><th class="num">{t(Key::FieldAmount)}</th><th></th>
-                </tr></thead>
-                <tbody>
-                    <For each=move || { lines.get().into_iter().enumerate().collect::<Vec<_>>() } key=|(i, d)| (*i, d.product_id, d.location_id) let:item>
-                        {
-                            let (i, d) = item;
-                            let amount = move || lines.with(|l| l.get(i).and_then(Draft::amount)).map_or_else(|| "—".to_string(), |a| a.to_string());
-                            view! {
-                                <tr data-testid="draft-line">
-                                    <td>{d.product.clone()}</td>
-                                    <td>{d.location.clone()}</td>
-                                    <td><input name=format!("qty{i}") class="qty" inputmode="decimal" prop:value=d.qty.clone()
-                                        on:input=move |ev| { let v = event_target_value(&ev); lines.update(|l| if let Some(x) = l.get_mut(i) { x.qty = v }); }/></td>
-                                    <td class="num">{d.price.to_string()}</td>
-                                    <td><input name=format!("discount{i}") class="discount" inputmode="decimal" prop:value=d.discount.clone()
-                                        on:input=move |ev| { let v = event_target_value(&ev); lines.update(|l| if let Some(x) = l.get_mut(i) { x.discount = v }); }/></td>
-                                    <td class="num" data-testid="draft-amount">{amount}</td>
-                                    <td><button type="button" class="chip" data-testid="remove-line" on:click=move |_| lines.update(|l| { if i < l.len() { l.remove(i); } })>"×"</button></td>
-                                </tr>
-                            }
-                        }
-                    </For>
-                </tbody>
-            </table>
-        </div>
+        <DraftLines lines errors/>
         <Transition>
             {move || suggestion.get().flatten().and_then(|plan| {
                 // Offered when it differs from what the lines say now.
@@ -436,17 +525,46 @@ fn OrderForm(existing: Option<Order>) -> impl IntoView {
                 })
             })}
         </Transition>
-        <p class="totals">{t(Key::Total)} ": " <b data-testid="draft-total">{move || total().map_or_else(|| "—".to_string(), |m| m.to_string())}</b> " ₽"</p>
+        <p class="totals">{t(Key::Total)} ": "
+            <b data-testid="draft-total" data-amount=move || total().map(|m| m.to_string())>
+                {move || total().map_or_else(|| "—".to_string(), |m| crate::format::money(m, lang.get()))}
+            </b>
+        </p>
+        {move || (fields_wrong() > 0).then(|| view! {
+            <p class="error" role="alert" data-testid="form-errors">{words::tr(words::T::FixFields)} " (" {fields_wrong} ")"</p>
+        })}
         <ErrorBox error/>
         <Show when=move || queued.get()>
             <p class="notice" role="status" data-testid="order-queued">{t(Key::QueuedOffline)}</p>
         </Show>
-        <div class="buttons">
+        <div class="buttons order-buttons">
             <button type="button" class="primary" data-testid="create-order"
                 disabled=move || { lines.with(Vec::is_empty) || save.pending().get() }
                 on:click=submit>{if editing.is_some() { t(Key::SaveOrder) } else { t(Key::CreateOrder) }}</button>
+            <Show when=dirty>
+                <button type="button" class="danger" data-testid="discard-draft" on:click=discard>{words::tr(words::T::DiscardDraft)}</button>
+            </Show>
             {editing.map(|(id, _, _)| view! { <a class="button" href=format!("/orders/{id}")>{t(Key::Cancel)}</a> })}
         </div>
         {move || lines.with(Vec::is_empty).then(|| view! { <p class="muted">{words::tr(words::T::AddLinesHint)}</p> })}
+    }
+}
+
+/// The form as it stands, read without subscribing.
+fn form_untracked(
+    client: RwSignal<Option<ClientHit>>,
+    fulfilment: RwSignal<String>,
+    address: RwSignal<String>,
+    pickup: RwSignal<String>,
+    comment: RwSignal<String>,
+    lines: RwSignal<Vec<Draft>>,
+) -> Saved {
+    Saved {
+        client: client.get_untracked(),
+        fulfilment: fulfilment.get_untracked(),
+        address: address.get_untracked(),
+        pickup: pickup.get_untracked(),
+        comment: comment.get_untracked(),
+        lines: lines.get_untracked(),
     }
 }
