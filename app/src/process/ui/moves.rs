@@ -79,6 +79,14 @@ fn describe(t: Option<&TransitionInput>, from: &str, to: &str, lang: Lang) -> St
                 s.push_str("; ");
                 s.push_str(T::WithConditions.text(lang));
             }
+            // The letters the cell shows, so its name holds what is seen (WCAG 2.5.3).
+            let letters: Vec<&str> = Role::ALL
+                .iter()
+                .filter(|r| t.roles.contains(r))
+                .map(|r| role_short(*r).text(lang))
+                .collect();
+            // (Not in parentheses: name checks drop parenthetical text.)
+            s.push_str(&format!("; {}", letters.join(" ")));
             s
         }
     }
@@ -102,7 +110,8 @@ pub fn MoveGrid(d: Designer) -> impl IntoView {
                             <th scope="col" class="corner">{T::Corner.text(lang)}</th>
                             {names.iter().enumerate().map(|(j, name)| view! {
                                 <th scope="col" aria-label=name.clone()>
-                                    <abbr title=name.clone()>{short(j, name)}</abbr>
+                                    <abbr class="col-short" title=name.clone()>{short(j, name)}</abbr>
+                                    <span class="col-full">{format!("{}. {name}", j + 1)}</span>
                                 </th>
                             }).collect_view()}
                         </tr>
@@ -147,6 +156,7 @@ pub fn MoveGrid(d: Designer) -> impl IntoView {
                                                         <span class="role-tags">
                                                             {Role::ALL.iter().filter(|r| roles.contains(r)).map(|r| view! {
                                                                 <span class="role-tag">{role_short(*r).text(lang)}</span>
+                                                                " "
                                                             }).collect_view()}
                                                         </span>
                                                         {flagged.then(|| view! { <span class="move-flag">"⚑"</span> })}

@@ -14,8 +14,8 @@ crate::i18n::local_texts! {
     KindTask => "Tasks", "Задачи";
     KindProject => "Projects", "Проекты";
     StageOpen => "In progress", "В работе";
-    StageDone => "Done (closes the record)", "Завершён (закрывает запись)";
-    StageCancelled => "Cancelled (closes the record)", "Отменён (закрывает запись)";
+    StageDone => "Done", "Завершён";
+    StageCancelled => "Cancelled", "Отменён";
     StageNo => "Stage {n}", "Этап {n}";
     StageName => "Stage name", "Название этапа";
     StageColor => "Colour", "Цвет";
@@ -23,7 +23,7 @@ crate::i18n::local_texts! {
     MoveUp => "Move stage up", "Поднять этап";
     MoveDown => "Move stage down", "Опустить этап";
     RemoveStage => "Remove stage", "Удалить этап";
-    StagesHint => "A new record starts on the first stage; the order here is the order on the board.", "Новая запись начинается с первого этапа; порядок здесь — порядок колонок на доске.";
+    StagesHint => "A new record starts on the first stage; the order here is the order on the board. «Done» and «Cancelled» stages close the record.", "Новая запись начинается с первого этапа; порядок здесь — порядок колонок на доске. Этапы «Завершён» и «Отменён» закрывают запись.";
     OnEnter => "On entering the stage", "При входе на этап";
     NoActions => "No actions.", "Действий нет.";
     NewAction => "New action", "Новое действие";
