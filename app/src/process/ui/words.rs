@@ -219,7 +219,12 @@ mod tests {
         );
         for kind in ProcessKind::ALL {
             for action in ActionKind::ALL {
-                let s = say(*action, "role:manager", *kind);
+                let param = match action {
+                    ActionKind::Notify => "role:manager",
+                    ActionKind::GenerateDocument => "99",
+                    _ => "",
+                };
+                let s = say(*action, param, *kind);
                 assert!(!s.contains("role:") && !s.contains('_'), "{s}");
             }
         }
