@@ -1,18 +1,96 @@
-//! `/settings/processes`: the process designer (admin). Pick a process or start a new
-//! one; edit its stages (name, colour, kind, actions run on entering), the allowed moves
-//! and the roles that may make each; save the whole definition at once.
+//! `/settings/processes`: the process designer (admin). Pick a process (its tab is the
+//! highlighted one) or start a new one; reorder its stages and say what each does on
+//! entering; allow moves in a stage × stage grid with who may make each and what it
+//! requires; save the whole definition at once.
 
 use super::api::{list_processes, save_process};
-use super::{
-    ActionKind, Process, ProcessInput, ProcessKind, StageAction, StageInput, StageKind,
-    TransitionInput,
-};
-use crate::auth::Role;
+use super::{Process, ProcessInput, ProcessKind, StageInput, StageKind, TransitionInput};
 use crate::error::AppError;
-use crate::i18n::{t, Key};
-use crate::orders::Fulfilment;
+use crate::i18n::{t, use_lang, Key};
 use crate::ui::error_box::ErrorBox;
 use leptos::prelude::*;
+
+pub mod moves;
+pub mod stages;
+pub mod words;
+
+use words::{kind_word, tr, T};
+
+/// What the designer's parts share: the definition being edited (transitions name stages
+/// by position), a counter bumped when the stage list changes shape (it is drawn again
+/// then, not on every keystroke, so focus stays where it is), the grid cell whose move is
+/// open, and what the action sentences need to name templates and employees.
+#[derive(Clone, Copy)]
+pub struct Designer {
+    pub def: RwSignal<ProcessInput>,
+    pub layout: RwSignal<u64>,
+    pub selected: RwSignal<Option<(usize, usize)>>,
+    pub saved: RwSignal<bool>,
+    pub templates: Resource<Result<Vec<crate::documents::TemplateSummary>, AppError>>,
+    pub employees: Resource<Result<Vec<crate::org::Employee>, AppError>>,
+}
+
+impl Designer {
+    /// Applies an edit that leaves the stage list's shape alone (a name, a colour, a move).
+    pub fn edit(self, f: impl FnOnce(&mut ProcessInput)) {
+        self.saved.set(false);
+        self.def.update(f);
+    }
+
+    /// Applies an edit that adds, removes or reorders stages or actions.
+    pub fn reshape(self, f: impl FnOnce(&mut ProcessInput)) {
+        self.edit(f);
+        self.layout.update(|v| *v += 1);
+    }
+
+    pub fn template_name(self, id: i64) -> Option<String> {
+        self.templates.with(|r| {
+            r.as_ref()
+                .and_then(|r| r.as_ref().ok())
+                .and_then(|list| list.iter().find(|t| t.id == id))
+                .map(|t| t.name.clone())
+        })
+    }
+
+    pub fn employee_name(self, id: i64) -> Option<String> {
+        self.employees.with(|r| {
+            r.as_ref()
+                .and_then(|r| r.as_ref().ok())
+                .and_then(|list| list.iter().find(|e| e.id == id))
+                .map(|e| e.name.clone())
+        })
+    }
+
+    /// A stage's name as labels say it (its number while it has none).
+    pub fn stage_label(self, i: usize, lang: crate::i18n::Lang) -> String {
+        self.def.with(|p| stage_label(p, i, lang))
+    }
+}
+
+/// A stage's name as labels say it (its number while it has none).
+pub fn stage_label(p: &ProcessInput, i: usize, lang: crate::i18n::Lang) -> String {
+    p.stages
+        .get(i)
+        .map(|s| s.name.trim().to_string())
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| T::StageNo.text(lang).replace("{n}", &(i + 1).to_string()))
+}
+
+/// Moves the focus to the element with this id once the view has been drawn again.
+pub fn focus_later(id: String) {
+    #[cfg(feature = "hydrate")]
+    request_animation_frame(move || {
+        use wasm_bindgen::JsCast;
+        if let Some(el) = document()
+            .get_element_by_id(&id)
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            let _ = el.focus();
+        }
+    });
+    #[cfg(not(feature = "hydrate"))]
+    let _ = id;
+}
 
 /// A definition as the editor holds it (transitions by stage position).
 fn to_input(p: &Process) -> ProcessInput {
@@ -46,14 +124,6 @@ fn to_input(p: &Process) -> ProcessInput {
     }
 }
 
-fn fulfilment_key(f: Fulfilment) -> Key {
-    match f {
-        Fulfilment::Pickup => Key::PickupHere,
-        Fulfilment::PickupOther => Key::PickupOther,
-        Fulfilment::Delivery => Key::Delivery,
-    }
-}
-
 fn blank() -> ProcessInput {
     ProcessInput {
         name: String::new(),
@@ -70,270 +140,133 @@ fn blank() -> ProcessInput {
     }
 }
 
-fn action_key(a: ActionKind) -> Key {
-    match a {
-        ActionKind::ReserveAll => Key::ActReserveAll,
-        ActionKind::ReleaseAll => Key::ActReleaseAll,
-        ActionKind::Fulfil => Key::ActFulfil,
-        ActionKind::CreateTransfer => Key::ActCreateTransfer,
-        ActionKind::Notify => Key::ActNotify,
-        ActionKind::GenerateDocument => Key::ActGenerateDocument,
-    }
-}
-
-fn stage_kind_key(k: StageKind) -> Key {
-    match k {
-        StageKind::Open => Key::StageOpen,
-        StageKind::Done => Key::StageDone,
-        StageKind::Cancelled => Key::StageCancelled,
-    }
+/// What Save sends: a move no role may make is no move at all.
+fn for_saving(mut p: ProcessInput) -> ProcessInput {
+    p.transitions.retain(|t| !t.roles.is_empty());
+    p
 }
 
 #[component]
 pub fn ProcessesPage() -> impl IntoView {
     let list = Resource::new(|| (), |_| list_processes(None));
-    // Templates a "generate document" action may name (the editor only opens in the browser).
-    let templates = Resource::new(|| (), |_| crate::documents::api::active_templates());
-    let template_name = move |param: &str| {
-        let id: i64 = param.parse().unwrap_or(0);
-        templates
-            .get()
-            .and_then(|r| r.ok())
-            .and_then(|list| list.into_iter().find(|t| t.id == id))
-            .map(|t| t.name)
-            .unwrap_or_else(|| param.to_string())
+    let d = Designer {
+        def: RwSignal::new(blank()),
+        layout: RwSignal::new(0),
+        selected: RwSignal::new(None),
+        saved: RwSignal::new(false),
+        templates: Resource::new(|| (), |_| crate::documents::api::active_templates()),
+        employees: Resource::new(|| (), |_| crate::org::api::list_employees()),
     };
-    // (process id or None for a new one, the definition being edited)
-    let editing = RwSignal::new(None::<(Option<i64>, ProcessInput)>);
+    // Which process is open: None nothing, Some(None) a new one, Some(Some(id)) that one.
+    let open = RwSignal::new(None::<Option<i64>>);
     let error = RwSignal::new(None::<AppError>);
-    let saved = RwSignal::new(false);
+    let start = move |id: Option<i64>, input: ProcessInput| {
+        error.set(None);
+        d.saved.set(false);
+        d.selected.set(None);
+        d.def.set(input);
+        d.layout.update(|v| *v += 1);
+        open.set(Some(id));
+    };
     let save =
         Action::new(|(id, input): &(Option<i64>, ProcessInput)| save_process(*id, input.clone()));
     Effect::new(move || match save.value().get() {
         Some(Ok(p)) => {
             error.set(None);
-            saved.set(true);
-            editing.set(Some((Some(p.id), to_input(&p))));
+            // The saved stages carry their ids now: the next save updates them.
+            d.def.set(to_input(&p));
+            d.layout.update(|v| *v += 1);
+            if open.get_untracked() != Some(Some(p.id)) {
+                open.set(Some(Some(p.id)));
+            }
+            d.saved.set(true);
             list.refetch();
         }
         Some(Err(e)) => error.set(Some(e)),
         None => {}
     });
-    let edit = move |f: &dyn Fn(&mut ProcessInput)| {
-        saved.set(false);
-        editing.update(|e| {
-            if let Some((_, input)) = e {
-                f(input)
-            }
-        })
-    };
+    let lang = use_lang();
     view! {
-        <section class="page">
+        <section class="page process-designer">
             <h1>{t(Key::Processes)}</h1>
             <Transition fallback=|| view! { <p>{t(Key::Loading)}</p> }>
                 {move || list.get().map(|r| view! {
-                    <div class="buttons" data-testid="process-list">
+                    <nav class="tabs process-tabs" aria-label=tr(T::ProcessTabs) data-testid="process-list">
                         {r.unwrap_or_default().into_iter().map(|p| {
-                            let input = to_input(&p);
                             let id = p.id;
+                            let current = move || open.get() == Some(Some(id));
+                            let name = p.name.clone();
+                            let input = to_input(&p);
                             view! {
-                                <button data-testid="process" on:click=move |_| { saved.set(false); editing.set(Some((Some(id), input.clone()))); }>
-                                    {p.name.clone()}
+                                <button type="button" class="tab" class:active=current data-testid="process"
+                                    aria-current=move || current().then_some("true")
+                                    on:click=move |_| start(Some(id), input.clone())>
+                                    {name}
+                                    <span class="tab-kind">{move || kind_word(p.kind).text(lang.get())}</span>
                                 </button>
                             }
                         }).collect_view()}
-                        <button class="primary" data-testid="new-process"
-                            on:click=move |_| { saved.set(false); editing.set(Some((None, blank()))); }>{t(Key::NewProcess)}</button>
-                    </div>
+                        <button type="button" class="tab" data-testid="new-process"
+                            class:active=move || open.get() == Some(None)
+                            aria-current=move || (open.get() == Some(None)).then_some("true")
+                            on:click=move |_| start(None, blank())>"+ " {t(Key::NewProcess)}</button>
+                    </nav>
                 })}
             </Transition>
-            {move || editing.get().map(|(id, input)| {
-                let stage_names: Vec<String> = input.stages.iter().map(|s| s.name.clone()).collect();
-                view! {
-                    <div class="card form-grid designer" data-testid="designer">
-                        <label><span>{t(Key::FieldName)}</span>
-                            <input name="process-name" prop:value=input.name.clone()
-                                on:change=move |ev| { let v = event_target_value(&ev); edit(&|p| p.name = v.clone()); }/></label>
-                        <label><span>{t(Key::DocKindLabel)}</span>
-                            <select name="process-kind" disabled=id.is_some()
-                                on:change=move |ev| { let v = event_target_value(&ev); edit(&|p| if let Some(k) = ProcessKind::parse(&v) { p.kind = k }); }>
-                                {ProcessKind::ALL.iter().map(|k| view! {
-                                    <option value=k.as_str() selected={*k == input.kind}>{k.as_str()}</option>
-                                }).collect_view()}
-                            </select>
-                        </label>
-                        <h2>{t(Key::Stages)}</h2>
-                        {input.stages.iter().enumerate().map(|(i, s)| view! {
-                            <fieldset class="stage-editor" data-testid="stage-editor">
-                                <input name=format!("stage{i}") placeholder=t(Key::FieldStage) prop:value=s.name.clone()
-                                    on:change=move |ev| { let v = event_target_value(&ev); edit(&|p| p.stages[i].name = v.clone()); }/>
-                                <input type="color" name=format!("color{i}") prop:value=s.color.clone()
-                                    on:change=move |ev| { let v = event_target_value(&ev); edit(&|p| p.stages[i].color = v.clone()); }/>
-                                <select name=format!("kind{i}")
-                                    on:change=move |ev| { let v = event_target_value(&ev); edit(&|p| if let Some(k) = StageKind::parse(&v) { p.stages[i].kind = k }); }>
-                                    {StageKind::ALL.iter().map(|k| view! {
-                                        <option value=k.as_str() selected={*k == s.kind}>{t(stage_kind_key(*k))}</option>
-                                    }).collect_view()}
-                                </select>
-                                <ul class="actions">
-                                    {s.actions.iter().enumerate().map(|(j, a)| view! {
-                                        <li>{t(action_key(a.action))} " "
-                                            {if a.action == ActionKind::GenerateDocument { template_name(&a.param) } else { a.param.clone() }}
-                                            <button type="button" class="chip" on:click=move |_| edit(&|p| { p.stages[i].actions.remove(j); })>"×"</button></li>
-                                    }).collect_view()}
-                                </ul>
-                                <select name=format!("add-action{i}") data-testid="add-action"
-                                    on:change=move |ev| {
-                                        let v = event_target_value(&ev);
-                                        // "notify:role:accountant" carries its parameter after the first colon.
-                                        let (action, param) = v.split_once(':').unwrap_or((v.as_str(), ""));
-                                        if let Some(action) = ActionKind::parse(action) {
-                                            let param = param.to_string();
-                                            edit(&|p| p.stages[i].actions.push(StageAction { action, param: param.clone() }));
-                                        }
-                                    }>
-                                    <option value="">{t(Key::AddAction)}</option>
-                                    {ActionKind::ALL.iter().filter(|a| !matches!(**a, ActionKind::Notify | ActionKind::GenerateDocument)).map(|a| view! {
-                                        <option value=a.as_str()>{t(action_key(*a))}</option>
-                                    }).collect_view()}
-                                    {move || templates.get().and_then(|r| r.ok()).unwrap_or_default().into_iter().map(|tpl| view! {
-                                        <option value=format!("generate_document:{}", tpl.id)>{t(Key::ActGenerateDocument)} ": " {tpl.name}</option>
-                                    }).collect_view()}
-                                    <option value="notify:manager">{t(Key::ActNotify)} ": " {t(Key::Manager)}</option>
-                                    {Role::ALL.iter().map(|r| view! {
-                                        <option value=format!("notify:role:{}", r.as_str())>{t(Key::ActNotify)} ": " {t(r.label())}</option>
-                                    }).collect_view()}
-                                </select>
-                                <button type="button" class="chip danger" disabled={input.stages.len() < 2}
-                                    on:click=move |_| edit(&|p| {
-                                        p.stages.remove(i);
-                                        p.transitions.retain(|t| t.from != i && t.to != i);
-                                        for t in &mut p.transitions {
-                                            if t.from > i { t.from -= 1; }
-                                            if t.to > i { t.to -= 1; }
-                                        }
-                                    })>{t(Key::Remove)}</button>
-                            </fieldset>
-                        }).collect_view()}
-                        <button type="button" data-testid="add-stage" on:click=move |_| edit(&|p| p.stages.push(StageInput {
-                            id: None, name: String::new(), color: "#8a8f98".into(), kind: StageKind::Open, actions: Vec::new(),
-                        }))>{t(Key::AddStage)}</button>
-                        <h2>{t(Key::Transitions)}</h2>
-                        <div class="table-wrap">
-                        <table class="table transitions" data-testid="transitions">
-                            <thead><tr><th>{t(Key::FromLocation)}</th><th>{t(Key::ToLocation)}</th>
-                                {Role::ALL.iter().map(|r| view! { <th>{t(r.label())}</th> }).collect_view()}<th></th></tr></thead>
-                            <tbody>
-                                {input.transitions.iter().enumerate().map(|(k, tr)| {
-                                    let from = stage_names.get(tr.from).cloned().unwrap_or_default();
-                                    let to = stage_names.get(tr.to).cloned().unwrap_or_default();
-                                    let is_order = input.kind == ProcessKind::Order;
-                                    let g = tr.guards.clone();
-                                    let fulfilments = tr.fulfilments.clone();
-                                    // One checkbox of the guards: `get` reads it, `flip` toggles it.
-                                    let guard_box = move |label: Key, name: &'static str, on: bool, flip: fn(&mut super::Guards)| view! {
-                                        <label class="check"><input type="checkbox" name=format!("{name}{k}") data-testid=format!("guard-{name}") prop:checked=on
-                                            on:change=move |_| edit(&|p| flip(&mut p.transitions[k].guards))/><span>{t(label)}</span></label>
-                                    };
-                                    view! {
-                                        <tr data-testid="transition">
-                                            <td>{from}</td><td>{to}</td>
-                                            {Role::ALL.into_iter().map(|r| {
-                                                let on = tr.roles.contains(&r);
-                                                view! { <td><input type="checkbox" prop:checked=on aria-label=t(r.label())
-                                                    on:change=move |_| edit(&|p| {
-                                                        let roles = &mut p.transitions[k].roles;
-                                                        if roles.contains(&r) { roles.retain(|x| *x != r) } else { roles.push(r) }
-                                                    })/></td> }
-                                            }).collect_view()}
-                                            <td><button type="button" class="chip" aria-label=t(Key::Remove) on:click=move |_| edit(&|p| { p.transitions.remove(k); })>"×"</button></td>
-                                        </tr>
-                                        {is_order.then(|| view! {
-                                            <tr class="transition-rules" data-testid="transition-rules">
-                                                <td colspan=(Role::ALL.len() + 3).to_string()>
-                                                    <span class="muted">{t(Key::GuardsTitle)} ": "</span>
-                                                    {guard_box(Key::GuardPaid, "paid", g.paid, |g| g.paid = !g.paid)}
-                                                    {g.paid.then(|| guard_box(Key::GuardPlannedCounts, "planned", g.planned_counts, |g| g.planned_counts = !g.planned_counts))}
-                                                    {guard_box(Key::GuardNoTransit, "no_transit", g.no_transit, |g| g.no_transit = !g.no_transit)}
-                                                    {guard_box(Key::GuardReserved, "reserved", g.reserved, |g| g.reserved = !g.reserved)}
-                                                    {guard_box(Key::GuardComment, "comment", g.comment, |g| g.comment = !g.comment)}
-                                                    <label class="inline"><span>{t(Key::GuardDocument)}</span>
-                                                        <select name=format!("guard-document{k}") data-testid="guard-document"
-                                                            on:change=move |ev| { let v = event_target_value(&ev).parse::<i64>().ok(); edit(&|p| p.transitions[k].guards.document_template_id = v); }>
-                                                            <option value="" selected=g.document_template_id.is_none()>"—"</option>
-                                                            {move || templates.get().and_then(|r| r.ok()).unwrap_or_default().into_iter().map(|tpl| view! {
-                                                                <option value=tpl.id.to_string() selected={g.document_template_id == Some(tpl.id)}>{tpl.name}</option>
-                                                            }).collect_view()}
-                                                        </select>
-                                                    </label>
-                                                    <br/>
-                                                    <span class="muted">{t(Key::FulfilmentsTitle)} ": "</span>
-                                                    {Fulfilment::ALL.iter().copied().map(|f| {
-                                                        // None ticked means every kind: shown as all ticked.
-                                                        let on = fulfilments.is_empty() || fulfilments.contains(&f);
-                                                        view! {
-                                                            <label class="check"><input type="checkbox" name=format!("fulfilment-{}{k}", f.as_str())
-                                                                data-testid=format!("fulfilment-{}", f.as_str()) prop:checked=on
-                                                                on:change=move |_| edit(&|p| {
-                                                                    let list = &mut p.transitions[k].fulfilments;
-                                                                    if list.is_empty() { *list = Fulfilment::ALL.to_vec(); }
-                                                                    if list.contains(&f) { list.retain(|x| *x != f) } else { list.push(f) }
-                                                                    // At least one kind stays: an empty list would mean all.
-                                                                    if list.is_empty() { list.push(f) }
-                                                                })/><span>{t(fulfilment_key(f))}</span></label>
-                                                        }
-                                                    }).collect_view()}
-                                                </td>
-                                            </tr>
-                                        })}
-                                    }
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                        </div>
-                        <NewTransition names=stage_names.clone() on_add=move |(from, to): (usize, usize)| edit(&|p| {
-                            if !p.transitions.iter().any(|t| t.from == from && t.to == to) {
-                                p.transitions.push(TransitionInput {
-                                    from, to, roles: vec![Role::Admin, Role::Director, Role::Manager],
-                                    guards: super::Guards::default(), fulfilments: Vec::new(),
-                                });
-                            }
-                        })/>
-                        <ErrorBox error/>
-                        {move || saved.get().then(|| view! { <p class="notice" data-testid="process-saved">{t(Key::Saved)}</p> })}
-                        <div class="buttons">
-                            <button type="button" class="primary" data-testid="save-process" disabled=move || save.pending().get()
-                                on:click=move |_| { if let Some(e) = editing.get_untracked() { save.dispatch(e); } }>{t(Key::Save)}</button>
-                        </div>
-                    </div>
-                }
-            })}
+            {move || open.get().map(|id| view! { <Editor d id error save/> })}
         </section>
     }
 }
 
 #[component]
-fn NewTransition(
-    names: Vec<String>,
-    #[prop(into)] on_add: Callback<(usize, usize)>,
+fn Editor(
+    d: Designer,
+    id: Option<i64>,
+    error: RwSignal<Option<AppError>>,
+    save: Action<(Option<i64>, ProcessInput), Result<Process, AppError>>,
 ) -> impl IntoView {
-    let from = RwSignal::new(String::new());
-    let to = RwSignal::new(String::new());
+    let lang = use_lang();
+    let def = d.def.get_untracked();
     view! {
-        <div class="filters" data-testid="new-transition">
-            <select name="from" bind:value=from>
-                <option value="">{t(Key::FromLocation)}</option>
-                {names.iter().enumerate().map(|(i, n)| view! { <option value=i.to_string()>{n.clone()}</option> }).collect_view()}
-            </select>
-            <select name="to" bind:value=to>
-                <option value="">{t(Key::ToLocation)}</option>
-                {names.iter().enumerate().map(|(i, n)| view! { <option value=i.to_string()>{n.clone()}</option> }).collect_view()}
-            </select>
-            <button type="button" data-testid="add-transition" on:click=move |_| {
-                if let (Ok(f), Ok(t)) = (from.get_untracked().parse::<usize>(), to.get_untracked().parse::<usize>()) {
-                    if f != t { on_add.run((f, t)); }
-                }
-            }>{t(Key::AddTransition)}</button>
+        <div class="card process-editor" data-testid="designer">
+            <div class="process-head">
+                <label><span>{tr(T::ProcessName)}</span>
+                    <input name="process-name" prop:value=def.name.clone() autocomplete="off"
+                        on:input=move |ev| { let v = event_target_value(&ev); d.edit(|p| p.name = v); }/></label>
+                <label><span>{tr(T::ProcessKindLabel)}</span>
+                    <select name="process-kind" disabled=id.is_some()
+                        on:change=move |ev| {
+                            let v = event_target_value(&ev);
+                            if let Some(k) = ProcessKind::parse(&v) {
+                                d.selected.set(None);
+                                d.reshape(|p| p.kind = k);
+                            }
+                        }>
+                        {ProcessKind::ALL.iter().map(|k| view! {
+                            <option value=k.as_str() selected={*k == def.kind}>{move || kind_word(*k).text(lang.get())}</option>
+                        }).collect_view()}
+                    </select>
+                </label>
+                <label class="check"><input type="checkbox" name="process-active" prop:checked=def.active
+                    on:change=move |ev| { let on = event_target_checked(&ev); d.edit(|p| p.active = on); }/>
+                    <span>{tr(T::ProcessActive)}</span></label>
+            </div>
+            <h2>{t(Key::Stages)}</h2>
+            <p class="muted">{tr(T::StagesHint)}</p>
+            <stages::StageList d/>
+            <h2 id="moves-title">{tr(T::MovesTitle)}</h2>
+            <p class="muted" id="moves-hint">{tr(T::MovesHint)}</p>
+            <moves::MoveGrid d/>
+            <moves::MoveEditor d/>
+            <div class="process-save">
+                <ErrorBox error/>
+                {move || d.saved.get().then(|| view! { <p class="notice" role="status" data-testid="process-saved">{t(Key::Saved)}</p> })}
+                <button type="button" class="primary" data-testid="save-process" disabled=move || save.pending().get()
+                    on:click=move |_| {
+                        error.set(None);
+                        save.dispatch((id, for_saving(d.def.get_untracked())));
+                    }>{t(Key::Save)}</button>
+            </div>
         </div>
     }
 }
