@@ -41,6 +41,7 @@ pub mod db;
 pub mod documents;
 pub mod error;
 pub mod files;
+pub mod format;
 pub mod i18n;
 #[cfg(feature = "ssr")]
 pub mod idempotency;
