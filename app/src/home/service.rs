@@ -75,49 +75,48 @@ async fn lapsing_holds(
     }
     let zone = zones::of_employee(conn, caller.home_location_id).await?;
     let today = zone.local_day(now);
-    let rows: Vec<(i64, i64, String, String, String, Option<i64>, Option<String>, i64, i64)> =
-        sqlx::query_as(&format!(
-            "SELECT r.id, r.product_id, p.name, l.name, r.client, r.order_id, o.number, r.qty, r.expires_at \
-             FROM reservation r JOIN product p ON p.id = r.product_id \
-                  JOIN location l ON l.id = r.location_id LEFT JOIN orders o ON o.id = r.order_id \
-             WHERE r.status = 'active' AND r.expires_at >= $1 AND r.expires_at < $2 \
-                   AND r.location_id IN ({}) \
-             ORDER BY r.expires_at, r.id LIMIT $3",
-            in_list(&shops)
-        ))
-        .bind(zone.day_start(today))
-        .bind(zone.day_start(today + 1))
-        .bind(LIST)
-        .fetch_all(&mut *conn)
-        .await?;
+    let rows: Vec<HoldRow> = sqlx::query_as(&format!(
+        "SELECT r.id, r.product_id, p.name AS product, l.name AS location, r.client, r.order_id, \
+                o.number AS order_number, r.qty, r.expires_at \
+         FROM reservation r JOIN product p ON p.id = r.product_id \
+              JOIN location l ON l.id = r.location_id LEFT JOIN orders o ON o.id = r.order_id \
+         WHERE r.status = 'active' AND r.expires_at >= $1 AND r.expires_at < $2 \
+               AND r.location_id IN ({}) \
+         ORDER BY r.expires_at, r.id LIMIT $3",
+        in_list(&shops)
+    ))
+    .bind(zone.day_start(today))
+    .bind(zone.day_start(today + 1))
+    .bind(LIST)
+    .fetch_all(&mut *conn)
+    .await?;
     Ok(rows
         .into_iter()
-        .map(
-            |(
-                id,
-                product_id,
-                product,
-                location,
-                client,
-                order_id,
-                order_number,
-                qty,
-                expires_at,
-            )| {
-                LapsingHold {
-                    id,
-                    product_id,
-                    product,
-                    location,
-                    client,
-                    order_id,
-                    order_number,
-                    qty: Qty(qty),
-                    expires_at,
-                }
-            },
-        )
+        .map(|r| LapsingHold {
+            id: r.id,
+            product_id: r.product_id,
+            product: r.product,
+            location: r.location,
+            client: r.client,
+            order_id: r.order_id,
+            order_number: r.order_number,
+            qty: Qty(r.qty),
+            expires_at: r.expires_at,
+        })
         .collect())
+}
+
+#[derive(sqlx::FromRow)]
+struct HoldRow {
+    id: i64,
+    product_id: i64,
+    product: String,
+    location: String,
+    client: String,
+    order_id: Option<i64>,
+    order_number: Option<String>,
+    qty: i64,
+    expires_at: i64,
 }
 
 /// The caller's own open orders at the shops they see, newest first.
@@ -125,36 +124,46 @@ async fn my_open_orders(
     conn: &mut AnyConnection,
     caller: &Caller,
 ) -> Result<Vec<MyOrder>, AppError> {
-    let rows: Vec<(i64, String, Option<String>, i64, String, String, i64, i64)> =
-        sqlx::query_as(&format!(
-            "SELECT o.id, o.number, c.name, s.id, s.name, s.color, o.total, o.created_at \
-             FROM orders o JOIN stage s ON s.id = o.stage_id LEFT JOIN client c ON c.id = o.client_id \
-             WHERE o.manager_id = $1 AND s.kind = 'open' AND {} \
-             ORDER BY o.created_at DESC, o.id DESC LIMIT $2",
-            shop_condition(caller, "o.shop_id")
-        ))
-        .bind(caller.id)
-        .bind(LIST)
-        .fetch_all(&mut *conn)
-        .await?;
+    let rows: Vec<OrderRow> = sqlx::query_as(&format!(
+        "SELECT o.id, o.number, c.name AS client, s.id AS stage_id, s.name AS stage, s.color, \
+                o.total, o.created_at \
+         FROM orders o JOIN stage s ON s.id = o.stage_id LEFT JOIN client c ON c.id = o.client_id \
+         WHERE o.manager_id = $1 AND s.kind = 'open' AND {} \
+         ORDER BY o.created_at DESC, o.id DESC LIMIT $2",
+        shop_condition(caller, "o.shop_id")
+    ))
+    .bind(caller.id)
+    .bind(LIST)
+    .fetch_all(&mut *conn)
+    .await?;
     Ok(rows
         .into_iter()
-        .map(
-            |(id, number, client, stage_id, stage, color, total, created_at)| MyOrder {
-                id,
-                number,
-                client,
-                stage: StageRef {
-                    id: stage_id,
-                    name: stage,
-                    color,
-                    kind: StageKind::Open,
-                },
-                total: Money(total),
-                created_at,
+        .map(|r| MyOrder {
+            id: r.id,
+            number: r.number,
+            client: r.client,
+            stage: StageRef {
+                id: r.stage_id,
+                name: r.stage,
+                color: r.color,
+                kind: StageKind::Open,
             },
-        )
+            total: Money(r.total),
+            created_at: r.created_at,
+        })
         .collect())
+}
+
+#[derive(sqlx::FromRow)]
+struct OrderRow {
+    id: i64,
+    number: String,
+    client: Option<String>,
+    stage_id: i64,
+    stage: String,
+    color: String,
+    total: i64,
+    created_at: i64,
 }
 
 /// The caller's own unread mentions (nobody else's notifications are ever read here).
