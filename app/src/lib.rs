@@ -16,6 +16,7 @@
 //! | comment feeds on orders, tasks, clients | [`comments`] |
 //! | documents (templates, generation, files, company requisites) | [`documents`] |
 //! | reports (standard, constructor, saved, dashboard, export) | [`reports`] |
+//! | the home page's figures per role (my day, the chain's day) | [`home`] |
 //! | email campaigns (segments, templates, queue, unsubscribe) | [`campaigns`] |
 //! | IP telephony (PBX events, call log, pop-up, click-to-call) | [`telephony`] |
 //! | exact quantities and money | [`quantity`] |
@@ -43,6 +44,7 @@ pub mod documents;
 pub mod error;
 pub mod files;
 pub mod format;
+pub mod home;
 pub mod i18n;
 #[cfg(feature = "ssr")]
 pub mod idempotency;

@@ -255,6 +255,11 @@ pub struct OrderFilter {
     pub to: Option<i64>,
     #[serde(default)]
     pub limit: Option<i64>,
+    /// Text search: a part of the order number (`301`), of the client's name (any case,
+    /// Cyrillic too) or of a client's phone in any format (`+7 (999) 123-45-67`,
+    /// `89991234567`; five digits or more, eleven-digit numbers by their last ten).
+    #[serde(default)]
+    pub q: Option<String>,
 }
 
 #[cfg(test)]

@@ -643,10 +643,10 @@ pub async fn list(
               JOIN location l ON l.id = o.shop_id LEFT JOIN client c ON c.id = o.client_id WHERE 1 = 1",
     );
     // Every filter value is a bound parameter; only the clause text is assembled here.
-    let mut binds: Vec<i64> = Vec::new();
-    let mut add = |clause: &str, value: Option<i64>, binds: &mut Vec<i64>| {
+    let mut binds: Vec<Bind> = Vec::new();
+    let mut add = |clause: &str, value: Option<i64>, binds: &mut Vec<Bind>| {
         if let Some(v) = value {
-            binds.push(v);
+            binds.push(Bind::Int(v));
             sql.push_str(&clause.replace('?', &format!("${}", binds.len())));
         }
     };
@@ -657,6 +657,9 @@ pub async fn list(
     add(" AND o.client_id = ?", f.client_id, &mut binds);
     add(" AND o.created_at >= ?", f.from, &mut binds);
     add(" AND o.created_at < ?", f.to, &mut binds);
+    if let Some(search) = f.q.as_deref().and_then(text_search) {
+        sql.push_str(&search.clause(&mut binds));
+    }
     if let Some(shops) = &scope {
         if shops.is_empty() {
             return Ok(Vec::new());
@@ -664,13 +667,13 @@ pub async fn list(
         let marks: Vec<String> = shops
             .iter()
             .map(|s| {
-                binds.push(*s);
+                binds.push(Bind::Int(*s));
                 format!("${}", binds.len())
             })
             .collect();
         sql.push_str(&format!(" AND o.shop_id IN ({})", marks.join(", ")));
     }
-    binds.push(f.limit.unwrap_or(200).clamp(1, 1000));
+    binds.push(Bind::Int(f.limit.unwrap_or(200).clamp(1, 1000)));
     sql.push_str(&format!(
         " ORDER BY o.created_at DESC, o.id DESC LIMIT ${}",
         binds.len()
@@ -694,8 +697,11 @@ pub async fn list(
             i64,
         ),
     >(&sql);
-    for b in &binds {
-        q = q.bind(*b);
+    for b in binds {
+        q = match b {
+            Bind::Int(v) => q.bind(v),
+            Bind::Text(v) => q.bind(v),
+        };
     }
     let rows = q.fetch_all(&mut *conn).await?;
     Ok(rows
@@ -736,4 +742,94 @@ pub async fn list(
             },
         )
         .collect())
+}
+
+/// A value bound to the order list's query.
+enum Bind {
+    Int(i64),
+    Text(String),
+}
+
+/// What the order list's search box looks for (see [`OrderFilter::q`]).
+#[derive(Debug, PartialEq, Eq)]
+struct TextSearch {
+    /// `%…%` over the order number.
+    number: String,
+    /// `%…%` over the client's folded name (`client.name_search`).
+    name: String,
+    /// `%…%` over a stored phone (digits, `7…` for Russian numbers), when the text
+    /// reads as a phone of five digits or more.
+    phone: Option<String>,
+}
+
+/// The search of a typed text; `None` when there is nothing to look for.
+fn text_search(text: &str) -> Option<TextSearch> {
+    let text: String = text.trim().chars().take(100).collect();
+    // `%` and `_` are LIKE's wildcards: a typed one means nothing here.
+    let text = text.replace(['%', '_'], "");
+    if text.is_empty() {
+        return None;
+    }
+    let phone = crate::customers::Phone::search_digits(&text)
+        .filter(|d| d.len() >= 5)
+        .map(|digits| {
+            // Stored numbers are `7XXXXXXXXXX`: a full Russian number typed any way
+            // (+7…, 8…, ten digits) is found by its last ten digits.
+            if digits.len() >= 10 && digits.len() <= 11 {
+                format!("%{}", &digits[digits.len() - 10..])
+            } else {
+                format!("%{digits}%")
+            }
+        });
+    Some(TextSearch {
+        number: format!("%{text}%"),
+        name: format!("%{}%", crate::catalog::search_key(&text)),
+        phone,
+    })
+}
+
+impl TextSearch {
+    /// ` AND (…)` with its values appended to `binds`.
+    fn clause(self, binds: &mut Vec<Bind>) -> String {
+        let mut mark = |v: String| {
+            binds.push(Bind::Text(v));
+            format!("${}", binds.len())
+        };
+        let mut any = vec![
+            format!("o.number LIKE {}", mark(self.number)),
+            format!("c.name_search LIKE {}", mark(self.name)),
+        ];
+        if let Some(phone) = self.phone {
+            any.push(format!(
+                "EXISTS (SELECT 1 FROM client_phone p WHERE p.client_id = o.client_id AND p.phone LIKE {})",
+                mark(phone)
+            ));
+        }
+        format!(" AND ({})", any.join(" OR "))
+    }
+}
+
+#[cfg(test)]
+mod search_tests {
+    use super::*;
+
+    #[test]
+    fn a_typed_phone_is_found_by_its_last_ten_digits() {
+        let s = text_search(" +7 (999) 123-45-67 ").expect("search");
+        assert_eq!(s.phone.as_deref(), Some("%9991234567"));
+        let s = text_search("89991234567").expect("search");
+        assert_eq!(s.phone.as_deref(), Some("%9991234567"));
+        let s = text_search("123-45").expect("search");
+        assert_eq!(s.phone.as_deref(), Some("%12345%"));
+    }
+
+    #[test]
+    fn a_part_of_a_number_or_a_name_is_not_a_phone() {
+        let s = text_search("301").expect("search");
+        assert_eq!((s.number.as_str(), s.phone), ("%301%", None));
+        let s = text_search("ИВАНОВ").expect("search");
+        assert_eq!(s.name, "%иванов%");
+        assert_eq!(s.phone, None);
+        assert_eq!(text_search("  %_ "), None);
+    }
 }

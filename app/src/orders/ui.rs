@@ -21,6 +21,19 @@ use crate::process::api::list_processes;
 use crate::process::ProcessKind;
 use crate::time::show;
 use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::NavigateOptions;
+
+/// Texts of the order list only: they travel in its chunk, not the first screen's.
+mod words {
+    crate::i18n::local_texts! {
+        SearchOrders => "Number, client or phone", "Номер, клиент или телефон";
+        NothingFound => "No orders match this search.", "По этому запросу заказов не найдено.";
+    }
+}
+
+/// How long typing must pause before the list is searched.
+const SEARCH_PAUSE_MS: u64 = 250;
 
 /// A stage's colour as a dot. SVG `fill` is an attribute, not a style, so the strict
 /// Content-Security-Policy (no inline styles) lets an admin-chosen colour through.
@@ -44,6 +57,59 @@ pub fn StageChip(stage: StageRef) -> impl IntoView {
 #[component]
 pub fn OrdersPage() -> impl IntoView {
     let live = use_live();
+    // The search lives in the URL (`?q=`), so a reload and Back keep it; the box follows
+    // typing and writes the URL once typing pauses.
+    let query = use_query_map();
+    let searched = Memo::new(move |_| query.read().get("q").unwrap_or_default());
+    let typed = RwSignal::new(searched.get_untracked());
+    // What this page last wrote into the URL: any other change of `?q=` (a link, Back)
+    // is put into the box; a write of ours never overwrites what was typed since.
+    let sent = StoredValue::new(searched.get_untracked());
+    Effect::new(move || {
+        let now = searched.get();
+        if now != sent.get_value() {
+            sent.set_value(now.clone());
+            typed.set(now);
+        }
+    });
+    let navigate = use_navigate();
+    let go = move |text: String| {
+        if text.trim() == searched.get_untracked().trim() {
+            return;
+        }
+        sent.set_value(text.trim().to_string());
+        let url = match text.trim() {
+            "" => "/orders".to_string(),
+            q => format!("/orders?q={}", crate::ui::upload::encode_name(q)),
+        };
+        navigate(
+            &url,
+            NavigateOptions {
+                replace: true,
+                scroll: false,
+                ..Default::default()
+            },
+        );
+    };
+    let pending = StoredValue::new(None::<TimeoutHandle>);
+    let go_later = go.clone();
+    Effect::new(move || {
+        let text = typed.get();
+        if let Some(handle) = pending.get_value() {
+            handle.clear();
+        }
+        let go = go_later.clone();
+        let handle = set_timeout_with_handle(
+            move || go(text),
+            std::time::Duration::from_millis(SEARCH_PAUSE_MS),
+        )
+        .ok();
+        pending.set_value(handle);
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        go(typed.get_untracked());
+    };
     let stage = RwSignal::new(String::new());
     let shop = RwSignal::new(String::new());
     let manager = RwSignal::new(String::new());
@@ -57,11 +123,13 @@ pub fn OrdersPage() -> impl IntoView {
             (
                 (stage.get(), shop.get(), manager.get()),
                 (from.get(), to.get()),
+                searched.get(),
                 live.orders_version.get(),
             )
         },
-        |((stage, shop, manager), (from, to), _)| {
+        |((stage, shop, manager), (from, to), q, _)| {
             list_orders(OrderFilter {
+                q: Some(q).filter(|q| !q.trim().is_empty()),
                 stage_id: stage.parse().ok(),
                 shop_id: shop.parse().ok(),
                 manager_id: manager.parse().ok(),
@@ -81,6 +149,14 @@ pub fn OrdersPage() -> impl IntoView {
                     <a class="button primary" href="/orders/new" data-testid="new-order">{t(Key::NewOrder)}</a>
                 </div>
             </div>
+            // A plain GET form too: before the page is interactive Enter still searches.
+            <form class="filters" action="/orders" method="get" role="search" on:submit=submit>
+                <label class="order-search">
+                    <span>{words::tr(words::T::SearchOrders)}</span>
+                    <input type="search" name="q" autocomplete="off" data-testid="order-search"
+                        bind:value=typed/>
+                </label>
+            </form>
             <Transition>
                 {move || Suspend::new(async move {
                     let stages = processes.await.unwrap_or_default().into_iter().flat_map(|p| p.stages).collect::<Vec<_>>();
@@ -109,6 +185,7 @@ pub fn OrdersPage() -> impl IntoView {
             <Transition fallback=|| view! { <p>{t(Key::Loading)}</p> }>
                 {move || orders.get().map(|r| {
                     let list = r.unwrap_or_default();
+                    let searching = !searched.get_untracked().trim().is_empty();
                     view! {
                         <div class="table-wrap">
                             <table class="table" data-testid="orders-table">
@@ -118,7 +195,11 @@ pub fn OrdersPage() -> impl IntoView {
                                     <th class="num">{t(Key::Total)}</th><th class="num">{t(Key::Paid)}</th><th class="opt">{t(Key::Created)}</th>
                                 </tr></thead>
                                 <tbody>
-                                    {list.is_empty().then(|| view! { <tr><td colspan="8" class="muted">{t(Key::NoOrders)}</td></tr> })}
+                                    {list.is_empty().then(|| view! {
+                                        <tr><td colspan="8" class="muted" data-testid="orders-empty">
+                                            {if searching { words::tr(words::T::NothingFound).into_any() } else { t(Key::NoOrders).into_any() }}
+                                        </td></tr>
+                                    })}
                                     {list.into_iter().map(|o| {
                                         let comment = o.comment.clone();
                                         view! {

@@ -10,6 +10,7 @@ mod clients;
 mod documents;
 mod forms;
 mod helpers;
+mod home;
 mod idempotency;
 mod instances;
 mod live;

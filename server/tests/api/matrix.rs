@@ -384,6 +384,10 @@ const CHAIN_WIDE: &[(&str, &str)] = &[
         "reports",
         "saved reports are shared by role; their figures are scoped (reports.rs)",
     ),
+    (
+        "home/",
+        "takes no record id: each list is the caller's own or their shops' (home.rs)",
+    ),
     ("processes/save", "admins only (roles.rs)"),
     ("funds/save", "admins only (roles.rs)"),
     (

@@ -407,6 +407,7 @@ fn table() -> Vec<Endpoint> {
             EVERYONE,
             401,
         ),
+        e(ServerFn("home/summary", |_| json!({})), EVERYONE, 401),
         e(
             ServerFn("notifications/inbox", |_| json!({})),
             EVERYONE,
