@@ -30,6 +30,7 @@ pub enum Icon {
     Down,
     Check,
     Undo,
+    Flag,
 }
 
 impl Icon {
@@ -56,6 +57,7 @@ impl Icon {
             Icon::Up => "M12 19V5M5 12l7-7 7 7",
             Icon::Down => "M12 5v14M19 12l-7 7-7-7",
             Icon::Undo => "M9 14L4 9l5-5M4 9h10a6 6 0 0 1 0 12h-3",
+            Icon::Flag => "M5 21V4M5 4h12l-3 4 3 4H5",
         }
     }
 }

@@ -8,6 +8,7 @@ use crate::auth::Role;
 use crate::i18n::{use_lang, Key, Lang};
 use crate::orders::Fulfilment;
 use crate::process::{Guards, ProcessInput, ProcessKind, TransitionInput};
+use crate::ui::icons::{Icon, Svg};
 use leptos::prelude::*;
 
 /// More stages than this and, on a narrow screen, the grid turns into a list per
@@ -159,7 +160,7 @@ pub fn MoveGrid(d: Designer) -> impl IntoView {
                                                                 " "
                                                             }).collect_view()}
                                                         </span>
-                                                        {flagged.then(|| view! { <span class="move-flag">"⚑"</span> })}
+                                                        {flagged.then(|| view! { <span class="move-flag"><Svg icon=Icon::Flag/></span> })}
                                                     }.into_any()
                                                 } else {
                                                     view! { <span class="move-none">"—"</span> }.into_any()
@@ -176,7 +177,7 @@ pub fn MoveGrid(d: Designer) -> impl IntoView {
                     {Role::ALL.iter().map(|r| view! {
                         <span><b>{role_short(*r).text(lang)}</b> " — " {r.label().text(lang)}</span>
                     }).collect_view()}
-                    <span><b>"⚑"</b> " — " {T::FlagLegend.text(lang)}</span>
+                    <span><Svg icon=Icon::Flag/> " — " {T::FlagLegend.text(lang)}</span>
                 </p>
             }
         }
