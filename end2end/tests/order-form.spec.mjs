@@ -25,9 +25,11 @@ async function addLine(page, tag, shop) {
   await page.locator(`[data-testid=take-from][data-location="${shop.id}"]`).click();
 }
 
-/** Elements wider than their box (something would scroll sideways). */
+/** Elements wider than their box (something would scroll sideways); text hidden for
+ * screen readers only (`.visually-hidden`, a 1 px clipped box) is meant to overflow. */
 async function sidewaysScrollers(page) {
   return page.evaluate(() => [document.documentElement, ...document.querySelectorAll('body *')]
+    .filter((e) => !e.closest('.visually-hidden'))
     .filter((e) => e.scrollWidth > e.clientWidth && getComputedStyle(e).display !== 'inline')
     .map((e) => `${e.tagName.toLowerCase()}.${e.className} ${e.scrollWidth}>${e.clientWidth}`));
 }
@@ -141,7 +143,7 @@ test('a 10 % discount on a 1234.50 line takes 123.45 off, exactly', async ({ pag
   await expect(line.getByTestId('discount-money')).toHaveAttribute('data-amount', '123.45');
   await expect(line.getByTestId('draft-amount')).toHaveAttribute('data-amount', '1111.05');
   await expect(page.getByTestId('draft-total')).toHaveAttribute('data-amount', '1111.05');
-  await expect(page.getByTestId('draft-total')).toHaveText(/1[\s\u00a0\u202f,]?111[.,]05\s?₽/);
+  await expect(page.getByTestId('draft-total')).toHaveText(/^(₽1,111\.05|1\u00a0111,05\u00a0₽)$/);
   // Over 100 % is refused beside the field.
   await line.locator('input.discount').fill('101');
   await page.getByTestId('create-order').click();
