@@ -61,8 +61,13 @@ async fn two_instances_share_report_runs_presence_and_the_flood_limit() {
         }
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
+    // B's cancel reaches A's run; a run that ended between the read and the cancel stays
+    // done (the cancel is conditional on `running`, and so is the end's write).
     if was_running {
-        assert_eq!(last["state"], "cancelled", "{last}");
+        assert!(
+            ["cancelled", "done"].contains(&last["state"].as_str().unwrap_or("")),
+            "{last}"
+        );
     } else {
         assert_eq!(last["state"], "done", "{last}");
     }
