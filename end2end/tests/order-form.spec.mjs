@@ -82,7 +82,7 @@ test('a client created inline and the lines survive reload and Back; saving clea
 
   await page.getByTestId('create-order').click();
   await expect(page.getByTestId('order-number')).toBeVisible();
-  await expect(page.getByTestId('order-total')).toHaveText('4500');
+  await expect(page.getByTestId('order-total')).toHaveText('₽4,500.00');
   await expect(page.getByTestId('order-client')).toContainText(`Новый клиент ${tag}`);
   await page.goto('/orders/new');
   await expect(page.getByTestId('order-client-search')).toHaveValue('');
@@ -152,5 +152,5 @@ test('a 10 % discount on a 1234.50 line takes 123.45 off, exactly', async ({ pag
   await expect(page.locator('#order-discount0-error')).toHaveCount(0);
   expect(await sidewaysScrollers(page)).toEqual([]);
   await page.getByTestId('create-order').click();
-  await expect(page.getByTestId('order-total')).toHaveText('1111.05');
+  await expect(page.getByTestId('order-total')).toHaveText('₽1,111.05');
 });
