@@ -60,7 +60,7 @@ test('a call to extension 101 pops the card in seller1\'s browser only, lands in
     const sent = Date.now();
     expect((await event({ event: 'ringing' })).status()).toBe(200);
     const popup = page.getByTestId('call-popup');
-    await expect(popup).toBeVisible({ timeout: 1_000 });
+    await expect(popup).toBeVisible({ timeout: 3_000 });
     console.log(`pop-up shown ${Date.now() - sent} ms after the event`);
     await expect(popup.getByTestId('call-client')).toHaveText(`Звонящий ${tag}`);
     await expect(other.getByTestId('call-popup')).toHaveCount(0);
